@@ -1,0 +1,14 @@
+//! The Convention's articles on participation, one module each.
+//!
+//! Every module opens with a paraphrase of its article (never the text) and
+//! holds the rules that article makes, as pure functions of dates and facts.
+//! The engine in [`crate::engine`] calls them in the order a state's acts
+//! happened.
+
+pub mod art15_signature;
+pub mod art16_consent;
+pub mod art17_entry_into_force;
+pub mod art18_provisional_application;
+pub mod art19_reservations;
+pub mod art20_withdrawal;
+pub mod succession;

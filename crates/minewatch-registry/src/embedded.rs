@@ -1,0 +1,24 @@
+//! The project's own `data/`, compiled into the program.
+
+use crate::{LoadErrors, Loaded, load_files};
+
+/// The files of `data/` as they were when the program was built.
+pub const EMBEDDED_FILES: [(&str, &str); 5] = [
+    ("sources.csv", include_str!("../../../data/sources.csv")),
+    ("states.csv", include_str!("../../../data/states.csv")),
+    ("treaty_actions.csv", include_str!("../../../data/treaty_actions.csv")),
+    ("armed_conflicts.csv", include_str!("../../../data/armed_conflicts.csv")),
+    ("source_conflicts.csv", include_str!("../../../data/source_conflicts.csv")),
+];
+
+/// Loads the embedded `data/`.
+///
+/// # Errors
+/// Only if the program was built from a broken `data/`; the test suite loads
+/// it, so a release never is.
+pub fn load_embedded() -> Result<Loaded, LoadErrors> {
+    let files: Vec<(&str, String, &str)> =
+        EMBEDDED_FILES.iter().map(|(name, text)| (*name, format!("data/{name}"), *text)).collect();
+    let borrowed: Vec<(&str, &str, &str)> = files.iter().map(|(n, p, t)| (*n, p.as_str(), *t)).collect();
+    load_files(&borrowed)
+}

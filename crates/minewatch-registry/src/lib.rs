@@ -1,0 +1,54 @@
+//! Loads Minewatch's `data/` folder into the core's [`Registry`].
+//!
+//! The folder holds plain CSV files, one record a line, each with a `sources`
+//! column naming rows of `sources.csv` (see `data/README.md`). Loading is two
+//! stages: each file is read and every cell checked on its own (a date is a
+//! date, a code is a known state, a source exists); then the facts go to
+//! [`Registry::new`], which checks them against the articles. Every problem of
+//! either stage comes back at once, each with its file, line and column.
+//!
+//! The binary embeds the project's `data/` ([`load_embedded`]), so it answers
+//! from anywhere; [`load_dir`] reads another folder.
+
+mod csv;
+mod embedded;
+mod error;
+mod load;
+
+use std::path::Path;
+
+pub use embedded::{EMBEDDED_FILES, load_embedded};
+pub use error::{LoadError, LoadErrors};
+pub use load::{FILES, Loaded, SourceRecord, load_files, parse_date};
+pub use minewatch_core::Registry;
+
+/// Reads and validates the data folder `dir`.
+///
+/// # Errors
+/// Every problem found, each with file, line and column; a missing file is
+/// one of them.
+pub fn load_dir(dir: &Path) -> Result<Loaded, LoadErrors> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for name in FILES {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push((name, path.display().to_string(), text)),
+            Err(e) => errors.push(LoadError {
+                file: path.display().to_string(),
+                line: 0,
+                column: 0,
+                field: None,
+                token: None,
+                message: format!("cannot read the file: {e}"),
+                source_line: None,
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(LoadErrors(errors));
+    }
+    let borrowed: Vec<(&str, &str, &str)> =
+        files.iter().map(|(n, p, t)| (*n, p.as_str(), t.as_str())).collect();
+    load_files(&borrowed)
+}

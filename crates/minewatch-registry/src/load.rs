@@ -1,0 +1,526 @@
+//! Reading the five files of a data folder into the core's facts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use minewatch_core::{
+    ActionKind, AlternativeValue, ArmedConflict, DisputedField, Iso3, Predecessor, Registry,
+    Relation, SourceConflict, SourceId, State, StateCategory, Subject, TreatyAction,
+};
+
+use crate::csv::{self, Cell, Record};
+use crate::{LoadError, LoadErrors};
+
+/// The files of a data folder, in the order they are read.
+pub const FILES: [&str; 5] = [
+    "sources.csv",
+    "states.csv",
+    "treaty_actions.csv",
+    "armed_conflicts.csv",
+    "source_conflicts.csv",
+];
+
+const COLUMNS: [&[&str]; 5] = [
+    &["id", "publisher", "title", "url"],
+    &["iso3", "name", "category", "aliases", "predecessor", "relation", "since", "sources"],
+    &["state", "action", "date", "bound_from", "sources", "note"],
+    &["id", "states", "name", "start", "end", "sources", "note"],
+    &["state", "action", "field", "recorded", "alternative", "sources", "note"],
+];
+
+/// A row of `sources.csv`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SourceRecord {
+    /// The id other files cite.
+    pub id: String,
+    /// Who published it.
+    pub publisher: String,
+    /// What it is.
+    pub title: String,
+    /// Where it is.
+    pub url: String,
+}
+
+/// A loaded data folder: the registry and the list of sources it cites.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The checked registry.
+    pub registry: Registry,
+    /// Every source, by id.
+    pub sources: BTreeMap<String, SourceRecord>,
+}
+
+impl Loaded {
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<&SourceRecord> {
+        self.sources.get(id)
+    }
+}
+
+/// One file being read.
+struct Table<'a> {
+    path: &'a str,
+    lines: Vec<&'a str>,
+    columns: &'static [&'static str],
+    records: Vec<Record>,
+}
+
+impl Table<'_> {
+    fn error(&self, cell: &Cell, field: &str, message: String) -> LoadError {
+        LoadError {
+            file: self.path.to_string(),
+            line: cell.line,
+            column: cell.column,
+            field: Some(field.to_string()),
+            token: Some(cell.text.clone()),
+            message,
+            source_line: self.lines.get(cell.line - 1).map(|l| l.to_string()),
+        }
+    }
+
+    fn cell<'r>(&self, record: &'r Record, field: &str) -> &'r Cell {
+        let index = self.columns.iter().position(|c| *c == field).unwrap_or(0);
+        &record.cells[index]
+    }
+}
+
+/// Collects the errors of one load.
+struct Reader {
+    errors: Vec<LoadError>,
+}
+
+impl Reader {
+    fn table<'a>(&mut self, index: usize, path: &'a str, text: &'a str) -> Option<Table<'a>> {
+        let columns = COLUMNS[index];
+        let lines: Vec<&str> = text.lines().collect();
+        let mut records = match csv::parse(text) {
+            Ok(records) => records,
+            Err(e) => {
+                self.errors.push(LoadError {
+                    file: path.to_string(),
+                    line: e.line,
+                    column: e.column,
+                    field: None,
+                    token: None,
+                    message: e.message,
+                    source_line: lines.get(e.line - 1).map(|l| l.to_string()),
+                });
+                return None;
+            }
+        };
+        if records.is_empty() {
+            self.errors.push(LoadError {
+                file: path.to_string(),
+                line: 1,
+                column: 1,
+                field: None,
+                token: None,
+                message: format!("empty file; expected the header `{}`", columns.join(",")),
+                source_line: None,
+            });
+            return None;
+        }
+        let header = records.remove(0);
+        let table = Table { path, lines, columns, records: Vec::new() };
+        let found: Vec<&str> = header.cells.iter().map(|c| c.text.trim()).collect();
+        if found != columns {
+            let wrong = header
+                .cells
+                .iter()
+                .zip(columns.iter())
+                .find(|(cell, want)| cell.text.trim() != **want)
+                .map(|(cell, _)| cell.clone())
+                .unwrap_or_else(|| header.cells.last().cloned().unwrap_or(Cell { text: String::new(), line: 1, column: 1 }));
+            let error = table.error(&wrong, "header", format!("expected the columns `{}`", columns.join(",")));
+            self.errors.push(error);
+            return None;
+        }
+        let mut table = table;
+        for record in records {
+            if record.cells.len() != columns.len() {
+                let cell = record.cells.get(columns.len()).or(record.cells.last()).cloned();
+                let cell = cell.unwrap_or(Cell { text: String::new(), line: record.line, column: 1 });
+                let message = format!("expected {} fields, found {}", columns.len(), record.cells.len());
+                self.errors.push(LoadError { field: None, ..table.error(&cell, "", message) });
+                continue;
+            }
+            table.records.push(record);
+        }
+        Some(table)
+    }
+
+    fn date(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<Date> {
+        let cell = table.cell(record, field);
+        match parse_date(&cell.text) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                self.errors.push(table.error(cell, field, message));
+                None
+            }
+        }
+    }
+
+    fn optional_date(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<Option<Date>> {
+        if table.cell(record, field).text.is_empty() {
+            Some(None)
+        } else {
+            self.date(table, record, field).map(Some)
+        }
+    }
+
+    fn iso3(&mut self, table: &Table<'_>, cell: &Cell, field: &str, known: Option<&BTreeSet<Iso3>>) -> Option<Iso3> {
+        let Some(code) = Iso3::parse(&cell.text).filter(|_| cell.text.chars().all(|c| c.is_ascii_uppercase())) else {
+            let message = "expected an ISO 3166-1 alpha-3 code in capitals, like `LTU`".to_string();
+            self.errors.push(table.error(cell, field, message));
+            return None;
+        };
+        if known.is_some_and(|k| !k.contains(&code)) {
+            self.errors.push(table.error(cell, field, "no such state in states.csv".into()));
+            return None;
+        }
+        Some(code)
+    }
+
+    fn required(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<String> {
+        let cell = table.cell(record, field);
+        if cell.text.trim().is_empty() {
+            self.errors.push(table.error(cell, field, "required, but empty".into()));
+            return None;
+        }
+        if cell.text.trim() != cell.text {
+            self.errors.push(table.error(cell, field, "leading or trailing spaces".into()));
+            return None;
+        }
+        Some(cell.text.clone())
+    }
+
+    fn sources(&mut self, table: &Table<'_>, record: &Record, known: &BTreeMap<String, SourceRecord>) -> Option<Vec<SourceId>> {
+        let cell = table.cell(record, "sources");
+        if cell.text.trim().is_empty() {
+            self.errors.push(table.error(cell, "sources", "every row needs at least one source id".into()));
+            return None;
+        }
+        let mut ids = Vec::new();
+        let mut offset = 0;
+        let mut ok = true;
+        for part in cell.text.split(';') {
+            let id = part.trim();
+            if !known.contains_key(id) {
+                let at = Cell { text: id.to_string(), line: cell.line, column: cell.column + offset + (part.len() - part.trim_start().len()) };
+                self.errors.push(table.error(&at, "sources", "no such source id in sources.csv".into()));
+                ok = false;
+            }
+            offset += part.chars().count() + 1;
+            ids.push(SourceId::new(id));
+        }
+        ok.then_some(ids)
+    }
+}
+
+/// Parses a date strictly as `YYYY-MM-DD`, and only a day the calendar has.
+///
+/// # Errors
+/// A lower-case message saying what is wrong.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return Err("expected a date as YYYY-MM-DD".into());
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let month = i8::try_from(month).map_err(|_| "no such month".to_string())?;
+    let day = i8::try_from(day).map_err(|_| "no such day".to_string())?;
+    Date::new(year, month, day).map_err(|_| "no such day in the calendar".into())
+}
+
+/// Reads the five files, given as (file name, path to show, text), in the
+/// order of [`FILES`].
+///
+/// # Errors
+/// Every problem found. Stage one (each cell on its own) is reported whole;
+/// the rules of the articles are checked when stage one is clean.
+pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
+    let mut reader = Reader { errors: Vec::new() };
+    let mut tables = Vec::new();
+    for (index, name) in FILES.iter().enumerate() {
+        match files.iter().find(|(n, _, _)| n == name) {
+            Some((_, path, text)) => tables.push(reader.table(index, path, text)),
+            None => {
+                reader.errors.push(LoadError {
+                    file: (*name).to_string(),
+                    line: 0,
+                    column: 0,
+                    field: None,
+                    token: None,
+                    message: "missing file".into(),
+                    source_line: None,
+                });
+                tables.push(None);
+            }
+        }
+    }
+    let [sources_table, states_table, actions_table, conflicts_table, disputes_table] =
+        <[Option<Table<'_>>; 5]>::try_from(tables).map_err(|_| LoadErrors(Vec::new()))?;
+
+    // sources.csv
+    let mut sources = BTreeMap::new();
+    if let Some(table) = &sources_table {
+        for record in &table.records {
+            let id_cell = table.cell(record, "id");
+            let id = &id_cell.text;
+            let shaped = !id.is_empty()
+                && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !id.starts_with('-');
+            if !shaped {
+                reader.errors.push(table.error(id_cell, "id", "expected lower-case letters, digits and hyphens".into()));
+                continue;
+            }
+            let url_cell = table.cell(record, "url");
+            if !(url_cell.text.starts_with("https://") || url_cell.text.starts_with("http://")) {
+                reader.errors.push(table.error(url_cell, "url", "expected an http(s) address".into()));
+            }
+            let (Some(publisher), Some(title)) =
+                (reader.required(table, record, "publisher"), reader.required(table, record, "title"))
+            else {
+                continue;
+            };
+            let row = SourceRecord { id: id.clone(), publisher, title, url: url_cell.text.clone() };
+            if sources.insert(id.clone(), row).is_some() {
+                reader.errors.push(table.error(id_cell, "id", "duplicate source id".into()));
+            }
+        }
+    }
+
+    // states.csv
+    let mut states = Vec::new();
+    let mut state_rows = Vec::new();
+    let mut codes = BTreeSet::new();
+    if let Some(table) = &states_table {
+        for record in &table.records {
+            if let Some(code) = Iso3::parse(&table.cell(record, "iso3").text) {
+                codes.insert(code);
+            }
+        }
+        for record in &table.records {
+            let iso3 = reader.iso3(table, table.cell(record, "iso3"), "iso3", None);
+            let name = reader.required(table, record, "name");
+            let category_cell = table.cell(record, "category");
+            let category = StateCategory::parse(&category_cell.text);
+            if category.is_none() {
+                let message = "expected one of un_member, observer, non_member, former".to_string();
+                reader.errors.push(table.error(category_cell, "category", message));
+            }
+            let aliases: Vec<String> = table
+                .cell(record, "aliases")
+                .text
+                .split(';')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(String::from)
+                .collect();
+            let predecessor_cell = table.cell(record, "predecessor");
+            let relation_cell = table.cell(record, "relation");
+            let since_cell = table.cell(record, "since");
+            let predecessor = if predecessor_cell.text.is_empty() {
+                for (cell, field) in [(relation_cell, "relation"), (since_cell, "since")] {
+                    if !cell.text.is_empty() {
+                        reader.errors.push(table.error(cell, field, "only with a predecessor".into()));
+                    }
+                }
+                Some(None)
+            } else {
+                let code = reader.iso3(table, predecessor_cell, "predecessor", Some(&codes));
+                let relation = Relation::parse(&relation_cell.text);
+                if relation.is_none() {
+                    let message = "expected continuation or succession".to_string();
+                    reader.errors.push(table.error(relation_cell, "relation", message));
+                }
+                let since = reader.date(table, record, "since");
+                match (code, relation, since) {
+                    (Some(state), Some(relation), Some(since)) => Some(Some(Predecessor { state, relation, since })),
+                    _ => None,
+                }
+            };
+            let state_sources = reader.sources(table, record, &sources);
+            if let (Some(iso3), Some(name), Some(category), Some(predecessor), Some(state_sources)) =
+                (iso3, name, category, predecessor, state_sources)
+            {
+                states.push(State { iso3, name, category, aliases, predecessor, sources: state_sources });
+                state_rows.push(record.clone());
+            }
+        }
+    }
+
+    // treaty_actions.csv
+    let mut actions = Vec::new();
+    let mut action_rows = Vec::new();
+    if let Some(table) = &actions_table {
+        for record in &table.records {
+            let state = reader.iso3(table, table.cell(record, "state"), "state", Some(&codes));
+            let kind_cell = table.cell(record, "action");
+            let kind = ActionKind::parse(&kind_cell.text);
+            if kind.is_none() {
+                let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+                let message = format!("expected one of {}", names.join(", "));
+                reader.errors.push(table.error(kind_cell, "action", message));
+            }
+            let date = reader.date(table, record, "date");
+            let bound_from = reader.optional_date(table, record, "bound_from");
+            let action_sources = reader.sources(table, record, &sources);
+            if let (Some(state), Some(kind), Some(date), Some(bound_from), Some(action_sources)) =
+                (state, kind, date, bound_from, action_sources)
+            {
+                let note = table.cell(record, "note").text.clone();
+                actions.push(TreatyAction { state, kind, date, bound_from, sources: action_sources, note });
+                action_rows.push(record.clone());
+            }
+        }
+    }
+
+    // armed_conflicts.csv
+    let mut conflicts = Vec::new();
+    let mut conflict_rows = Vec::new();
+    if let Some(table) = &conflicts_table {
+        for record in &table.records {
+            let id = reader.required(table, record, "id");
+            let states_cell = table.cell(record, "states");
+            let mut parties = Vec::new();
+            let mut offset = 0;
+            for part in states_cell.text.split(';') {
+                let at = Cell { text: part.to_string(), line: states_cell.line, column: states_cell.column + offset };
+                offset += part.chars().count() + 1;
+                if let Some(code) = reader.iso3(table, &at, "states", Some(&codes)) {
+                    parties.push(code);
+                }
+            }
+            let name = reader.required(table, record, "name");
+            let start = reader.date(table, record, "start");
+            let end = reader.optional_date(table, record, "end");
+            let conflict_sources = reader.sources(table, record, &sources);
+            if let (Some(id), Some(name), Some(start), Some(end), Some(conflict_sources)) =
+                (id, name, start, end, conflict_sources)
+            {
+                conflicts.push(ArmedConflict { id, states: parties, name, start, end, sources: conflict_sources });
+                conflict_rows.push(record.clone());
+            }
+        }
+    }
+
+    // source_conflicts.csv
+    let mut disputes = Vec::new();
+    let mut dispute_rows = Vec::new();
+    if let Some(table) = &disputes_table {
+        for record in &table.records {
+            let state = reader.iso3(table, table.cell(record, "state"), "state", Some(&codes));
+            let kind_cell = table.cell(record, "action");
+            let kind = ActionKind::parse(&kind_cell.text);
+            if kind.is_none() {
+                reader.errors.push(table.error(kind_cell, "action", "no such action kind".into()));
+            }
+            let field_cell = table.cell(record, "field");
+            let field = match field_cell.text.as_str() {
+                "date" => Some(DisputedField::Date),
+                "action" => Some(DisputedField::Kind),
+                "bound_from" => Some(DisputedField::BoundFrom),
+                _ => {
+                    let message = "expected one of date, action, bound_from".to_string();
+                    reader.errors.push(table.error(field_cell, "field", message));
+                    None
+                }
+            };
+            let alternative_cell = table.cell(record, "alternative");
+            let alternative = match field {
+                Some(DisputedField::Kind) => match ActionKind::parse(&alternative_cell.text) {
+                    Some(k) => Some(AlternativeValue::Kind(k)),
+                    None => {
+                        reader.errors.push(table.error(alternative_cell, "alternative", "no such action kind".into()));
+                        None
+                    }
+                },
+                Some(_) => reader.date(table, record, "alternative").map(AlternativeValue::Date),
+                None => None,
+            };
+            let dispute_sources = reader.sources(table, record, &sources);
+            let (Some(state), Some(kind), Some(field), Some(alternative), Some(dispute_sources)) =
+                (state, kind, field, alternative, dispute_sources)
+            else {
+                continue;
+            };
+            let recorded_cell = table.cell(record, "recorded");
+            let found = actions.iter().position(|a| {
+                a.state == state
+                    && a.kind == kind
+                    && match field {
+                        DisputedField::Date => a.date.to_string() == recorded_cell.text,
+                        DisputedField::Kind => a.kind.as_str() == recorded_cell.text,
+                        DisputedField::BoundFrom => a.bound_from.is_some_and(|d| d.to_string() == recorded_cell.text),
+                    }
+            });
+            match found {
+                Some(action) => {
+                    let note = table.cell(record, "note").text.clone();
+                    disputes.push(SourceConflict { action, field, alternative, sources: dispute_sources, note });
+                    dispute_rows.push(record.clone());
+                }
+                None => {
+                    let message = format!(
+                        "treaty_actions.csv has no {} of {state} whose {} is this value",
+                        kind.as_str(),
+                        field.as_str()
+                    );
+                    reader.errors.push(table.error(recorded_cell, "recorded", message));
+                }
+            }
+        }
+    }
+
+    if !reader.errors.is_empty() {
+        return Err(LoadErrors(reader.errors));
+    }
+
+    match Registry::new(states, actions, conflicts, disputes) {
+        Ok(registry) => Ok(Loaded { registry, sources }),
+        Err(violations) => {
+            let mut errors: Vec<LoadError> = violations
+                .into_iter()
+                .filter_map(|v| {
+                    let (table, record) = match v.subject {
+                        Subject::State(i) => (states_table.as_ref()?, state_rows.get(i)?),
+                        Subject::Action(i) => (actions_table.as_ref()?, action_rows.get(i)?),
+                        Subject::Conflict(i) => (conflicts_table.as_ref()?, conflict_rows.get(i)?),
+                        Subject::SourceConflict(i) => (disputes_table.as_ref()?, dispute_rows.get(i)?),
+                        Subject::Hypothetical => return None,
+                    };
+                    let cell = table.cell(record, v.field);
+                    let message = match v.article {
+                        Some(article) => format!("{} ({article})", v.message),
+                        None => v.message,
+                    };
+                    Some(table.error(cell, v.field, message))
+                })
+                .collect();
+            errors.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
+            errors.dedup();
+            Err(LoadErrors(errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2025-06-27").is_ok());
+        assert!(parse_date("2025-6-27").is_err());
+        assert!(parse_date("2025-02-30").is_err());
+        assert!(parse_date("27/06/2025").is_err());
+        assert!(parse_date("2025-13-01").is_err());
+        assert!(parse_date(" 2025-06-27").is_err());
+    }
+}

@@ -1,0 +1,155 @@
+//! The command-line grammar. Names, options and values here are a contract.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The Anti-Personnel Mine Ban Convention, computed: where every state stands
+/// on any date, and why.
+#[derive(Parser, Debug)]
+#[command(name = "minewatch", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// Read the registry from this data folder instead of the one built in.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// A state's status on a date, with the explanation and findings.
+    Status {
+        /// An ISO 3166-1 alpha-3 code or a name, in any case.
+        state: String,
+        #[command(flatten)]
+        on: OnDate,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The states bound on a date (party, withdrawing, withdrawal_deferred).
+    Parties {
+        #[command(flatten)]
+        on: OnDate,
+        /// Also list states whose consent is deposited but not yet in force.
+        #[arg(long)]
+        consented: bool,
+        /// Print the number of states alone.
+        #[arg(long)]
+        count: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+    },
+    /// Every dated act of a state and every change of its status, explained.
+    Timeline {
+        /// An ISO 3166-1 alpha-3 code or a name, in any case.
+        state: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Counts of signatories, consented and bound states over time.
+    History {
+        /// First date (YYYY-MM-DD); default 1997-12-03, the opening for signature.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last date (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Distance between rows.
+        #[arg(long, value_enum, default_value_t = Step::Year)]
+        step: Step,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+    },
+    /// What an act that has not happened would change.
+    #[command(name = "what-if", subcommand)]
+    WhatIf(WhatIf),
+    /// Work with a data folder.
+    #[command(subcommand)]
+    Data(DataCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum WhatIf {
+    /// A notification of withdrawal received by the depositary on a date (Art. 20).
+    Withdraw {
+        /// An ISO 3166-1 alpha-3 code or a name, in any case.
+        state: String,
+        /// The date the depositary would receive the notification (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        deposited: String,
+        #[command(flatten)]
+        on: OnDate,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum DataCommand {
+    /// Validate a data folder and report every problem at once.
+    Check {
+        /// The folder; default `data` in the current directory.
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct OnDate {
+    /// The date to answer for (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) on: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TableFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    Day,
+    Month,
+    Year,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn contract_spellings_parse() {
+        for line in [
+            "minewatch status LTU --on 2025-01-17 --format json",
+            "minewatch parties --on 2025-01-17 --consented --count --format csv",
+            "minewatch timeline lithuania",
+            "minewatch history --from 1999-01-01 --to 2000-01-01 --step month --format json",
+            "minewatch what-if withdraw UKR --deposited 2025-07-18 --on 2026-11-28 --format json",
+            "minewatch data check data",
+            "minewatch --data data status USA",
+        ] {
+            let args: Vec<&str> = line.split(' ').collect();
+            assert!(Cli::try_parse_from(&args).is_ok(), "{line}");
+        }
+    }
+}
