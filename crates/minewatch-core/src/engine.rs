@@ -310,7 +310,8 @@ impl Machine<'_> {
         }
         self.consent = Some((date, action.sources.clone()));
         self.run.withdrawal = None;
-        let fortieth = self.registry.fortieth_instrument().map(|a| a.date).filter(|d| *d <= self.on);
+        // What was known on the day of the deposit: the fortieth instrument may come later.
+        let fortieth = self.registry.fortieth_instrument().map(|a| a.date).filter(|d| *d <= date);
         let when = match entry_into_force(date, fortieth) {
             EntryIntoForce::On { date: in_force, article } => {
                 self.awaiting_fortieth = false;

@@ -78,7 +78,8 @@ mod tests {
 
     #[test]
     fn lithuania_takes_effect_after_six_months() {
-        let (o, by) = outcome(Iso3::parse("LTU").unwrap(), date(2025, 6, 27), &[war(None)], Date::MAX);
+        let wars = [war(None)];
+        let (o, by) = outcome(Iso3::parse("LTU").unwrap(), date(2025, 6, 27), &wars, Date::MAX);
         assert_eq!(o.six_months_after, date(2025, 12, 27));
         assert_eq!(o.effective, Some(date(2025, 12, 27)));
         assert!(!o.deferred_by_armed_conflict);
@@ -87,7 +88,8 @@ mod tests {
 
     #[test]
     fn ukraine_would_be_deferred_with_no_known_end() {
-        let (o, by) = outcome(ukr(), date(2025, 7, 18), &[war(None)], Date::MAX);
+        let wars = [war(None)];
+        let (o, by) = outcome(ukr(), date(2025, 7, 18), &wars, Date::MAX);
         assert_eq!(o.six_months_after, date(2026, 1, 18));
         assert!(o.deferred_by_armed_conflict);
         assert_eq!(o.effective, None);
