@@ -381,6 +381,12 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
         }
     }
 
+    // A row of treaty_actions.csv that failed to read cannot be matched below;
+    // that is one problem, not two.
+    let actions_clean = actions_table
+        .as_ref()
+        .is_some_and(|t| !reader.errors.iter().any(|e| e.file == t.path));
+
     // armed_conflicts.csv
     let mut conflicts = Vec::new();
     let mut conflict_rows = Vec::new();
@@ -466,6 +472,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                     disputes.push(SourceConflict { action, field, alternative, sources: dispute_sources, note });
                     dispute_rows.push(record.clone());
                 }
+                None if !actions_clean => {}
                 None => {
                     let message = format!(
                         "treaty_actions.csv has no {} of {state} whose {} is this value",
