@@ -87,6 +87,9 @@ impl Table<'_> {
 /// Collects the errors of one load.
 struct Reader {
     errors: Vec<LoadError>,
+    /// Whether sources.csv read clean; if not, unknown ids are not reported
+    /// (the cause is already reported once).
+    sources_ok: bool,
 }
 
 impl Reader {
@@ -205,7 +208,7 @@ impl Reader {
         let mut ok = true;
         for part in cell.text.split(';') {
             let id = part.trim();
-            if !known.contains_key(id) {
+            if !known.contains_key(id) && self.sources_ok {
                 let at = Cell { text: id.to_string(), line: cell.line, column: cell.column + offset + (part.len() - part.trim_start().len()) };
                 self.errors.push(table.error(&at, "sources", "no such source id in sources.csv".into()));
                 ok = false;
@@ -244,7 +247,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// Every problem found. Stage one (each cell on its own) is reported whole;
 /// the rules of the articles are checked when stage one is clean.
 pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
-    let mut reader = Reader { errors: Vec::new() };
+    let mut reader = Reader { errors: Vec::new(), sources_ok: true };
     let mut tables = Vec::new();
     for (index, name) in FILES.iter().enumerate() {
         match files.iter().find(|(n, _, _)| n == name) {
@@ -294,6 +297,8 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             }
         }
     }
+
+    reader.sources_ok = sources_table.is_some() && !reader.errors.iter().any(|e| e.file.ends_with("sources.csv"));
 
     // states.csv
     let mut states = Vec::new();
@@ -355,12 +360,16 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
         }
     }
 
+    // A reference to a state is checked only when states.csv read clean.
+    let states_ok = states_table.as_ref().is_some_and(|t| !reader.errors.iter().any(|e| e.file == t.path));
+    let known_codes = states_ok.then_some(&codes);
+
     // treaty_actions.csv
     let mut actions = Vec::new();
     let mut action_rows = Vec::new();
     if let Some(table) = &actions_table {
         for record in &table.records {
-            let state = reader.iso3(table, table.cell(record, "state"), "state", Some(&codes));
+            let state = reader.iso3(table, table.cell(record, "state"), "state", known_codes);
             let kind_cell = table.cell(record, "action");
             let kind = ActionKind::parse(&kind_cell.text);
             if kind.is_none() {
@@ -399,7 +408,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             for part in states_cell.text.split(';') {
                 let at = Cell { text: part.to_string(), line: states_cell.line, column: states_cell.column + offset };
                 offset += part.chars().count() + 1;
-                if let Some(code) = reader.iso3(table, &at, "states", Some(&codes)) {
+                if let Some(code) = reader.iso3(table, &at, "states", known_codes) {
                     parties.push(code);
                 }
             }
@@ -421,7 +430,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
     let mut dispute_rows = Vec::new();
     if let Some(table) = &disputes_table {
         for record in &table.records {
-            let state = reader.iso3(table, table.cell(record, "state"), "state", Some(&codes));
+            let state = reader.iso3(table, table.cell(record, "state"), "state", known_codes);
             let kind_cell = table.cell(record, "action");
             let kind = ActionKind::parse(&kind_cell.text);
             if kind.is_none() {
