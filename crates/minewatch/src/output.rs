@@ -210,13 +210,10 @@ pub(crate) fn explanation_text(loaded: &Loaded, steps: &[Step], findings: &[Find
         out.push_str("\nWhy:\n");
         for step in steps {
             let change = step.status.map(|s| format!(" -> {s}")).unwrap_or_default();
-            out.push_str(&format!(
-                "  {}  {:<11} {}{change} {}\n",
-                step.date,
-                step.article,
-                step.text,
-                cite(&step.sources)
-            ));
+            let marks = cite(&step.sources);
+            let line = format!("  {}  {:<11} {}{change} {marks}", step.date, step.article, step.text);
+            out.push_str(line.trim_end());
+            out.push('\n');
         }
     }
     if !findings.is_empty() {
