@@ -94,7 +94,13 @@ pub(crate) fn run(registry: &Registry, state: Iso3, facts: &[Fact<'_>], on: Date
 
 impl Machine<'_> {
     fn step(&mut self, article: &'static str, date: Date, text: String, sources: &[SourceId]) {
-        self.run.steps.push(Step { article, date, text, sources: sources.to_vec(), status: None });
+        self.run.steps.push(Step {
+            article,
+            date,
+            text,
+            sources: sources.to_vec(),
+            status: None,
+        });
     }
 
     fn change(
@@ -120,11 +126,29 @@ impl Machine<'_> {
         });
     }
 
-    fn breach(&mut self, index: Option<usize>, field: &'static str, article: &'static str, message: String) {
-        self.run.breaches.push(Breach { action: index, field, article: Some(article), message });
+    fn breach(
+        &mut self,
+        index: Option<usize>,
+        field: &'static str,
+        article: &'static str,
+        message: String,
+    ) {
+        self.run.breaches.push(Breach {
+            action: index,
+            field,
+            article: Some(article),
+            message,
+        });
     }
 
-    fn finding(&mut self, kind: FindingKind, date: Date, article: &'static str, text: String, sources: &[SourceId]) {
+    fn finding(
+        &mut self,
+        kind: FindingKind,
+        date: Date,
+        article: &'static str,
+        text: String,
+        sources: &[SourceId],
+    ) {
         self.run.findings.push(Finding {
             kind,
             severity: Severity::Warning,
@@ -142,13 +166,17 @@ impl Machine<'_> {
         loop {
             match self.run.status {
                 Status::Consented if self.awaiting_fortieth => {
-                    let Some(fortieth) = self.registry.fortieth_instrument() else { return };
+                    let Some(fortieth) = self.registry.fortieth_instrument() else {
+                        return;
+                    };
                     if fortieth.date > to || fortieth.date > self.on {
                         return;
                     }
                     self.awaiting_fortieth = false;
                     let deposit = self.consent.as_ref().map_or(fortieth.date, |c| c.0);
-                    if let EntryIntoForce::On { date, .. } = entry_into_force(deposit, Some(fortieth.date)) {
+                    if let EntryIntoForce::On { date, .. } =
+                        entry_into_force(deposit, Some(fortieth.date))
+                    {
                         self.run.entry_into_force = Some(date);
                         let text = format!(
                             "The fortieth instrument of consent was deposited on {} ({}); the Convention enters into force on {date} for every state that had deposited by then",
@@ -159,31 +187,53 @@ impl Machine<'_> {
                     }
                 }
                 Status::Consented => {
-                    let Some(in_force) = self.run.entry_into_force.filter(|d| *d <= to) else { return };
-                    let sources = self.consent.as_ref().map(|c| c.1.clone()).unwrap_or_default();
+                    let Some(in_force) = self.run.entry_into_force.filter(|d| *d <= to) else {
+                        return;
+                    };
+                    let sources = self
+                        .consent
+                        .as_ref()
+                        .map(|c| c.1.clone())
+                        .unwrap_or_default();
                     let article = self.entry_into_force_article();
-                    let text = format!("The Convention enters into force for {}: it is a State Party", self.name);
+                    let text = format!(
+                        "The Convention enters into force for {}: it is a State Party",
+                        self.name
+                    );
                     self.change(Status::Party, article, in_force, text, &sources);
                     self.run.provisional_application = false;
                 }
                 Status::Withdrawing => {
-                    let Some(outcome) = self.run.withdrawal.clone() else { return };
+                    let Some(outcome) = self.run.withdrawal.clone() else {
+                        return;
+                    };
                     if outcome.six_months_after > to {
                         return;
                     }
                     let six = outcome.six_months_after;
-                    let (settled, deferring) =
-                        art20_withdrawal::outcome(self.state, outcome.received, self.registry.conflicts(), self.on);
+                    let (settled, deferring) = art20_withdrawal::outcome(
+                        self.state,
+                        outcome.received,
+                        self.registry.conflicts(),
+                        self.on,
+                    );
                     self.run.withdrawal = Some(settled.clone());
                     if settled.deferred_by_armed_conflict {
                         let names: Vec<&str> = deferring.iter().map(|c| c.name.as_str()).collect();
-                        let sources: Vec<SourceId> = deferring.iter().flat_map(|c| c.sources.clone()).collect();
+                        let sources: Vec<SourceId> =
+                            deferring.iter().flat_map(|c| c.sources.clone()).collect();
                         let text = format!(
                             "Six months after receipt, {} is engaged in an armed conflict ({}): the withdrawal does not take effect before that conflict ends, and it remains bound",
                             self.name,
                             names.join("; ")
                         );
-                        self.change(Status::WithdrawalDeferred, art20_withdrawal::EFFECT, six, text, &sources);
+                        self.change(
+                            Status::WithdrawalDeferred,
+                            art20_withdrawal::EFFECT,
+                            six,
+                            text,
+                            &sources,
+                        );
                     } else {
                         let text = format!(
                             "Six months after the depositary received the notification, the withdrawal takes effect: {} is no longer bound (duties under other international law remain, Art. 20(4))",
@@ -193,7 +243,9 @@ impl Machine<'_> {
                     }
                 }
                 Status::WithdrawalDeferred => {
-                    let Some(end) = self.run.withdrawal.as_ref().and_then(|w| w.effective) else { return };
+                    let Some(end) = self.run.withdrawal.as_ref().and_then(|w| w.effective) else {
+                        return;
+                    };
                     if end > to {
                         return;
                     }
@@ -221,7 +273,9 @@ impl Machine<'_> {
 
     fn treaty_in_force_from(&self) -> Option<Date> {
         self.registry.treaty_entry_into_force().filter(|_| {
-            self.registry.fortieth_instrument().is_some_and(|f| f.date <= self.on)
+            self.registry
+                .fortieth_instrument()
+                .is_some_and(|f| f.date <= self.on)
         })
     }
 
@@ -245,7 +299,12 @@ impl Machine<'_> {
                         "an Art. 18 declaration is made with an instrument of consent, but {} is {} on {date}",
                         self.name, self.run.status
                     );
-                    self.breach(index, "action", art18_provisional_application::ARTICLE, message);
+                    self.breach(
+                        index,
+                        "action",
+                        art18_provisional_application::ARTICLE,
+                        message,
+                    );
                 }
             }
             ActionKind::Withdrawal => self.withdraw(index, action),
@@ -255,7 +314,13 @@ impl Machine<'_> {
                     self.name, self.name, self.run.status
                 );
                 self.step(art19_reservations::ARTICLE, date, text.clone(), sources);
-                self.finding(FindingKind::PurportedSuspension, date, art20_withdrawal::NOTICE, text, sources);
+                self.finding(
+                    FindingKind::PurportedSuspension,
+                    date,
+                    art20_withdrawal::NOTICE,
+                    text,
+                    sources,
+                );
             }
             _ => {}
         }
@@ -267,8 +332,15 @@ impl Machine<'_> {
             self.breach(index, "date", art15_signature::ARTICLE, problem);
             return;
         }
-        if let Some(problem) = art15_signature::signature_problem(date, self.treaty_in_force_from()) {
-            self.finding(FindingKind::RuleBreach, date, art15_signature::ARTICLE, problem, &action.sources);
+        if let Some(problem) = art15_signature::signature_problem(date, self.treaty_in_force_from())
+        {
+            self.finding(
+                FindingKind::RuleBreach,
+                date,
+                art15_signature::ARTICLE,
+                problem,
+                &action.sources,
+            );
         }
         if self.signed.is_some() {
             let message = format!("{} is recorded as signing twice", self.name);
@@ -278,7 +350,13 @@ impl Machine<'_> {
         self.signed = Some(date);
         let text = format!("{} signs the Convention", self.name);
         if self.run.status == Status::NonSignatory {
-            self.change(Status::Signatory, art15_signature::ARTICLE, date, text, &action.sources);
+            self.change(
+                Status::Signatory,
+                art15_signature::ARTICLE,
+                date,
+                text,
+                &action.sources,
+            );
         } else {
             self.step(art15_signature::ARTICLE, date, text, &action.sources);
         }
@@ -295,7 +373,10 @@ impl Machine<'_> {
             self.breach(index, "date", article, message);
             return;
         }
-        if !matches!(self.run.status, Status::NonSignatory | Status::Signatory | Status::Withdrawn) {
+        if !matches!(
+            self.run.status,
+            Status::NonSignatory | Status::Signatory | Status::Withdrawn
+        ) {
             let message = format!(
                 "{} deposits an instrument of {} on {date} while it is already {}",
                 self.name,
@@ -306,14 +387,27 @@ impl Machine<'_> {
             return;
         }
         if let Some(problem) = art16_consent::consent_problem(action.kind, self.signed) {
-            self.finding(FindingKind::RuleBreach, date, article, problem, &action.sources);
+            self.finding(
+                FindingKind::RuleBreach,
+                date,
+                article,
+                problem,
+                &action.sources,
+            );
         }
         self.consent = Some((date, action.sources.clone()));
         self.run.withdrawal = None;
         // What was known on the day of the deposit: the fortieth instrument may come later.
-        let fortieth = self.registry.fortieth_instrument().map(|a| a.date).filter(|d| *d <= date);
+        let fortieth = self
+            .registry
+            .fortieth_instrument()
+            .map(|a| a.date)
+            .filter(|d| *d <= date);
         let when = match entry_into_force(date, fortieth) {
-            EntryIntoForce::On { date: in_force, article } => {
+            EntryIntoForce::On {
+                date: in_force,
+                article,
+            } => {
                 self.awaiting_fortieth = false;
                 self.run.entry_into_force = Some(in_force);
                 format!("it enters into force for it on {in_force} ({article})")
@@ -334,25 +428,43 @@ impl Machine<'_> {
 
     fn succeed(&mut self, index: Option<usize>, action: &TreatyAction) {
         let bound_from = action.effective_date();
-        let predecessor = self.registry.state(self.state).and_then(|s| s.predecessor.clone());
+        let predecessor = self
+            .registry
+            .state(self.state)
+            .and_then(|s| s.predecessor.clone());
         let Some(predecessor) = predecessor else {
-            let message = format!("{} notifies succession but has no predecessor in states.csv", self.name);
+            let message = format!(
+                "{} notifies succession but has no predecessor in states.csv",
+                self.name
+            );
             self.breach(index, "action", succession::ARTICLE, message);
             return;
         };
         if self.run.status != Status::NonSignatory {
-            let message = format!("{} notifies succession while it is already {}", self.name, self.run.status);
+            let message = format!(
+                "{} notifies succession while it is already {}",
+                self.name, self.run.status
+            );
             self.breach(index, "action", succession::ARTICLE, message);
             return;
         }
         let predecessor_name = self.registry.name_of(predecessor.state);
-        let predecessor_status = self.registry.status_on(predecessor.state, bound_from.yesterday().unwrap_or(bound_from));
+        let predecessor_status = self.registry.status_on(
+            predecessor.state,
+            bound_from.yesterday().unwrap_or(bound_from),
+        );
         if !predecessor_status.is_some_and(Status::is_bound) {
             let text = format!(
                 "{} succeeds to the Convention from {bound_from}, but its predecessor {predecessor_name} was not bound then",
                 self.name
             );
-            self.finding(FindingKind::RuleBreach, bound_from, succession::ARTICLE, text, &action.sources);
+            self.finding(
+                FindingKind::RuleBreach,
+                bound_from,
+                succession::ARTICLE,
+                text,
+                &action.sources,
+            );
         }
         self.run.entry_into_force = Some(bound_from);
         self.consent = Some((action.date, action.sources.clone()));
@@ -360,7 +472,13 @@ impl Machine<'_> {
             "{} notifies the depositary on {} that it succeeds {predecessor_name} as a party; it is bound from the date of succession, {bound_from}, not by Art. 17(2) timing",
             self.name, action.date
         );
-        self.change(Status::Party, succession::ARTICLE, bound_from, text, &action.sources);
+        self.change(
+            Status::Party,
+            succession::ARTICLE,
+            bound_from,
+            text,
+            &action.sources,
+        );
     }
 
     fn withdraw(&mut self, index: Option<usize>, action: &TreatyAction) {
@@ -368,7 +486,10 @@ impl Machine<'_> {
         if self.run.status != Status::Party {
             let message = match self.run.status {
                 Status::Withdrawing | Status::WithdrawalDeferred => {
-                    format!("{} notifies withdrawal on {date} but has already done so", self.name)
+                    format!(
+                        "{} notifies withdrawal on {date} but has already done so",
+                        self.name
+                    )
                 }
                 status => format!(
                     "only a State Party may withdraw, and {} is {status} on {date}",
@@ -378,7 +499,8 @@ impl Machine<'_> {
             self.breach(index, "date", art20_withdrawal::NOTICE, message);
             return;
         }
-        let (outcome, deferring) = art20_withdrawal::outcome(self.state, date, self.registry.conflicts(), self.on);
+        let (outcome, deferring) =
+            art20_withdrawal::outcome(self.state, date, self.registry.conflicts(), self.on);
         let six = outcome.six_months_after;
         let mut text = format!(
             "The depositary receives {}'s notification of withdrawal; it remains bound for six months, until {six}",
@@ -387,7 +509,11 @@ impl Machine<'_> {
         if six > self.on && !deferring.is_empty() {
             text.push_str(&format!(
                 ", and longer if it is still engaged in an armed conflict then ({})",
-                deferring.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("; ")
+                deferring
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ));
             let note = format!(
                 "{} is engaged in an armed conflict on {}; if it still is on {six}, the withdrawal will not take effect before the conflict ends",
@@ -404,11 +530,25 @@ impl Machine<'_> {
             });
         }
         let outcome = if six > self.on && !deferring.is_empty() {
-            WithdrawalOutcome { effective: None, deferred_by_armed_conflict: false, ..outcome }
+            WithdrawalOutcome {
+                effective: None,
+                deferred_by_armed_conflict: false,
+                ..outcome
+            }
         } else {
-            WithdrawalOutcome { effective: Some(six), deferred_by_armed_conflict: false, ..outcome }
+            WithdrawalOutcome {
+                effective: Some(six),
+                deferred_by_armed_conflict: false,
+                ..outcome
+            }
         };
         self.run.withdrawal = Some(outcome);
-        self.change(Status::Withdrawing, art20_withdrawal::NOTICE, date, text, &action.sources);
+        self.change(
+            Status::Withdrawing,
+            art20_withdrawal::NOTICE,
+            date,
+            text,
+            &action.sources,
+        );
     }
 }

@@ -62,7 +62,10 @@ impl Status {
     /// Whether the Convention binds the state: `party`, `withdrawing` or
     /// `withdrawal_deferred`.
     pub fn is_bound(self) -> bool {
-        matches!(self, Status::Party | Status::Withdrawing | Status::WithdrawalDeferred)
+        matches!(
+            self,
+            Status::Party | Status::Withdrawing | Status::WithdrawalDeferred
+        )
     }
 }
 

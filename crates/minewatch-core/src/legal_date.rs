@@ -42,18 +42,33 @@ mod tests {
     #[test]
     fn entry_into_force_cases_from_the_record() {
         // The 40th instrument (Burkina Faso, 16 September 1998) gives 1 March 1999.
-        assert_eq!(first_day_of_sixth_month_after(date(1998, 9, 16)), Some(date(1999, 3, 1)));
+        assert_eq!(
+            first_day_of_sixth_month_after(date(1998, 9, 16)),
+            Some(date(1999, 3, 1))
+        );
         // Lithuania deposited on 12 May 2003 and was bound from 1 November 2003.
-        assert_eq!(first_day_of_sixth_month_after(date(2003, 5, 12)), Some(date(2003, 11, 1)));
+        assert_eq!(
+            first_day_of_sixth_month_after(date(2003, 5, 12)),
+            Some(date(2003, 11, 1))
+        );
         // A deposit on the first of a month still waits six whole months.
-        assert_eq!(first_day_of_sixth_month_after(date(2005, 7, 1)), Some(date(2006, 1, 1)));
+        assert_eq!(
+            first_day_of_sixth_month_after(date(2005, 7, 1)),
+            Some(date(2006, 1, 1))
+        );
         // Poland, 27 December 2012: 1 June 2013.
-        assert_eq!(first_day_of_sixth_month_after(date(2012, 12, 27)), Some(date(2013, 6, 1)));
+        assert_eq!(
+            first_day_of_sixth_month_after(date(2012, 12, 27)),
+            Some(date(2013, 6, 1))
+        );
     }
 
     #[test]
     fn withdrawal_cases_from_the_record() {
-        assert_eq!(six_months_after(date(2025, 6, 27)), Some(date(2025, 12, 27)));
+        assert_eq!(
+            six_months_after(date(2025, 6, 27)),
+            Some(date(2025, 12, 27))
+        );
         assert_eq!(six_months_after(date(2025, 7, 10)), Some(date(2026, 1, 10)));
         assert_eq!(six_months_after(date(2025, 8, 20)), Some(date(2026, 2, 20)));
         // Clamping: 31 August has no 31 February.
@@ -64,7 +79,9 @@ mod tests {
     fn any_date() -> impl Strategy<Value = Date> {
         (1990i16..2100, 1i8..=12, 1i8..=31).prop_map(|(y, m, d)| {
             let first = date(y, m, 1);
-            first.checked_add(jiff::Span::new().days(i64::from(d) - 1)).unwrap_or(first)
+            first
+                .checked_add(jiff::Span::new().days(i64::from(d) - 1))
+                .unwrap_or(first)
         })
     }
 

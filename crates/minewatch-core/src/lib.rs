@@ -42,8 +42,8 @@ mod registry;
 
 pub use explain::{Assessment, Finding, FindingKind, Severity, Status, Step, WithdrawalOutcome};
 pub use fact::{
-    ActionKind, AlternativeValue, ArmedConflict, DisputedField, Predecessor, Relation, SourceConflict,
-    SourceId, State, StateCategory, TreatyAction,
+    ActionKind, AlternativeValue, ArmedConflict, DisputedField, Predecessor, Relation,
+    SourceConflict, SourceId, State, StateCategory, TreatyAction,
 };
 pub use iso3::Iso3;
 pub use lookup::NotFound;

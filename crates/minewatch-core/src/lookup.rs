@@ -37,7 +37,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }
@@ -57,7 +59,9 @@ impl Registry {
         }
         let wanted = fold(trimmed);
         let names = |s: &State| -> Vec<String> {
-            std::iter::once(fold(&s.name)).chain(s.aliases.iter().map(|a| fold(a))).collect()
+            std::iter::once(fold(&s.name))
+                .chain(s.aliases.iter().map(|a| fold(a)))
+                .collect()
         };
         if let Some(state) = self.states().iter().find(|s| names(s).contains(&wanted)) {
             return Ok(state);
@@ -69,7 +73,11 @@ impl Registry {
                 let by_name = names(s)
                     .iter()
                     .map(|n| {
-                        if !wanted.is_empty() && n.starts_with(&wanted) { 0 } else { edit_distance(&wanted, n) }
+                        if !wanted.is_empty() && n.starts_with(&wanted) {
+                            0
+                        } else {
+                            edit_distance(&wanted, n)
+                        }
                     })
                     .min()
                     .unwrap_or(usize::MAX);
@@ -85,7 +93,10 @@ impl Registry {
             .take(3)
             .map(|(_, s)| (s.iso3, s.name.clone()))
             .collect();
-        Err(NotFound { query: query.to_string(), suggestions })
+        Err(NotFound {
+            query: query.to_string(),
+            suggestions,
+        })
     }
 }
 

@@ -58,7 +58,11 @@ impl StatusCounts {
 
     /// The number of states bound (`party`, `withdrawing`, `withdrawal_deferred`).
     pub fn bound(&self) -> usize {
-        Status::ALL.into_iter().filter(|s| s.is_bound()).map(|s| self.get(s)).sum()
+        Status::ALL
+            .into_iter()
+            .filter(|s| s.is_bound())
+            .map(|s| self.get(s))
+            .sum()
     }
 }
 
@@ -95,10 +99,18 @@ impl Registry {
         let mut by_code = BTreeMap::new();
         for (i, state) in states.iter().enumerate() {
             if by_code.insert(state.iso3, i).is_some() {
-                violations.push(violation(Subject::State(i), "iso3", format!("duplicate state {}", state.iso3)));
+                violations.push(violation(
+                    Subject::State(i),
+                    "iso3",
+                    format!("duplicate state {}", state.iso3),
+                ));
             }
             if state.sources.is_empty() {
-                violations.push(violation(Subject::State(i), "sources", "a state needs a source".into()));
+                violations.push(violation(
+                    Subject::State(i),
+                    "sources",
+                    "a state needs a source".into(),
+                ));
             }
         }
         for (i, state) in states.iter().enumerate() {
@@ -107,17 +119,29 @@ impl Registry {
                     let message = format!("unknown predecessor {}", p.state);
                     violations.push(violation(Subject::State(i), "predecessor", message));
                 } else if p.state == state.iso3 {
-                    violations.push(violation(Subject::State(i), "predecessor", "a state cannot be its own predecessor".into()));
+                    violations.push(violation(
+                        Subject::State(i),
+                        "predecessor",
+                        "a state cannot be its own predecessor".into(),
+                    ));
                 }
             }
         }
         for (i, action) in actions.iter().enumerate() {
             let subject = Subject::Action(i);
             if !by_code.contains_key(&action.state) {
-                violations.push(violation(subject, "state", format!("unknown state {}", action.state)));
+                violations.push(violation(
+                    subject,
+                    "state",
+                    format!("unknown state {}", action.state),
+                ));
             }
             if action.sources.is_empty() {
-                violations.push(violation(subject, "sources", "every action needs a source".into()));
+                violations.push(violation(
+                    subject,
+                    "sources",
+                    "every action needs a source".into(),
+                ));
             }
             match (action.kind, action.bound_from) {
                 (ActionKind::Succession, None) => violations.push(violation(
@@ -126,13 +150,19 @@ impl Registry {
                     "a succession needs the date from which the successor is bound".into(),
                 )),
                 (ActionKind::Succession, Some(from)) if from > action.date => {
-                    let message = format!("bound_from {from} is after the notification of {}", action.date);
+                    let message = format!(
+                        "bound_from {from} is after the notification of {}",
+                        action.date
+                    );
                     violations.push(violation(subject, "bound_from", message));
                 }
                 (kind, Some(_)) if kind != ActionKind::Succession => violations.push(violation(
                     subject,
                     "bound_from",
-                    format!("bound_from is only for a succession, not a {}", kind.as_str()),
+                    format!(
+                        "bound_from is only for a succession, not a {}",
+                        kind.as_str()
+                    ),
                 )),
                 _ => {}
             }
@@ -140,18 +170,34 @@ impl Registry {
         for (i, conflict) in conflicts.iter().enumerate() {
             let subject = Subject::Conflict(i);
             if let Some(unknown) = conflict.states.iter().find(|s| !by_code.contains_key(s)) {
-                violations.push(violation(subject, "states", format!("unknown state {unknown}")));
+                violations.push(violation(
+                    subject,
+                    "states",
+                    format!("unknown state {unknown}"),
+                ));
             }
             if conflict.end.is_some_and(|end| end < conflict.start) {
-                violations.push(violation(subject, "end", "the conflict ends before it starts".into()));
+                violations.push(violation(
+                    subject,
+                    "end",
+                    "the conflict ends before it starts".into(),
+                ));
             }
             if conflict.sources.is_empty() {
-                violations.push(violation(subject, "sources", "every conflict needs a source".into()));
+                violations.push(violation(
+                    subject,
+                    "sources",
+                    "every conflict needs a source".into(),
+                ));
             }
         }
         for (i, conflict) in source_conflicts.iter().enumerate() {
             if conflict.action >= actions.len() {
-                violations.push(violation(Subject::SourceConflict(i), "action", "no such action".into()));
+                violations.push(violation(
+                    Subject::SourceConflict(i),
+                    "action",
+                    "no such action".into(),
+                ));
             }
         }
         if !violations.is_empty() {
@@ -174,7 +220,9 @@ impl Registry {
         for list in &mut facts {
             list.sort_by_key(|&i| (actions[i].effective_date(), actions[i].kind, i));
         }
-        let mut consents: Vec<usize> = (0..actions.len()).filter(|&i| actions[i].kind.is_consent()).collect();
+        let mut consents: Vec<usize> = (0..actions.len())
+            .filter(|&i| actions[i].kind.is_consent())
+            .collect();
         consents.sort_by_key(|&i| (actions[i].date, i));
         let fortieth = consents.get(INSTRUMENTS_FOR_ENTRY_INTO_FORCE - 1).copied();
 
@@ -191,7 +239,10 @@ impl Registry {
         // Successors last: the rule for a succession looks at the predecessor.
         let mut order: Vec<usize> = (0..registry.states.len()).collect();
         order.sort_by_key(|&i| {
-            registry.states[i].predecessor.as_ref().is_some_and(|p| p.relation == Relation::Succession)
+            registry.states[i]
+                .predecessor
+                .as_ref()
+                .is_some_and(|p| p.relation == Relation::Succession)
         });
         for i in order {
             let run = registry.run_index(i, Date::MAX, &[]);
@@ -212,13 +263,25 @@ impl Registry {
                 (DisputedField::Date, AlternativeValue::Date(_))
                     | (DisputedField::Kind, AlternativeValue::Kind(_))
                     | (DisputedField::BoundFrom, AlternativeValue::Date(_))
-            ) && (conflict.field != DisputedField::BoundFrom || action.kind == ActionKind::Succession);
+            ) && (conflict.field != DisputedField::BoundFrom
+                || action.kind == ActionKind::Succession);
             if !fits {
-                let message = format!("the alternative does not fit the field {}", conflict.field.as_str());
-                violations.push(violation(Subject::SourceConflict(i), "alternative", message));
+                let message = format!(
+                    "the alternative does not fit the field {}",
+                    conflict.field.as_str()
+                );
+                violations.push(violation(
+                    Subject::SourceConflict(i),
+                    "alternative",
+                    message,
+                ));
             }
         }
-        if violations.is_empty() { Ok(registry) } else { Err(violations) }
+        if violations.is_empty() {
+            Ok(registry)
+        } else {
+            Err(violations)
+        }
     }
 
     /// Every state, current and former, in the order given.
@@ -228,7 +291,10 @@ impl Registry {
 
     /// The states that exist today (all but the former ones), in code order.
     pub fn current_states(&self) -> impl Iterator<Item = &State> {
-        self.by_code.values().map(|&i| &self.states[i]).filter(|s| s.category != StateCategory::Former)
+        self.by_code
+            .values()
+            .map(|&i| &self.states[i])
+            .filter(|s| s.category != StateCategory::Former)
     }
 
     /// The state with this code.
@@ -238,7 +304,8 @@ impl Registry {
 
     /// The state's name, or `"an unknown state"` when the code is not in the registry.
     pub fn name_of(&self, iso3: Iso3) -> &str {
-        self.state(iso3).map_or("an unknown state", |s| s.name.as_str())
+        self.state(iso3)
+            .map_or("an unknown state", |s| s.name.as_str())
     }
 
     /// Every treaty action, in the order given.
@@ -249,7 +316,10 @@ impl Registry {
     /// The treaty actions that count for `iso3` (its own and those of a
     /// predecessor it continues), by the date they count from.
     pub fn actions_of(&self, iso3: Iso3) -> impl Iterator<Item = &TreatyAction> {
-        let list = self.by_code.get(&iso3).map_or(&[][..], |&i| self.facts[i].as_slice());
+        let list = self
+            .by_code
+            .get(&iso3)
+            .map_or(&[][..], |&i| self.facts[i].as_slice());
         list.iter().map(|&i| &self.actions[i])
     }
 
@@ -270,26 +340,35 @@ impl Registry {
 
     /// The date the Convention entered into force (Art. 17(1)).
     pub fn treaty_entry_into_force(&self) -> Option<Date> {
-        self.fortieth_instrument().and_then(|a| first_day_of_sixth_month_after(a.date))
+        self.fortieth_instrument()
+            .and_then(|a| first_day_of_sixth_month_after(a.date))
     }
 
     /// The status of `iso3` on `on`, without the explanation. Fast: a look-up
     /// among the few changes of status computed when the registry was built.
     pub fn status_on(&self, iso3: Iso3, on: Date) -> Option<Status> {
-        self.by_code.get(&iso3).map(|&i| self.status_of_index(i, on))
+        self.by_code
+            .get(&iso3)
+            .map(|&i| self.status_of_index(i, on))
     }
 
     /// The status of the state at `index` of [`Registry::states`] on `on`.
     pub fn status_of_index(&self, index: usize, on: Date) -> Status {
         let changes = &self.transitions[index];
         let after = changes.partition_point(|(date, _)| *date <= on);
-        if after == 0 { Status::NonSignatory } else { changes[after - 1].1 }
+        if after == 0 {
+            Status::NonSignatory
+        } else {
+            changes[after - 1].1
+        }
     }
 
     /// Every change of status of `iso3`, oldest first, as computed from the
     /// whole record.
     pub fn status_changes(&self, iso3: Iso3) -> &[(Date, Status)] {
-        self.by_code.get(&iso3).map_or(&[], |&i| self.transitions[i].as_slice())
+        self.by_code
+            .get(&iso3)
+            .map_or(&[], |&i| self.transitions[i].as_slice())
     }
 
     /// The current states with their status on `on`, in code order.
@@ -327,9 +406,18 @@ impl Registry {
     /// # Errors
     /// A violation when the state could not withdraw then (it is not a State
     /// Party on that date, or has already notified a withdrawal).
-    pub fn what_if_withdraw(&self, iso3: Iso3, deposited: Date, on: Date) -> Result<Assessment, Violation> {
+    pub fn what_if_withdraw(
+        &self,
+        iso3: Iso3,
+        deposited: Date,
+        on: Date,
+    ) -> Result<Assessment, Violation> {
         let Some(&index) = self.by_code.get(&iso3) else {
-            return Err(violation(Subject::Hypothetical, "state", format!("unknown state {iso3}")));
+            return Err(violation(
+                Subject::Hypothetical,
+                "state",
+                format!("unknown state {iso3}"),
+            ));
         };
         let notice = TreatyAction {
             state: iso3,
@@ -353,7 +441,10 @@ impl Registry {
     }
 
     fn run_index(&self, index: usize, on: Date, extra: &[TreatyAction]) -> engine::Run {
-        let mut facts: Vec<Fact<'_>> = self.facts[index].iter().map(|&i| (Some(i), &self.actions[i])).collect();
+        let mut facts: Vec<Fact<'_>> = self.facts[index]
+            .iter()
+            .map(|&i| (Some(i), &self.actions[i]))
+            .collect();
         facts.extend(extra.iter().map(|a| (None, a)));
         facts.sort_by_key(|(i, a)| (a.effective_date(), a.kind, i.unwrap_or(usize::MAX)));
         engine::run(self, self.states[index].iso3, &facts, on)
@@ -364,7 +455,11 @@ impl Registry {
         let run = self.run_index(index, on, extra);
         let mut steps = run.steps;
         let mut findings = run.findings;
-        if let Some(p) = state.predecessor.as_ref().filter(|p| p.relation == Relation::Continuation) {
+        if let Some(p) = state
+            .predecessor
+            .as_ref()
+            .filter(|p| p.relation == Relation::Continuation)
+        {
             if p.since <= on {
                 steps.push(Step {
                     article: crate::articles::succession::ARTICLE,
@@ -383,7 +478,9 @@ impl Registry {
         }
         if state.category == StateCategory::Former {
             if let Some(heir) = self.states.iter().find(|s| {
-                s.predecessor.as_ref().is_some_and(|p| p.state == state.iso3 && p.relation == Relation::Continuation && p.since <= on)
+                s.predecessor.as_ref().is_some_and(|p| {
+                    p.state == state.iso3 && p.relation == Relation::Continuation && p.since <= on
+                })
             }) {
                 let since = heir.predecessor.as_ref().map_or(on, |p| p.since);
                 findings.push(Finding {
@@ -391,12 +488,21 @@ impl Registry {
                     severity: Severity::Info,
                     date: Some(since),
                     article: None,
-                    text: format!("{} ceased to exist on {since}; {} continues it", state.name, heir.name),
+                    text: format!(
+                        "{} ceased to exist on {since}; {} continues it",
+                        state.name, heir.name
+                    ),
                     sources: heir.sources.clone(),
                 });
             }
         }
-        findings.extend(self.source_conflict_findings(index, on, extra, run.status, run.entry_into_force));
+        findings.extend(self.source_conflict_findings(
+            index,
+            on,
+            extra,
+            run.status,
+            run.entry_into_force,
+        ));
         Assessment {
             state: state.iso3,
             on,
@@ -446,7 +552,8 @@ impl Registry {
                 }
                 _ => continue,
             };
-            let alternative_run = self.run_with_replacement(index, conflict.action, &altered, extra, on);
+            let alternative_run =
+                self.run_with_replacement(index, conflict.action, &altered, extra, on);
             let mut effect = Vec::new();
             if alternative_run.status != status {
                 effect.push(format!(
@@ -504,7 +611,13 @@ impl Registry {
     ) -> engine::Run {
         let mut facts: Vec<Fact<'_>> = self.facts[index]
             .iter()
-            .map(|&i| if i == replaced { (Some(i), with) } else { (Some(i), &self.actions[i]) })
+            .map(|&i| {
+                if i == replaced {
+                    (Some(i), with)
+                } else {
+                    (Some(i), &self.actions[i])
+                }
+            })
             .collect();
         facts.extend(extra.iter().map(|a| (None, a)));
         facts.sort_by_key(|(i, a)| (a.effective_date(), a.kind, i.unwrap_or(usize::MAX)));
@@ -513,9 +626,17 @@ impl Registry {
 }
 
 fn join_ids(ids: &[SourceId]) -> String {
-    ids.iter().map(SourceId::as_str).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(SourceId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn violation(subject: Subject, field: &'static str, message: String) -> Violation {
-    Violation { subject, field, article: None, message }
+    Violation {
+        subject,
+        field,
+        article: None,
+        message,
+    }
 }

@@ -17,7 +17,8 @@ use proptest::prelude::*;
 const OPEN: Date = date(1997, 12, 3);
 
 fn day(offset: i64) -> Date {
-    OPEN.checked_add(Span::new().days(offset)).expect("in range")
+    OPEN.checked_add(Span::new().days(offset))
+        .expect("in range")
 }
 
 fn code(i: usize) -> Iso3 {
@@ -41,12 +42,14 @@ fn plan() -> impl Strategy<Value = Plan> {
         proptest::option::weighted(0.3, 0i64..6000),
         proptest::option::weighted(0.3, (0i64..14000, proptest::option::of(1i64..4000))),
     )
-        .prop_map(|(signature, consent, withdrawal_after_entry, conflict)| Plan {
-            signature,
-            consent,
-            withdrawal_after_entry,
-            conflict,
-        })
+        .prop_map(
+            |(signature, consent, withdrawal_after_entry, conflict)| Plan {
+                signature,
+                consent,
+                withdrawal_after_entry,
+                conflict,
+            },
+        )
 }
 
 fn build(plans: &[Plan]) -> (Vec<State>, Vec<TreatyAction>, Vec<ArmedConflict>) {
@@ -72,13 +75,17 @@ fn build(plans: &[Plan]) -> (Vec<State>, Vec<TreatyAction>, Vec<ArmedConflict>) 
     let mut actions = Vec::new();
     let mut consents = Vec::new();
     for (i, p) in plans.iter().enumerate() {
-        let signed = p.signature.map(|s| day(s)).filter(|s| *s < date(1999, 3, 1));
+        let signed = p.signature.map(day).filter(|s| *s < date(1999, 3, 1));
         if let Some(s) = signed {
             actions.push(act(i, ActionKind::Signature, s));
         }
         if let Some(c) = p.consent {
             let deposit = day(c).max(signed.unwrap_or(OPEN));
-            let kind = if signed.is_some() { ActionKind::Ratification } else { ActionKind::Accession };
+            let kind = if signed.is_some() {
+                ActionKind::Ratification
+            } else {
+                ActionKind::Accession
+            };
             actions.push(act(i, kind, deposit));
             consents.push((deposit, i));
         }
@@ -89,7 +96,9 @@ fn build(plans: &[Plan]) -> (Vec<State>, Vec<TreatyAction>, Vec<ArmedConflict>) 
         let deposit = consents.iter().find(|c| c.1 == i).map(|c| c.0);
         if let (Some(deposit), Some(after)) = (deposit, p.withdrawal_after_entry) {
             if let EntryIntoForce::On { date: in_force, .. } = entry_into_force(deposit, fortieth) {
-                let notice = in_force.checked_add(Span::new().days(after)).expect("in range");
+                let notice = in_force
+                    .checked_add(Span::new().days(after))
+                    .expect("in range");
                 actions.push(act(i, ActionKind::Withdrawal, notice));
             }
         }
@@ -227,10 +236,20 @@ proptest! {
 #[test]
 fn a_withdrawal_before_consent_is_refused_with_its_article() {
     let mut plans = vec![
-        Plan { signature: None, consent: Some(10), withdrawal_after_entry: None, conflict: None };
+        Plan {
+            signature: None,
+            consent: Some(10),
+            withdrawal_after_entry: None,
+            conflict: None
+        };
         40
     ];
-    plans.push(Plan { signature: None, consent: None, withdrawal_after_entry: None, conflict: None });
+    plans.push(Plan {
+        signature: None,
+        consent: None,
+        withdrawal_after_entry: None,
+        conflict: None,
+    });
     let (states, mut actions, conflicts) = build(&plans);
     actions.push(TreatyAction {
         state: code(40),
@@ -243,5 +262,11 @@ fn a_withdrawal_before_consent_is_refused_with_its_article() {
     let violations = Registry::new(states, actions, conflicts, vec![]).expect_err("refused");
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].article, Some("Art. 20(2)"));
-    assert!(violations[0].message.contains("only a State Party may withdraw"), "{}", violations[0].message);
+    assert!(
+        violations[0]
+            .message
+            .contains("only a State Party may withdraw"),
+        "{}",
+        violations[0].message
+    );
 }

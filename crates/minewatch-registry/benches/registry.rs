@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_main};
 use jiff::civil::{Date, date};
 use minewatch_core::StateCategory;
 
@@ -34,7 +34,12 @@ fn benches(c: &mut Criterion) {
         .filter(|(_, s)| s.category != StateCategory::Former)
         .map(|(i, _)| i)
         .collect();
-    println!("{} states x {} days = {} answers", states.len(), days.len(), states.len() * days.len());
+    println!(
+        "{} states x {} days = {} answers",
+        states.len(),
+        days.len(),
+        states.len() * days.len()
+    );
     let mut group = c.benchmark_group("status");
     group.sample_size(20);
     group.bench_function("every state on every day 1997-12-03..2035-12-31", |b| {
@@ -55,5 +60,9 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(registry_benches, benches);
+#[allow(missing_docs)]
+mod group {
+    criterion::criterion_group!(registry_benches, super::benches);
+}
+use group::registry_benches;
 criterion_main!(registry_benches);

@@ -100,15 +100,26 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Record>, SyntaxError> {
         match chars.next() {
             Some(',') => {
                 column += 1;
-                cells.push(Cell { text: cell, line: cell_line, column: cell_column });
+                cells.push(Cell {
+                    text: cell,
+                    line: cell_line,
+                    column: cell_column,
+                });
             }
             end => {
                 if end == Some('\r') && chars.peek() == Some(&'\n') {
                     chars.next();
                 }
                 if !empty_line {
-                    cells.push(Cell { text: cell, line: cell_line, column: cell_column });
-                    records.push(Record { line: record_line, cells: std::mem::take(&mut cells) });
+                    cells.push(Cell {
+                        text: cell,
+                        line: cell_line,
+                        column: cell_column,
+                    });
+                    records.push(Record {
+                        line: record_line,
+                        cells: std::mem::take(&mut cells),
+                    });
                 }
                 if end.is_none() {
                     return Ok(records);
@@ -131,7 +142,10 @@ mod tests {
         assert_eq!(records.len(), 3);
         assert_eq!(records[1].cells[0].text, "x, y");
         assert_eq!(records[1].cells[1].text, "say \"hi\"");
-        assert_eq!((records[1].cells[1].line, records[1].cells[1].column), (2, 8));
+        assert_eq!(
+            (records[1].cells[1].line, records[1].cells[1].column),
+            (2, 8)
+        );
         assert_eq!(records[2].line, 4);
         assert_eq!(records[2].cells[1].text, "");
         assert_eq!(records[2].cells[1].column, 6);

@@ -6,9 +6,18 @@ use crate::{LoadErrors, Loaded, load_files};
 pub const EMBEDDED_FILES: [(&str, &str); 5] = [
     ("sources.csv", include_str!("../../../data/sources.csv")),
     ("states.csv", include_str!("../../../data/states.csv")),
-    ("treaty_actions.csv", include_str!("../../../data/treaty_actions.csv")),
-    ("armed_conflicts.csv", include_str!("../../../data/armed_conflicts.csv")),
-    ("source_conflicts.csv", include_str!("../../../data/source_conflicts.csv")),
+    (
+        "treaty_actions.csv",
+        include_str!("../../../data/treaty_actions.csv"),
+    ),
+    (
+        "armed_conflicts.csv",
+        include_str!("../../../data/armed_conflicts.csv"),
+    ),
+    (
+        "source_conflicts.csv",
+        include_str!("../../../data/source_conflicts.csv"),
+    ),
 ];
 
 /// Loads the embedded `data/`.
@@ -17,8 +26,11 @@ pub const EMBEDDED_FILES: [(&str, &str); 5] = [
 /// Only if the program was built from a broken `data/`; the test suite loads
 /// it, so a release never is.
 pub fn load_embedded() -> Result<Loaded, LoadErrors> {
-    let files: Vec<(&str, String, &str)> =
-        EMBEDDED_FILES.iter().map(|(name, text)| (*name, format!("data/{name}"), *text)).collect();
-    let borrowed: Vec<(&str, &str, &str)> = files.iter().map(|(n, p, t)| (*n, p.as_str(), *t)).collect();
+    let files: Vec<(&str, String, &str)> = EMBEDDED_FILES
+        .iter()
+        .map(|(name, text)| (*name, format!("data/{name}"), *text))
+        .collect();
+    let borrowed: Vec<(&str, &str, &str)> =
+        files.iter().map(|(n, p, t)| (*n, p.as_str(), *t)).collect();
     load_files(&borrowed)
 }

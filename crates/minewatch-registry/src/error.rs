@@ -50,7 +50,11 @@ impl LoadError {
         if let Some(source) = &self.source_line {
             let width = self.token.as_ref().map_or(1, |t| t.chars().count().max(1));
             let pad = self.column.saturating_sub(1);
-            out.push_str(&format!("\n    {source}\n    {}{}", " ".repeat(pad), "^".repeat(width)));
+            out.push_str(&format!(
+                "\n    {source}\n    {}{}",
+                " ".repeat(pad),
+                "^".repeat(width)
+            ));
         }
         out
     }

@@ -48,7 +48,9 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadErrors> {
     if !errors.is_empty() {
         return Err(LoadErrors(errors));
     }
-    let borrowed: Vec<(&str, &str, &str)> =
-        files.iter().map(|(n, p, t)| (*n, p.as_str(), t.as_str())).collect();
+    let borrowed: Vec<(&str, &str, &str)> = files
+        .iter()
+        .map(|(n, p, t)| (*n, p.as_str(), t.as_str()))
+        .collect();
     load_files(&borrowed)
 }

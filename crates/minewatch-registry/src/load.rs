@@ -22,10 +22,27 @@ pub const FILES: [&str; 5] = [
 
 const COLUMNS: [&[&str]; 5] = [
     &["id", "publisher", "title", "url"],
-    &["iso3", "name", "category", "aliases", "predecessor", "relation", "since", "sources"],
+    &[
+        "iso3",
+        "name",
+        "category",
+        "aliases",
+        "predecessor",
+        "relation",
+        "since",
+        "sources",
+    ],
     &["state", "action", "date", "bound_from", "sources", "note"],
     &["id", "states", "name", "start", "end", "sources", "note"],
-    &["state", "action", "field", "recorded", "alternative", "sources", "note"],
+    &[
+        "state",
+        "action",
+        "field",
+        "recorded",
+        "alternative",
+        "sources",
+        "note",
+    ],
 ];
 
 /// A row of `sources.csv`.
@@ -124,7 +141,12 @@ impl Reader {
             return None;
         }
         let header = records.remove(0);
-        let table = Table { path, lines, columns, records: Vec::new() };
+        let table = Table {
+            path,
+            lines,
+            columns,
+            records: Vec::new(),
+        };
         let found: Vec<&str> = header.cells.iter().map(|c| c.text.trim()).collect();
         if found != columns {
             let wrong = header
@@ -133,18 +155,43 @@ impl Reader {
                 .zip(columns.iter())
                 .find(|(cell, want)| cell.text.trim() != **want)
                 .map(|(cell, _)| cell.clone())
-                .unwrap_or_else(|| header.cells.last().cloned().unwrap_or(Cell { text: String::new(), line: 1, column: 1 }));
-            let error = table.error(&wrong, "header", format!("expected the columns `{}`", columns.join(",")));
+                .unwrap_or_else(|| {
+                    header.cells.last().cloned().unwrap_or(Cell {
+                        text: String::new(),
+                        line: 1,
+                        column: 1,
+                    })
+                });
+            let error = table.error(
+                &wrong,
+                "header",
+                format!("expected the columns `{}`", columns.join(",")),
+            );
             self.errors.push(error);
             return None;
         }
         let mut table = table;
         for record in records {
             if record.cells.len() != columns.len() {
-                let cell = record.cells.get(columns.len()).or(record.cells.last()).cloned();
-                let cell = cell.unwrap_or(Cell { text: String::new(), line: record.line, column: 1 });
-                let message = format!("expected {} fields, found {}", columns.len(), record.cells.len());
-                self.errors.push(LoadError { field: None, ..table.error(&cell, "", message) });
+                let cell = record
+                    .cells
+                    .get(columns.len())
+                    .or(record.cells.last())
+                    .cloned();
+                let cell = cell.unwrap_or(Cell {
+                    text: String::new(),
+                    line: record.line,
+                    column: 1,
+                });
+                let message = format!(
+                    "expected {} fields, found {}",
+                    columns.len(),
+                    record.cells.len()
+                );
+                self.errors.push(LoadError {
+                    field: None,
+                    ..table.error(&cell, "", message)
+                });
                 continue;
             }
             table.records.push(record);
@@ -163,7 +210,12 @@ impl Reader {
         }
     }
 
-    fn optional_date(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<Option<Date>> {
+    fn optional_date(
+        &mut self,
+        table: &Table<'_>,
+        record: &Record,
+        field: &str,
+    ) -> Option<Option<Date>> {
         if table.cell(record, field).text.is_empty() {
             Some(None)
         } else {
@@ -171,14 +223,23 @@ impl Reader {
         }
     }
 
-    fn iso3(&mut self, table: &Table<'_>, cell: &Cell, field: &str, known: Option<&BTreeSet<Iso3>>) -> Option<Iso3> {
-        let Some(code) = Iso3::parse(&cell.text).filter(|_| cell.text.chars().all(|c| c.is_ascii_uppercase())) else {
+    fn iso3(
+        &mut self,
+        table: &Table<'_>,
+        cell: &Cell,
+        field: &str,
+        known: Option<&BTreeSet<Iso3>>,
+    ) -> Option<Iso3> {
+        let Some(code) =
+            Iso3::parse(&cell.text).filter(|_| cell.text.chars().all(|c| c.is_ascii_uppercase()))
+        else {
             let message = "expected an ISO 3166-1 alpha-3 code in capitals, like `LTU`".to_string();
             self.errors.push(table.error(cell, field, message));
             return None;
         };
         if known.is_some_and(|k| !k.contains(&code)) {
-            self.errors.push(table.error(cell, field, "no such state in states.csv".into()));
+            self.errors
+                .push(table.error(cell, field, "no such state in states.csv".into()));
             return None;
         }
         Some(code)
@@ -187,20 +248,31 @@ impl Reader {
     fn required(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<String> {
         let cell = table.cell(record, field);
         if cell.text.trim().is_empty() {
-            self.errors.push(table.error(cell, field, "required, but empty".into()));
+            self.errors
+                .push(table.error(cell, field, "required, but empty".into()));
             return None;
         }
         if cell.text.trim() != cell.text {
-            self.errors.push(table.error(cell, field, "leading or trailing spaces".into()));
+            self.errors
+                .push(table.error(cell, field, "leading or trailing spaces".into()));
             return None;
         }
         Some(cell.text.clone())
     }
 
-    fn sources(&mut self, table: &Table<'_>, record: &Record, known: &BTreeMap<String, SourceRecord>) -> Option<Vec<SourceId>> {
+    fn sources(
+        &mut self,
+        table: &Table<'_>,
+        record: &Record,
+        known: &BTreeMap<String, SourceRecord>,
+    ) -> Option<Vec<SourceId>> {
         let cell = table.cell(record, "sources");
         if cell.text.trim().is_empty() {
-            self.errors.push(table.error(cell, "sources", "every row needs at least one source id".into()));
+            self.errors.push(table.error(
+                cell,
+                "sources",
+                "every row needs at least one source id".into(),
+            ));
             return None;
         }
         let mut ids = Vec::new();
@@ -209,8 +281,16 @@ impl Reader {
         for part in cell.text.split(';') {
             let id = part.trim();
             if !known.contains_key(id) && self.sources_ok {
-                let at = Cell { text: id.to_string(), line: cell.line, column: cell.column + offset + (part.len() - part.trim_start().len()) };
-                self.errors.push(table.error(&at, "sources", "no such source id in sources.csv".into()));
+                let at = Cell {
+                    text: id.to_string(),
+                    line: cell.line,
+                    column: cell.column + offset + (part.len() - part.trim_start().len()),
+                };
+                self.errors.push(table.error(
+                    &at,
+                    "sources",
+                    "no such source id in sources.csv".into(),
+                ));
                 ok = false;
             }
             offset += part.chars().count() + 1;
@@ -229,7 +309,10 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     let shaped = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shaped {
         return Err("expected a date as YYYY-MM-DD".into());
     }
@@ -247,7 +330,10 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// Every problem found. Stage one (each cell on its own) is reported whole;
 /// the rules of the articles are checked when stage one is clean.
 pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
-    let mut reader = Reader { errors: Vec::new(), sources_ok: true };
+    let mut reader = Reader {
+        errors: Vec::new(),
+        sources_ok: true,
+    };
     let mut tables = Vec::new();
     for (index, name) in FILES.iter().enumerate() {
         match files.iter().find(|(n, _, _)| n == name) {
@@ -266,8 +352,13 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             }
         }
     }
-    let [sources_table, states_table, actions_table, conflicts_table, disputes_table] =
-        <[Option<Table<'_>>; 5]>::try_from(tables).map_err(|_| LoadErrors(Vec::new()))?;
+    let [
+        sources_table,
+        states_table,
+        actions_table,
+        conflicts_table,
+        disputes_table,
+    ] = <[Option<Table<'_>>; 5]>::try_from(tables).map_err(|_| LoadErrors(Vec::new()))?;
 
     // sources.csv
     let mut sources = BTreeMap::new();
@@ -276,29 +367,51 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             let id_cell = table.cell(record, "id");
             let id = &id_cell.text;
             let shaped = !id.is_empty()
-                && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !id.starts_with('-');
             if !shaped {
-                reader.errors.push(table.error(id_cell, "id", "expected lower-case letters, digits and hyphens".into()));
+                reader.errors.push(table.error(
+                    id_cell,
+                    "id",
+                    "expected lower-case letters, digits and hyphens".into(),
+                ));
                 continue;
             }
             let url_cell = table.cell(record, "url");
             if !(url_cell.text.starts_with("https://") || url_cell.text.starts_with("http://")) {
-                reader.errors.push(table.error(url_cell, "url", "expected an http(s) address".into()));
+                reader.errors.push(table.error(
+                    url_cell,
+                    "url",
+                    "expected an http(s) address".into(),
+                ));
             }
-            let (Some(publisher), Some(title)) =
-                (reader.required(table, record, "publisher"), reader.required(table, record, "title"))
-            else {
+            let (Some(publisher), Some(title)) = (
+                reader.required(table, record, "publisher"),
+                reader.required(table, record, "title"),
+            ) else {
                 continue;
             };
-            let row = SourceRecord { id: id.clone(), publisher, title, url: url_cell.text.clone() };
+            let row = SourceRecord {
+                id: id.clone(),
+                publisher,
+                title,
+                url: url_cell.text.clone(),
+            };
             if sources.insert(id.clone(), row).is_some() {
-                reader.errors.push(table.error(id_cell, "id", "duplicate source id".into()));
+                reader
+                    .errors
+                    .push(table.error(id_cell, "id", "duplicate source id".into()));
             }
         }
     }
 
-    reader.sources_ok = sources_table.is_some() && !reader.errors.iter().any(|e| e.file.ends_with("sources.csv"));
+    reader.sources_ok = sources_table.is_some()
+        && !reader
+            .errors
+            .iter()
+            .any(|e| e.file.ends_with("sources.csv"));
 
     // states.csv
     let mut states = Vec::new();
@@ -317,7 +430,9 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             let category = StateCategory::parse(&category_cell.text);
             if category.is_none() {
                 let message = "expected one of un_member, observer, non_member, former".to_string();
-                reader.errors.push(table.error(category_cell, "category", message));
+                reader
+                    .errors
+                    .push(table.error(category_cell, "category", message));
             }
             let aliases: Vec<String> = table
                 .cell(record, "aliases")
@@ -333,7 +448,11 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             let predecessor = if predecessor_cell.text.is_empty() {
                 for (cell, field) in [(relation_cell, "relation"), (since_cell, "since")] {
                     if !cell.text.is_empty() {
-                        reader.errors.push(table.error(cell, field, "only with a predecessor".into()));
+                        reader.errors.push(table.error(
+                            cell,
+                            field,
+                            "only with a predecessor".into(),
+                        ));
                     }
                 }
                 Some(None)
@@ -342,26 +461,46 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                 let relation = Relation::parse(&relation_cell.text);
                 if relation.is_none() {
                     let message = "expected continuation or succession".to_string();
-                    reader.errors.push(table.error(relation_cell, "relation", message));
+                    reader
+                        .errors
+                        .push(table.error(relation_cell, "relation", message));
                 }
                 let since = reader.date(table, record, "since");
                 match (code, relation, since) {
-                    (Some(state), Some(relation), Some(since)) => Some(Some(Predecessor { state, relation, since })),
+                    (Some(state), Some(relation), Some(since)) => Some(Some(Predecessor {
+                        state,
+                        relation,
+                        since,
+                    })),
                     _ => None,
                 }
             };
             let state_sources = reader.sources(table, record, &sources);
-            if let (Some(iso3), Some(name), Some(category), Some(predecessor), Some(state_sources)) =
-                (iso3, name, category, predecessor, state_sources)
+            if let (
+                Some(iso3),
+                Some(name),
+                Some(category),
+                Some(predecessor),
+                Some(state_sources),
+            ) = (iso3, name, category, predecessor, state_sources)
             {
-                states.push(State { iso3, name, category, aliases, predecessor, sources: state_sources });
+                states.push(State {
+                    iso3,
+                    name,
+                    category,
+                    aliases,
+                    predecessor,
+                    sources: state_sources,
+                });
                 state_rows.push(record.clone());
             }
         }
     }
 
     // A reference to a state is checked only when states.csv read clean.
-    let states_ok = states_table.as_ref().is_some_and(|t| !reader.errors.iter().any(|e| e.file == t.path));
+    let states_ok = states_table
+        .as_ref()
+        .is_some_and(|t| !reader.errors.iter().any(|e| e.file == t.path));
     let known_codes = states_ok.then_some(&codes);
 
     // treaty_actions.csv
@@ -375,7 +514,9 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             if kind.is_none() {
                 let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
                 let message = format!("expected one of {}", names.join(", "));
-                reader.errors.push(table.error(kind_cell, "action", message));
+                reader
+                    .errors
+                    .push(table.error(kind_cell, "action", message));
             }
             let date = reader.date(table, record, "date");
             let bound_from = reader.optional_date(table, record, "bound_from");
@@ -384,7 +525,14 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                 (state, kind, date, bound_from, action_sources)
             {
                 let note = table.cell(record, "note").text.clone();
-                actions.push(TreatyAction { state, kind, date, bound_from, sources: action_sources, note });
+                actions.push(TreatyAction {
+                    state,
+                    kind,
+                    date,
+                    bound_from,
+                    sources: action_sources,
+                    note,
+                });
                 action_rows.push(record.clone());
             }
         }
@@ -406,7 +554,11 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             let mut parties = Vec::new();
             let mut offset = 0;
             for part in states_cell.text.split(';') {
-                let at = Cell { text: part.to_string(), line: states_cell.line, column: states_cell.column + offset };
+                let at = Cell {
+                    text: part.to_string(),
+                    line: states_cell.line,
+                    column: states_cell.column + offset,
+                };
                 offset += part.chars().count() + 1;
                 if let Some(code) = reader.iso3(table, &at, "states", known_codes) {
                     parties.push(code);
@@ -419,7 +571,14 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             if let (Some(id), Some(name), Some(start), Some(end), Some(conflict_sources)) =
                 (id, name, start, end, conflict_sources)
             {
-                conflicts.push(ArmedConflict { id, states: parties, name, start, end, sources: conflict_sources });
+                conflicts.push(ArmedConflict {
+                    id,
+                    states: parties,
+                    name,
+                    start,
+                    end,
+                    sources: conflict_sources,
+                });
                 conflict_rows.push(record.clone());
             }
         }
@@ -434,7 +593,9 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
             let kind_cell = table.cell(record, "action");
             let kind = ActionKind::parse(&kind_cell.text);
             if kind.is_none() {
-                reader.errors.push(table.error(kind_cell, "action", "no such action kind".into()));
+                reader
+                    .errors
+                    .push(table.error(kind_cell, "action", "no such action kind".into()));
             }
             let field_cell = table.cell(record, "field");
             let field = match field_cell.text.as_str() {
@@ -443,7 +604,9 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                 "bound_from" => Some(DisputedField::BoundFrom),
                 _ => {
                     let message = "expected one of date, action, bound_from".to_string();
-                    reader.errors.push(table.error(field_cell, "field", message));
+                    reader
+                        .errors
+                        .push(table.error(field_cell, "field", message));
                     None
                 }
             };
@@ -452,11 +615,17 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                 Some(DisputedField::Kind) => match ActionKind::parse(&alternative_cell.text) {
                     Some(k) => Some(AlternativeValue::Kind(k)),
                     None => {
-                        reader.errors.push(table.error(alternative_cell, "alternative", "no such action kind".into()));
+                        reader.errors.push(table.error(
+                            alternative_cell,
+                            "alternative",
+                            "no such action kind".into(),
+                        ));
                         None
                     }
                 },
-                Some(_) => reader.date(table, record, "alternative").map(AlternativeValue::Date),
+                Some(_) => reader
+                    .date(table, record, "alternative")
+                    .map(AlternativeValue::Date),
                 None => None,
             };
             let dispute_sources = reader.sources(table, record, &sources);
@@ -472,13 +641,21 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                     && match field {
                         DisputedField::Date => a.date.to_string() == recorded_cell.text,
                         DisputedField::Kind => a.kind.as_str() == recorded_cell.text,
-                        DisputedField::BoundFrom => a.bound_from.is_some_and(|d| d.to_string() == recorded_cell.text),
+                        DisputedField::BoundFrom => a
+                            .bound_from
+                            .is_some_and(|d| d.to_string() == recorded_cell.text),
                     }
             });
             match found {
                 Some(action) => {
                     let note = table.cell(record, "note").text.clone();
-                    disputes.push(SourceConflict { action, field, alternative, sources: dispute_sources, note });
+                    disputes.push(SourceConflict {
+                        action,
+                        field,
+                        alternative,
+                        sources: dispute_sources,
+                        note,
+                    });
                     dispute_rows.push(record.clone());
                 }
                 None if !actions_clean => {}
@@ -488,7 +665,9 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                         kind.as_str(),
                         field.as_str()
                     );
-                    reader.errors.push(table.error(recorded_cell, "recorded", message));
+                    reader
+                        .errors
+                        .push(table.error(recorded_cell, "recorded", message));
                 }
             }
         }
@@ -508,7 +687,9 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                         Subject::State(i) => (states_table.as_ref()?, state_rows.get(i)?),
                         Subject::Action(i) => (actions_table.as_ref()?, action_rows.get(i)?),
                         Subject::Conflict(i) => (conflicts_table.as_ref()?, conflict_rows.get(i)?),
-                        Subject::SourceConflict(i) => (disputes_table.as_ref()?, dispute_rows.get(i)?),
+                        Subject::SourceConflict(i) => {
+                            (disputes_table.as_ref()?, dispute_rows.get(i)?)
+                        }
                         Subject::Hypothetical => return None,
                     };
                     let cell = table.cell(record, v.field);
@@ -519,7 +700,9 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                     Some(table.error(cell, v.field, message))
                 })
                 .collect();
-            errors.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
+            errors.sort_by(|a, b| {
+                (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column))
+            });
             errors.dedup();
             Err(LoadErrors(errors))
         }

@@ -13,13 +13,22 @@ fn load_case(case: &Path) -> Result<minewatch_registry::Loaded, minewatch_regist
     for name in FILES {
         let override_path = case.join(name);
         let (shown, text) = if override_path.exists() {
-            (format!("bad/{}/{name}", case.file_name().and_then(|n| n.to_str()).unwrap_or("?")), fs::read_to_string(&override_path))
+            (
+                format!(
+                    "bad/{}/{name}",
+                    case.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+                ),
+                fs::read_to_string(&override_path),
+            )
         } else {
             (format!("good/{name}"), fs::read_to_string(good.join(name)))
         };
         files.push((name, shown, text.expect("readable fixture")));
     }
-    let borrowed: Vec<(&str, &str, &str)> = files.iter().map(|(n, s, t)| (*n, s.as_str(), t.as_str())).collect();
+    let borrowed: Vec<(&str, &str, &str)> = files
+        .iter()
+        .map(|(n, s, t)| (*n, s.as_str(), t.as_str()))
+        .collect();
     load_files(&borrowed)
 }
 
@@ -33,11 +42,18 @@ fn the_small_valid_folder_loads() {
 #[test]
 fn every_bad_case_is_refused_with_positions() {
     let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
-    let mut cases: Vec<_> = fs::read_dir(&bad).expect("bad/").map(|e| e.expect("entry").path()).collect();
+    let mut cases: Vec<_> = fs::read_dir(&bad)
+        .expect("bad/")
+        .map(|e| e.expect("entry").path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 15, "{} cases", cases.len());
     for case in cases {
-        let name = case.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+        let name = case
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .to_string();
         let errors = match load_case(&case) {
             Ok(_) => panic!("{name} loaded but should not"),
             Err(e) => e,
@@ -45,7 +61,10 @@ fn every_bad_case_is_refused_with_positions() {
         assert!(!errors.0.is_empty());
         for e in &errors.0 {
             assert!(e.line > 0 && e.column > 0, "{name}: no position in {e}");
-            assert!(e.file.starts_with("bad/"), "{name}: an error blamed a good file: {e}");
+            assert!(
+                e.file.starts_with("bad/"),
+                "{name}: an error blamed a good file: {e}"
+            );
         }
         let rendered: Vec<String> = errors.0.iter().map(|e| e.render()).collect();
         insta::assert_snapshot!(name, rendered.join("\n"));
@@ -54,7 +73,12 @@ fn every_bad_case_is_refused_with_positions() {
 
 #[test]
 fn a_missing_folder_says_which_files() {
-    let errors = minewatch_registry::load_dir(Path::new("/nonexistent/minewatch-data")).expect_err("no folder");
+    let errors = minewatch_registry::load_dir(Path::new("/nonexistent/minewatch-data"))
+        .expect_err("no folder");
     assert_eq!(errors.0.len(), 5);
-    assert!(errors.0[0].to_string().starts_with("/nonexistent/minewatch-data/sources.csv: cannot read the file"));
+    assert!(
+        errors.0[0]
+            .to_string()
+            .starts_with("/nonexistent/minewatch-data/sources.csv: cannot read the file")
+    );
 }

@@ -10,20 +10,28 @@ use minewatch_registry::{Loaded, load_dir, load_embedded, parse_date};
 
 use crate::CliError;
 use crate::cli::{Cli, Command, DataCommand, Format, OnDate, Step, TableFormat, WhatIf};
-use crate::output::{
-    HistoryJson, PartyJson, StatusJson, WhatIfJson, csv_field, explanation_text,
-};
+use crate::output::{HistoryJson, PartyJson, StatusJson, WhatIfJson, csv_field, explanation_text};
 
 type Out<'a> = &'a mut dyn Write;
 
 /// Runs one command line.
 pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
     if let Command::Data(DataCommand::Check { dir }) = &cli.command {
-        let dir = dir.clone().or(cli.data.clone()).unwrap_or_else(|| "data".into());
+        let dir = dir
+            .clone()
+            .or(cli.data.clone())
+            .unwrap_or_else(|| "data".into());
         return data_check(&dir, out);
     }
     let loaded = match &cli.data {
-        Some(dir) => load_dir(dir).map_err(|e| format!("the data folder {} has problems (run `minewatch data check {}`): {}", dir.display(), dir.display(), first_line(&e.to_string())))?,
+        Some(dir) => load_dir(dir).map_err(|e| {
+            format!(
+                "the data folder {} has problems (run `minewatch data check {}`): {}",
+                dir.display(),
+                dir.display(),
+                first_line(&e.to_string())
+            )
+        })?,
         None => load_embedded()?,
     };
     let registry = &loaded.registry;
@@ -35,27 +43,46 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             match format {
                 Format::Json => json(out, &StatusJson::new(registry, &assessment))?,
                 Format::Text => {
-                    let mut text = format!("{} ({}) on {on}: {}\n", state.name, state.iso3, assessment.status);
+                    let mut text = format!(
+                        "{} ({}) on {on}: {}\n",
+                        state.name, state.iso3, assessment.status
+                    );
                     if let Some(d) = assessment.entry_into_force {
-                        let verb = if d <= on { "in force for it from" } else { "enters into force for it on" };
+                        let verb = if d <= on {
+                            "in force for it from"
+                        } else {
+                            "enters into force for it on"
+                        };
                         text.push_str(&format!("  {verb} {d}\n"));
                     }
                     if assessment.provisional_application {
                         text.push_str("  applies Art. 1(1) provisionally (Art. 18)\n");
                     }
                     if let Some(w) = &assessment.withdrawal {
-                        text.push_str(&format!("  withdrawal notified {}; six months after: {}\n", w.received, w.six_months_after));
+                        text.push_str(&format!(
+                            "  withdrawal notified {}; six months after: {}\n",
+                            w.received, w.six_months_after
+                        ));
                         match w.effective {
                             Some(d) => text.push_str(&format!("  withdrawal effective {d}\n")),
                             None => text.push_str("  withdrawal effective: not before the end of the armed conflict (Art. 20(3)); no end is known\n"),
                         }
                     }
-                    text.push_str(&explanation_text(&loaded, &assessment.steps, &assessment.findings));
+                    text.push_str(&explanation_text(
+                        &loaded,
+                        &assessment.steps,
+                        &assessment.findings,
+                    ));
                     write!(out, "{text}")?;
                 }
             }
         }
-        Command::Parties { on, consented, count, format } => {
+        Command::Parties {
+            on,
+            consented,
+            count,
+            format,
+        } => {
             let on = on_date(&on)?;
             let rows: Vec<(&State, Status)> = registry
                 .statuses_on(on)
@@ -65,42 +92,74 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
                 writeln!(out, "{}", rows.len())?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let rows: Vec<PartyJson> = rows.into_iter().map(|(s, st)| PartyJson::new(registry, s, st, on)).collect();
+            let rows: Vec<PartyJson> = rows
+                .into_iter()
+                .map(|(s, st)| PartyJson::new(registry, s, st, on))
+                .collect();
             match format {
                 TableFormat::Json => json(out, &rows)?,
                 TableFormat::Csv => {
                     writeln!(out, "state,name,status,entry_into_force")?;
                     for r in &rows {
-                        writeln!(out, "{},{},{},{}", r.state, csv_field(&r.name), r.status, r.entry_into_force.as_deref().unwrap_or(""))?;
+                        writeln!(
+                            out,
+                            "{},{},{},{}",
+                            r.state,
+                            csv_field(&r.name),
+                            r.status,
+                            r.entry_into_force.as_deref().unwrap_or("")
+                        )?;
                     }
                 }
                 TableFormat::Text => {
                     writeln!(out, "{} states on {on}", rows.len())?;
                     for r in &rows {
-                        writeln!(out, "  {}  {:<52} {:<20} {}", r.state, r.name, r.status, r.entry_into_force.as_deref().unwrap_or("-"))?;
+                        writeln!(
+                            out,
+                            "  {}  {:<52} {:<20} {}",
+                            r.state,
+                            r.name,
+                            r.status,
+                            r.entry_into_force.as_deref().unwrap_or("-")
+                        )?;
                     }
                 }
             }
         }
         Command::Timeline { state, format } => {
             let state = find(registry, &state)?;
-            let assessment = registry.assess(state.iso3, Date::MAX).ok_or("no such state")?;
+            let assessment = registry
+                .assess(state.iso3, Date::MAX)
+                .ok_or("no such state")?;
             match format {
                 Format::Json => {
-                    let steps: Vec<crate::output::StepJson> = assessment.steps.iter().map(Into::into).collect();
+                    let steps: Vec<crate::output::StepJson> =
+                        assessment.steps.iter().map(Into::into).collect();
                     json(out, &steps)?;
                 }
                 Format::Text => {
-                    let mut text = format!("{} ({}): every recorded act and change of status\n", state.name, state.iso3);
+                    let mut text = format!(
+                        "{} ({}): every recorded act and change of status\n",
+                        state.name, state.iso3
+                    );
                     if assessment.steps.is_empty() {
                         text.push_str("  no act recorded: non_signatory on every date\n");
                     }
-                    text.push_str(&explanation_text(&loaded, &assessment.steps, &assessment.findings));
+                    text.push_str(&explanation_text(
+                        &loaded,
+                        &assessment.steps,
+                        &assessment.findings,
+                    ));
                     write!(out, "{text}")?;
                 }
             }
         }
-        Command::History { from, to, step, format } => {
+        Command::History {
+            from,
+            to,
+            step,
+            format,
+        } => {
             let from = match from {
                 Some(d) => date_arg("--from", &d)?,
                 None => minewatch_core::articles::art15_signature::OPENED_FOR_SIGNATURE,
@@ -120,7 +179,10 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             let mut rows = Vec::new();
             let mut n = 0i64;
             loop {
-                let Ok(date) = from.checked_add(span.checked_mul(n).map_err(|e| e.to_string())?) else { break };
+                let Ok(date) = from.checked_add(span.checked_mul(n).map_err(|e| e.to_string())?)
+                else {
+                    break;
+                };
                 if date > to {
                     break;
                 }
@@ -142,48 +204,115 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
                 TableFormat::Json => json(out, &rows)?,
                 TableFormat::Csv | TableFormat::Text => {
                     let csv = format == TableFormat::Csv;
-                    let header = ["date", "signatories", "consented", "bound", "party", "withdrawing", "withdrawal_deferred", "withdrawn", "non_signatories"];
+                    let header = [
+                        "date",
+                        "signatories",
+                        "consented",
+                        "bound",
+                        "party",
+                        "withdrawing",
+                        "withdrawal_deferred",
+                        "withdrawn",
+                        "non_signatories",
+                    ];
                     if csv {
                         writeln!(out, "{}", header.join(","))?;
                     } else {
-                        writeln!(out, "{:<10} {:>11} {:>9} {:>5} {:>5} {:>11} {:>19} {:>9} {:>15}", header[0], header[1], header[2], header[3], header[4], header[5], header[6], header[7], header[8])?;
+                        writeln!(
+                            out,
+                            "{:<10} {:>11} {:>9} {:>5} {:>5} {:>11} {:>19} {:>9} {:>15}",
+                            header[0],
+                            header[1],
+                            header[2],
+                            header[3],
+                            header[4],
+                            header[5],
+                            header[6],
+                            header[7],
+                            header[8]
+                        )?;
                     }
                     for r in &rows {
-                        let cells = [r.signatories, r.consented, r.bound, r.party, r.withdrawing, r.withdrawal_deferred, r.withdrawn, r.non_signatories];
+                        let cells = [
+                            r.signatories,
+                            r.consented,
+                            r.bound,
+                            r.party,
+                            r.withdrawing,
+                            r.withdrawal_deferred,
+                            r.withdrawn,
+                            r.non_signatories,
+                        ];
                         if csv {
                             let joined: Vec<String> = cells.iter().map(usize::to_string).collect();
                             writeln!(out, "{},{}", r.date, joined.join(","))?;
                         } else {
-                            writeln!(out, "{:<10} {:>11} {:>9} {:>5} {:>5} {:>11} {:>19} {:>9} {:>15}", r.date, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7])?;
+                            writeln!(
+                                out,
+                                "{:<10} {:>11} {:>9} {:>5} {:>5} {:>11} {:>19} {:>9} {:>15}",
+                                r.date,
+                                cells[0],
+                                cells[1],
+                                cells[2],
+                                cells[3],
+                                cells[4],
+                                cells[5],
+                                cells[6],
+                                cells[7]
+                            )?;
                         }
                     }
                 }
             }
         }
-        Command::WhatIf(WhatIf::Withdraw { state, deposited, on, format }) => {
+        Command::WhatIf(WhatIf::Withdraw {
+            state,
+            deposited,
+            on,
+            format,
+        }) => {
             let deposited = date_arg("--deposited", &deposited)?;
             let on = on_date(&on)?;
             let state = find(registry, &state)?;
             let assessment = registry
                 .what_if_withdraw(state.iso3, deposited, on)
-                .map_err(|v| format!("{} cannot withdraw on {deposited}: {}", state.name, v.message))?;
+                .map_err(|v| {
+                    format!(
+                        "{} cannot withdraw on {deposited}: {}",
+                        state.name, v.message
+                    )
+                })?;
             match format {
                 Format::Json => json(out, &WhatIfJson::new(registry, deposited, &assessment))?,
                 Format::Text => {
-                    let w = assessment.withdrawal.as_ref().ok_or("no withdrawal computed")?;
+                    let w = assessment
+                        .withdrawal
+                        .as_ref()
+                        .ok_or("no withdrawal computed")?;
                     let mut text = format!(
                         "If the depositary received a notification of withdrawal from {} ({}) on {deposited}:\n  six months after receipt: {}\n",
                         state.name, state.iso3, w.six_months_after
                     );
                     if w.deferred_by_armed_conflict {
-                        text.push_str("  deferred: engaged in an armed conflict on that date (Art. 20(3))\n");
+                        text.push_str(
+                            "  deferred: engaged in an armed conflict on that date (Art. 20(3))\n",
+                        );
                     }
                     match w.effective {
                         Some(d) => text.push_str(&format!("  takes effect: {d}\n")),
-                        None => text.push_str("  takes effect: not before the armed conflict ends; no end is known\n"),
+                        None => text.push_str(
+                            "  takes effect: not before the armed conflict ends; no end is known\n",
+                        ),
                     }
-                    text.push_str(&format!("  status on {}: {}\n", assessment.on, assessment.status));
-                    text.push_str(&explanation_text(&loaded, &assessment.steps, &assessment.findings));
+                    text.push_str(&format!(
+                        "  status on {}: {}\n",
+                        assessment.on, assessment.status
+                    ));
+                    text.push_str(&explanation_text(
+                        &loaded,
+                        &assessment.steps,
+                        &assessment.findings,
+                    ));
                     write!(out, "{text}")?;
                 }
             }
@@ -205,7 +334,12 @@ fn data_check(dir: &Path, out: Out<'_>) -> Result<ExitCode, CliError> {
                 eprintln!("{}", e.render());
             }
             let n = errors.0.len();
-            Err(CliError(format!("{} problem{} in {}", n, if n == 1 { "" } else { "s" }, dir.display())))
+            Err(CliError(format!(
+                "{} problem{} in {}",
+                n,
+                if n == 1 { "" } else { "s" },
+                dir.display()
+            )))
         }
     }
 }
@@ -243,7 +377,9 @@ fn json<T: serde::Serialize>(out: Out<'_>, value: &T) -> Result<(), CliError> {
 }
 
 fn today() -> Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 fn date_arg(option: &str, text: &str) -> Result<Date, CliError> {
@@ -261,7 +397,11 @@ fn find<'r>(registry: &'r Registry, query: &str) -> Result<&'r State, CliError> 
     registry.find_state(query).map_err(|nf| {
         let mut message = format!("unknown state {:?}", nf.query);
         if !nf.suggestions.is_empty() {
-            let list: Vec<String> = nf.suggestions.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+            let list: Vec<String> = nf
+                .suggestions
+                .iter()
+                .map(|(c, n)| format!("{c} ({n})"))
+                .collect();
             message.push_str(&format!("; did you mean {}?", list.join(", ")));
         }
         CliError(message)

@@ -89,7 +89,11 @@ impl StatusJson {
             on: assessment.on.to_string(),
             status: assessment.status.as_str(),
             entry_into_force: assessment.entry_into_force.map(|d| d.to_string()),
-            withdrawal_effective: assessment.withdrawal.as_ref().and_then(|w| w.effective).map(|d| d.to_string()),
+            withdrawal_effective: assessment
+                .withdrawal
+                .as_ref()
+                .and_then(|w| w.effective)
+                .map(|d| d.to_string()),
             provisional_application: assessment.provisional_application,
             withdrawal: assessment.withdrawal.as_ref().map(|w| WithdrawalJson {
                 received: w.received.to_string(),
@@ -126,7 +130,9 @@ impl WhatIfJson {
             name: registry.name_of(assessment.state).to_string(),
             deposited: deposited.to_string(),
             on: assessment.on.to_string(),
-            six_months_after: withdrawal.map(|w| w.six_months_after.to_string()).unwrap_or_default(),
+            six_months_after: withdrawal
+                .map(|w| w.six_months_after.to_string())
+                .unwrap_or_default(),
             effective: withdrawal.and_then(|w| w.effective).map(|d| d.to_string()),
             deferred_by_armed_conflict: withdrawal.is_some_and(|w| w.deferred_by_armed_conflict),
             status_on: assessment.status.as_str(),
@@ -151,8 +157,14 @@ impl PartyJson {
         // current participation began or will begin.
         let changes = registry.status_changes(state.iso3);
         let entry_into_force = match status {
-            Status::Consented => registry.assess(state.iso3, on).and_then(|a| a.entry_into_force),
-            _ => changes.iter().rev().find(|(d, s)| *d <= on && *s == Status::Party).map(|(d, _)| *d),
+            Status::Consented => registry
+                .assess(state.iso3, on)
+                .and_then(|a| a.entry_into_force),
+            _ => changes
+                .iter()
+                .rev()
+                .find(|(d, s)| *d <= on && *s == Status::Party)
+                .map(|(d, _)| *d),
         };
         PartyJson {
             state: state.iso3.to_string(),
@@ -211,7 +223,10 @@ pub(crate) fn explanation_text(loaded: &Loaded, steps: &[Step], findings: &[Find
         for step in steps {
             let change = step.status.map(|s| format!(" -> {s}")).unwrap_or_default();
             let marks = cite(&step.sources);
-            let line = format!("  {}  {:<11} {}{change} {marks}", step.date, step.article, step.text);
+            let line = format!(
+                "  {}  {:<11} {}{change} {marks}",
+                step.date, step.article, step.text
+            );
             out.push_str(line.trim_end());
             out.push('\n');
         }
@@ -232,7 +247,14 @@ pub(crate) fn explanation_text(loaded: &Loaded, steps: &[Step], findings: &[Find
         out.push_str("\nSources:\n");
         for (i, id) in cited.iter().enumerate() {
             match loaded.source(id) {
-                Some(s) => out.push_str(&format!("  [{}] {} — {}, {}. {}\n", i + 1, id, s.publisher, s.title, s.url)),
+                Some(s) => out.push_str(&format!(
+                    "  [{}] {} — {}, {}. {}\n",
+                    i + 1,
+                    id,
+                    s.publisher,
+                    s.title,
+                    s.url
+                )),
                 None if id == "hypothetical" => {
                     out.push_str(&format!("  [{}] hypothetical — the assumption of this what-if, not a recorded fact\n", i + 1));
                 }

@@ -5,19 +5,32 @@
 use std::process::Command;
 
 fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_minewatch")).args(args).output().expect("the binary runs");
+    let output = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
     format!(
         "$ minewatch {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
-        output.status.code().map_or("signal".into(), |c| c.to_string()),
+        output
+            .status
+            .code()
+            .map_or("signal".into(), |c| c.to_string()),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_minewatch")).args(args).output().expect("the binary runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).expect("JSON")
 }
 
@@ -30,28 +43,153 @@ macro_rules! snapshot {
     };
 }
 
-snapshot!(status_lithuania_withdrawn, "status", "LTU", "--on", "2026-01-01");
-snapshot!(status_lithuania_json, "status", "lithuania", "--on", "2026-01-01", "--format", "json");
-snapshot!(status_united_states, "status", "United States", "--on", "2025-01-17");
-snapshot!(status_ukraine_suspension, "status", "UKR", "--on", "2026-11-28");
-snapshot!(status_chile_provisional, "status", "Chile", "--on", "2001-12-01");
-snapshot!(parties_count_letter_day, "parties", "--on", "2025-01-17", "--count");
-snapshot!(parties_entry_into_force_csv, "parties", "--on", "1999-03-01", "--format", "csv");
-snapshot!(parties_consented_text, "parties", "--on", "2025-10-01", "--consented", "--count");
+snapshot!(
+    status_lithuania_withdrawn,
+    "status",
+    "LTU",
+    "--on",
+    "2026-01-01"
+);
+snapshot!(
+    status_lithuania_json,
+    "status",
+    "lithuania",
+    "--on",
+    "2026-01-01",
+    "--format",
+    "json"
+);
+snapshot!(
+    status_united_states,
+    "status",
+    "United States",
+    "--on",
+    "2025-01-17"
+);
+snapshot!(
+    status_ukraine_suspension,
+    "status",
+    "UKR",
+    "--on",
+    "2026-11-28"
+);
+snapshot!(
+    status_chile_provisional,
+    "status",
+    "Chile",
+    "--on",
+    "2001-12-01"
+);
+snapshot!(
+    parties_count_letter_day,
+    "parties",
+    "--on",
+    "2025-01-17",
+    "--count"
+);
+snapshot!(
+    parties_entry_into_force_csv,
+    "parties",
+    "--on",
+    "1999-03-01",
+    "--format",
+    "csv"
+);
+snapshot!(
+    parties_consented_text,
+    "parties",
+    "--on",
+    "2025-10-01",
+    "--consented",
+    "--count"
+);
 snapshot!(timeline_south_sudan, "timeline", "SSD");
 snapshot!(timeline_serbia, "timeline", "serbia");
-snapshot!(history_2025_monthly, "history", "--from", "2025-01-01", "--to", "2026-03-01", "--step", "month", "--format", "csv");
-snapshot!(history_first_years, "history", "--from", "1997-12-03", "--to", "2001-12-03");
-snapshot!(what_if_ukraine_json, "what-if", "withdraw", "UKR", "--deposited", "2025-07-18", "--on", "2026-11-28", "--format", "json");
-snapshot!(what_if_sweden, "what-if", "withdraw", "SWE", "--deposited", "2027-01-15", "--on", "2027-08-01");
-snapshot!(error_what_if_non_party, "what-if", "withdraw", "USA", "--deposited", "2025-07-18", "--on", "2026-11-28");
-snapshot!(error_unknown_state, "status", "Lituania", "--on", "2025-01-17");
+snapshot!(
+    history_2025_monthly,
+    "history",
+    "--from",
+    "2025-01-01",
+    "--to",
+    "2026-03-01",
+    "--step",
+    "month",
+    "--format",
+    "csv"
+);
+snapshot!(
+    history_first_years,
+    "history",
+    "--from",
+    "1997-12-03",
+    "--to",
+    "2001-12-03"
+);
+snapshot!(
+    what_if_ukraine_json,
+    "what-if",
+    "withdraw",
+    "UKR",
+    "--deposited",
+    "2025-07-18",
+    "--on",
+    "2026-11-28",
+    "--format",
+    "json"
+);
+snapshot!(
+    what_if_sweden,
+    "what-if",
+    "withdraw",
+    "SWE",
+    "--deposited",
+    "2027-01-15",
+    "--on",
+    "2027-08-01"
+);
+snapshot!(
+    error_what_if_non_party,
+    "what-if",
+    "withdraw",
+    "USA",
+    "--deposited",
+    "2025-07-18",
+    "--on",
+    "2026-11-28"
+);
+snapshot!(
+    error_unknown_state,
+    "status",
+    "Lituania",
+    "--on",
+    "2025-01-17"
+);
 snapshot!(error_unknown_code, "status", "XYZ", "--on", "2025-01-17");
 snapshot!(error_bad_date, "status", "LTU", "--on", "2025-02-30");
 snapshot!(error_bad_date_shape, "parties", "--on", "17/01/2025");
-snapshot!(error_bad_format, "status", "LTU", "--on", "2025-01-17", "--format", "xml");
-snapshot!(error_history_backwards, "history", "--from", "2020-01-01", "--to", "2019-01-01");
-snapshot!(error_data_check_bad, "data", "check", "../minewatch-registry/tests/bad/bad-date");
+snapshot!(
+    error_bad_format,
+    "status",
+    "LTU",
+    "--on",
+    "2025-01-17",
+    "--format",
+    "xml"
+);
+snapshot!(
+    error_history_backwards,
+    "history",
+    "--from",
+    "2020-01-01",
+    "--to",
+    "2019-01-01"
+);
+snapshot!(
+    error_data_check_bad,
+    "data",
+    "check",
+    "../minewatch-registry/tests/bad/bad-date"
+);
 snapshot!(data_check_project, "data", "check", "../../data");
 
 #[test]
@@ -64,7 +202,10 @@ fn status_json_has_the_contract_fields() {
     assert_eq!(v["entry_into_force"], "2003-11-01");
     assert_eq!(v["withdrawal_effective"], "2025-12-27");
     let steps = v["explanation"].as_array().expect("an array");
-    assert!(steps.iter().all(|s| s["article"].is_string() && s["date"].is_string() && s["text"].is_string() && s.get("source").is_some()));
+    assert!(steps.iter().all(|s| s["article"].is_string()
+        && s["date"].is_string()
+        && s["text"].is_string()
+        && s.get("source").is_some()));
     assert!(v["findings"].is_array());
 }
 
@@ -73,8 +214,18 @@ fn parties_json_lists_164_on_the_letter_day() {
     let v = json(&["parties", "--on", "2025-01-17", "--format", "json"]);
     let rows = v.as_array().expect("an array");
     assert_eq!(rows.len(), 164);
-    assert!(rows.iter().all(|r| r["state"].is_string() && r["name"].is_string() && r["status"] == "party" && r["entry_into_force"].is_string()));
-    let with_consented = json(&["parties", "--on", "2025-07-01", "--consented", "--format", "json"]);
+    assert!(rows.iter().all(|r| r["state"].is_string()
+        && r["name"].is_string()
+        && r["status"] == "party"
+        && r["entry_into_force"].is_string()));
+    let with_consented = json(&[
+        "parties",
+        "--on",
+        "2025-07-01",
+        "--consented",
+        "--format",
+        "json",
+    ]);
     let consented: Vec<&str> = with_consented
         .as_array()
         .expect("an array")
@@ -87,7 +238,17 @@ fn parties_json_lists_164_on_the_letter_day() {
 
 #[test]
 fn what_if_json_has_the_contract_fields() {
-    let v = json(&["what-if", "withdraw", "UKR", "--deposited", "2025-07-18", "--on", "2026-11-28", "--format", "json"]);
+    let v = json(&[
+        "what-if",
+        "withdraw",
+        "UKR",
+        "--deposited",
+        "2025-07-18",
+        "--on",
+        "2026-11-28",
+        "--format",
+        "json",
+    ]);
     assert_eq!(v["six_months_after"], "2026-01-18");
     assert_eq!(v["effective"], serde_json::Value::Null);
     assert_eq!(v["deferred_by_armed_conflict"], true);
@@ -97,8 +258,20 @@ fn what_if_json_has_the_contract_fields() {
 
 #[test]
 fn the_data_flag_reads_another_folder() {
-    let out = run(&["--data", "../../data", "parties", "--on", "2026-02-20", "--count"]);
+    let out = run(&[
+        "--data",
+        "../../data",
+        "parties",
+        "--on",
+        "2026-02-20",
+        "--count",
+    ]);
     assert!(out.contains("exit: 0\n--- stdout\n161\n"), "{out}");
-    let bad = run(&["--data", "../minewatch-registry/tests/bad/bad-date", "status", "LTU"]);
+    let bad = run(&[
+        "--data",
+        "../minewatch-registry/tests/bad/bad-date",
+        "status",
+        "LTU",
+    ]);
     assert!(bad.contains("exit: 2"), "{bad}");
 }

@@ -41,7 +41,10 @@ mod tests {
     fn ottawa_and_new_york_signatures_are_fine() {
         assert_eq!(signature_problem(date(1997, 12, 3), None), None);
         // Lithuania signed in New York on 26 February 1999, days before entry into force.
-        assert_eq!(signature_problem(date(1999, 2, 26), Some(date(1999, 3, 1))), None);
+        assert_eq!(
+            signature_problem(date(1999, 2, 26), Some(date(1999, 3, 1))),
+            None
+        );
     }
 
     #[test]

@@ -11,7 +11,11 @@ use crate::ActionKind;
 
 /// The article label for a consent of this kind.
 pub fn article(kind: ActionKind) -> &'static str {
-    if kind == ActionKind::Accession { "Art. 16(2)" } else { "Art. 16(1)" }
+    if kind == ActionKind::Accession {
+        "Art. 16(2)"
+    } else {
+        "Art. 16(1)"
+    }
 }
 
 /// Why a consent of `kind` by a state that signed on `signed` (if it did)
@@ -40,9 +44,15 @@ mod tests {
     #[test]
     fn the_usual_paths_fit() {
         // Lithuania signed in 1999 and ratified in 2003; Estonia never signed and acceded.
-        assert_eq!(consent_problem(ActionKind::Ratification, Some(date(1999, 2, 26))), None);
+        assert_eq!(
+            consent_problem(ActionKind::Ratification, Some(date(1999, 2, 26))),
+            None
+        );
         assert_eq!(consent_problem(ActionKind::Accession, None), None);
-        assert_eq!(consent_problem(ActionKind::Acceptance, Some(date(1997, 12, 3))), None);
+        assert_eq!(
+            consent_problem(ActionKind::Acceptance, Some(date(1997, 12, 3))),
+            None
+        );
     }
 
     #[test]

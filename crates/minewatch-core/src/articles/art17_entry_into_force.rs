@@ -56,11 +56,17 @@ pub enum EntryIntoForce {
 pub fn entry_into_force(deposit: Date, fortieth_deposit: Option<Date>) -> EntryIntoForce {
     match fortieth_deposit {
         Some(fortieth) if deposit <= fortieth => match first_day_of_sixth_month_after(fortieth) {
-            Some(date) => EntryIntoForce::On { date, article: "Art. 17(1)" },
+            Some(date) => EntryIntoForce::On {
+                date,
+                article: "Art. 17(1)",
+            },
             None => EntryIntoForce::AwaitingFortiethInstrument,
         },
         Some(_) => match first_day_of_sixth_month_after(deposit) {
-            Some(date) => EntryIntoForce::On { date, article: "Art. 17(2)" },
+            Some(date) => EntryIntoForce::On {
+                date,
+                article: "Art. 17(2)",
+            },
             None => EntryIntoForce::AwaitingFortiethInstrument,
         },
         None => EntryIntoForce::AwaitingFortiethInstrument,
@@ -80,17 +86,26 @@ mod tests {
         // Equatorial Guinea deposited the same day as the fortieth: 17(1).
         assert_eq!(
             entry_into_force(date(1998, 9, 16), FORTIETH),
-            EntryIntoForce::On { date: date(1999, 3, 1), article: "Art. 17(1)" }
+            EntryIntoForce::On {
+                date: date(1999, 3, 1),
+                article: "Art. 17(1)"
+            }
         );
         // Namibia, 21 September 1998: after the fortieth, 17(2), same date.
         assert_eq!(
             entry_into_force(date(1998, 9, 21), FORTIETH),
-            EntryIntoForce::On { date: date(1999, 3, 1), article: "Art. 17(2)" }
+            EntryIntoForce::On {
+                date: date(1999, 3, 1),
+                article: "Art. 17(2)"
+            }
         );
         // Marshall Islands, 12 March 2025: 1 September 2025.
         assert_eq!(
             entry_into_force(date(2025, 3, 12), FORTIETH),
-            EntryIntoForce::On { date: date(2025, 9, 1), article: "Art. 17(2)" }
+            EntryIntoForce::On {
+                date: date(2025, 9, 1),
+                article: "Art. 17(2)"
+            }
         );
         // Before the fortieth instrument existed, nobody could know the date.
         assert_eq!(

@@ -30,15 +30,17 @@ pub const OTHER_LAW: &str = "Art. 20(4)";
 /// conflict on the day the six months end; it then takes effect when the last
 /// such conflict ends, or never as far as is known if one has no known end.
 /// The conflicts that defer it are returned too.
-pub fn outcome<'c>(
+pub fn outcome(
     state: Iso3,
     received: Date,
-    conflicts: &'c [ArmedConflict],
+    conflicts: &[ArmedConflict],
     known_on: Date,
-) -> (WithdrawalOutcome, Vec<&'c ArmedConflict>) {
+) -> (WithdrawalOutcome, Vec<&ArmedConflict>) {
     let six = six_months_after(received).unwrap_or(Date::MAX);
-    let deferring: Vec<&ArmedConflict> =
-        conflicts.iter().filter(|c| c.start <= known_on && c.engages(state, six, known_on)).collect();
+    let deferring: Vec<&ArmedConflict> = conflicts
+        .iter()
+        .filter(|c| c.start <= known_on && c.engages(state, six, known_on))
+        .collect();
     let effective = if deferring.is_empty() {
         Some(six)
     } else {
@@ -79,7 +81,12 @@ mod tests {
     #[test]
     fn lithuania_takes_effect_after_six_months() {
         let wars = [war(None)];
-        let (o, by) = outcome(Iso3::parse("LTU").unwrap(), date(2025, 6, 27), &wars, Date::MAX);
+        let (o, by) = outcome(
+            Iso3::parse("LTU").unwrap(),
+            date(2025, 6, 27),
+            &wars,
+            Date::MAX,
+        );
         assert_eq!(o.six_months_after, date(2025, 12, 27));
         assert_eq!(o.effective, Some(date(2025, 12, 27)));
         assert!(!o.deferred_by_armed_conflict);
@@ -99,7 +106,12 @@ mod tests {
     #[test]
     fn a_conflict_end_sets_the_date_once_known() {
         let ended = war(Some(date(2027, 5, 9)));
-        let (o, _) = outcome(ukr(), date(2025, 7, 18), std::slice::from_ref(&ended), Date::MAX);
+        let (o, _) = outcome(
+            ukr(),
+            date(2025, 7, 18),
+            std::slice::from_ref(&ended),
+            Date::MAX,
+        );
         assert_eq!(o.effective, Some(date(2027, 5, 9)));
         // On a date before the end was known, the end is not used.
         let (o, _) = outcome(ukr(), date(2025, 7, 18), &[ended], date(2026, 6, 1));
@@ -108,7 +120,12 @@ mod tests {
 
     #[test]
     fn a_conflict_over_before_the_six_months_does_not_defer() {
-        let (o, _) = outcome(ukr(), date(2025, 7, 18), &[war(Some(date(2025, 10, 1)))], Date::MAX);
+        let (o, _) = outcome(
+            ukr(),
+            date(2025, 7, 18),
+            &[war(Some(date(2025, 10, 1)))],
+            Date::MAX,
+        );
         assert!(!o.deferred_by_armed_conflict);
         assert_eq!(o.effective, Some(date(2026, 1, 18)));
     }

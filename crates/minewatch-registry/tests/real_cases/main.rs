@@ -22,7 +22,10 @@ fn status(r: &Registry, state: &str, on: Date) -> Status {
 fn the_data_holds_every_state() {
     let r = registry();
     assert_eq!(r.current_states().count(), 197);
-    assert!(r.state(code("SCG")).is_some(), "Serbia and Montenegro is kept as a former state");
+    assert!(
+        r.state(code("SCG")).is_some(),
+        "Serbia and Montenegro is kept as a former state"
+    );
 }
 
 #[test]
@@ -57,7 +60,10 @@ fn lithuania_life_cycle() {
     assert_eq!(status(&r, "LTU", date(2025, 12, 27)), Status::Withdrawn);
     let a = r.assess(code("LTU"), date(2026, 1, 1)).expect("Lithuania");
     assert_eq!(a.entry_into_force, Some(date(2003, 11, 1)));
-    assert_eq!(a.withdrawal.and_then(|w| w.effective), Some(date(2025, 12, 27)));
+    assert_eq!(
+        a.withdrawal.and_then(|w| w.effective),
+        Some(date(2025, 12, 27))
+    );
 }
 
 #[test]
@@ -66,7 +72,9 @@ fn united_states_never_signed() {
     let mut day = date(1997, 1, 1);
     while day <= date(2035, 12, 31) {
         assert_eq!(status(&r, "USA", day), Status::NonSignatory, "{day}");
-        day = day.checked_add(jiff::Span::new().days(29)).expect("in range");
+        day = day
+            .checked_add(jiff::Span::new().days(29))
+            .expect("in range");
     }
     let a = r.assess(code("USA"), date(2026, 11, 28)).expect("USA");
     assert!(a.steps.is_empty());
@@ -95,19 +103,32 @@ fn ukraine_remains_bound_despite_its_suspension() {
     let r = registry();
     let a = r.assess(code("UKR"), date(2026, 11, 28)).expect("Ukraine");
     assert_eq!(a.status, Status::Party);
-    assert!(a.findings.iter().any(|f| f.kind == FindingKind::PurportedSuspension));
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::PurportedSuspension)
+    );
     // Before the notice there is nothing to report.
     let before = r.assess(code("UKR"), date(2025, 7, 17)).expect("Ukraine");
-    assert!(!before.findings.iter().any(|f| f.kind == FindingKind::PurportedSuspension));
+    assert!(
+        !before
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::PurportedSuspension)
+    );
 
-    let what_if = r.what_if_withdraw(code("UKR"), date(2025, 7, 18), date(2026, 11, 28)).expect("possible");
+    let what_if = r
+        .what_if_withdraw(code("UKR"), date(2025, 7, 18), date(2026, 11, 28))
+        .expect("possible");
     let w = what_if.withdrawal.expect("a withdrawal");
     assert_eq!(w.six_months_after, date(2026, 1, 18));
     assert!(w.deferred_by_armed_conflict);
     assert_eq!(w.effective, None);
     assert_eq!(what_if.status, Status::WithdrawalDeferred);
     // Seen on a day inside the six months, it is withdrawing.
-    let early = r.what_if_withdraw(code("UKR"), date(2025, 7, 18), date(2025, 9, 1)).expect("possible");
+    let early = r
+        .what_if_withdraw(code("UKR"), date(2025, 7, 18), date(2025, 9, 1))
+        .expect("possible");
     assert_eq!(early.status, Status::Withdrawing);
 }
 
@@ -119,8 +140,13 @@ fn a_what_if_for_a_state_that_cannot_withdraw_is_refused() {
     let twice = r.what_if_withdraw(code("LTU"), date(2025, 9, 1), date(2026, 1, 1));
     assert!(twice.is_err_and(|v| v.message.contains("already")));
     // Sweden, a party with no conflict: six months, then withdrawn.
-    let swe = r.what_if_withdraw(code("SWE"), date(2025, 8, 31), date(2026, 3, 1)).expect("possible");
-    assert_eq!(swe.withdrawal.and_then(|w| w.effective), Some(date(2026, 2, 28)));
+    let swe = r
+        .what_if_withdraw(code("SWE"), date(2025, 8, 31), date(2026, 3, 1))
+        .expect("possible");
+    assert_eq!(
+        swe.withdrawal.and_then(|w| w.effective),
+        Some(date(2026, 2, 28))
+    );
     assert_eq!(swe.status, Status::Withdrawn);
 }
 
@@ -129,7 +155,9 @@ fn south_sudan_is_bound_from_independence() {
     let r = registry();
     assert_eq!(status(&r, "SSD", date(2011, 7, 8)), Status::NonSignatory);
     assert_eq!(status(&r, "SSD", date(2011, 7, 9)), Status::Party);
-    let a = r.assess(code("SSD"), date(2011, 8, 1)).expect("South Sudan");
+    let a = r
+        .assess(code("SSD"), date(2011, 8, 1))
+        .expect("South Sudan");
     assert_eq!(a.entry_into_force, Some(date(2011, 7, 9)));
     assert_eq!(a.steps[0].article, "succession");
 }
@@ -139,9 +167,19 @@ fn montenegro_conflicting_dates_are_a_finding() {
     let r = registry();
     assert_eq!(status(&r, "MNE", date(2006, 6, 3)), Status::Party);
     let a = r.assess(code("MNE"), date(2006, 8, 1)).expect("Montenegro");
-    let finding = a.findings.iter().find(|f| f.kind == FindingKind::ConflictingSources).expect("a conflict");
+    let finding = a
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ConflictingSources)
+        .expect("a conflict");
     assert!(finding.text.contains("2007-04-01"), "{}", finding.text);
-    assert!(finding.text.contains("gives non_signatory instead of party"), "{}", finding.text);
+    assert!(
+        finding
+            .text
+            .contains("gives non_signatory instead of party"),
+        "{}",
+        finding.text
+    );
 }
 
 #[test]
@@ -151,8 +189,14 @@ fn serbia_continues_serbia_and_montenegro() {
     assert_eq!(status(&r, "SRB", date(2004, 3, 1)), Status::Party);
     let a = r.assess(code("SRB"), date(2010, 1, 1)).expect("Serbia");
     assert!(a.steps.iter().any(|s| s.text.contains("continues")));
-    let scg = r.assess(code("SCG"), date(2010, 1, 1)).expect("Serbia and Montenegro");
-    assert!(scg.findings.iter().any(|f| f.kind == FindingKind::FormerState));
+    let scg = r
+        .assess(code("SCG"), date(2010, 1, 1))
+        .expect("Serbia and Montenegro");
+    assert!(
+        scg.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::FormerState)
+    );
 }
 
 #[test]
@@ -174,9 +218,16 @@ fn the_fast_answer_equals_the_explained_one() {
     while day <= date(2027, 1, 1) {
         for state in r.states() {
             let explained = r.assess(state.iso3, day).expect("known").status;
-            assert_eq!(r.status_on(state.iso3, day), Some(explained), "{} on {day}", state.iso3);
+            assert_eq!(
+                r.status_on(state.iso3, day),
+                Some(explained),
+                "{} on {day}",
+                state.iso3
+            );
         }
-        day = day.checked_add(jiff::Span::new().days(61)).expect("in range");
+        day = day
+            .checked_add(jiff::Span::new().days(61))
+            .expect("in range");
     }
 }
 
@@ -184,12 +235,22 @@ fn the_fast_answer_equals_the_explained_one() {
 fn names_and_codes_find_states() {
     let r = registry();
     for query in ["LTU", "ltu", "Lithuania", "LITHUANIA", " lithuania "] {
-        assert_eq!(r.find_state(query).map(|s| s.iso3), Ok(code("LTU")), "{query}");
+        assert_eq!(
+            r.find_state(query).map(|s| s.iso3),
+            Ok(code("LTU")),
+            "{query}"
+        );
     }
     assert_eq!(r.find_state("Türkiye").map(|s| s.iso3), Ok(code("TUR")));
     assert_eq!(r.find_state("turkey").map(|s| s.iso3), Ok(code("TUR")));
-    assert_eq!(r.find_state("united states").map(|s| s.iso3), Ok(code("USA")));
-    assert_eq!(r.find_state("Cote d'Ivoire").map(|s| s.iso3), Ok(code("CIV")));
+    assert_eq!(
+        r.find_state("united states").map(|s| s.iso3),
+        Ok(code("USA"))
+    );
+    assert_eq!(
+        r.find_state("Cote d'Ivoire").map(|s| s.iso3),
+        Ok(code("CIV"))
+    );
     let miss = r.find_state("Lituania").expect_err("no such name");
     assert_eq!(miss.suggestions.first().map(|s| s.0), Some(code("LTU")));
     assert!(r.find_state("").is_err());
