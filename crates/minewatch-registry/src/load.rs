@@ -199,6 +199,21 @@ impl Reader {
         Some(table)
     }
 
+    /// Whether no error has been reported against `table` so far.
+    fn clean(&self, table: Option<&Table<'_>>) -> bool {
+        table.is_some_and(|t| !self.errors.iter().any(|e| e.file == t.path))
+    }
+
+    fn action_kind(&mut self, table: &Table<'_>, cell: &Cell, field: &str) -> Option<ActionKind> {
+        let kind = ActionKind::parse(&cell.text);
+        if kind.is_none() {
+            let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+            let message = format!("expected one of {}", names.join(", "));
+            self.errors.push(table.error(cell, field, message));
+        }
+        kind
+    }
+
     fn date(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<Date> {
         let cell = table.cell(record, field);
         match parse_date(&cell.text) {
@@ -407,11 +422,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
         }
     }
 
-    reader.sources_ok = sources_table.is_some()
-        && !reader
-            .errors
-            .iter()
-            .any(|e| e.file.ends_with("sources.csv"));
+    reader.sources_ok = reader.clean(sources_table.as_ref());
 
     // states.csv
     let mut states = Vec::new();
@@ -498,9 +509,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
     }
 
     // A reference to a state is checked only when states.csv read clean.
-    let states_ok = states_table
-        .as_ref()
-        .is_some_and(|t| !reader.errors.iter().any(|e| e.file == t.path));
+    let states_ok = reader.clean(states_table.as_ref());
     let known_codes = states_ok.then_some(&codes);
 
     // treaty_actions.csv
@@ -509,15 +518,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
     if let Some(table) = &actions_table {
         for record in &table.records {
             let state = reader.iso3(table, table.cell(record, "state"), "state", known_codes);
-            let kind_cell = table.cell(record, "action");
-            let kind = ActionKind::parse(&kind_cell.text);
-            if kind.is_none() {
-                let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
-                let message = format!("expected one of {}", names.join(", "));
-                reader
-                    .errors
-                    .push(table.error(kind_cell, "action", message));
-            }
+            let kind = reader.action_kind(table, table.cell(record, "action"), "action");
             let date = reader.date(table, record, "date");
             let bound_from = reader.optional_date(table, record, "bound_from");
             let action_sources = reader.sources(table, record, &sources);
@@ -540,9 +541,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
 
     // A row of treaty_actions.csv that failed to read cannot be matched below;
     // that is one problem, not two.
-    let actions_clean = actions_table
-        .as_ref()
-        .is_some_and(|t| !reader.errors.iter().any(|e| e.file == t.path));
+    let actions_clean = reader.clean(actions_table.as_ref());
 
     // armed_conflicts.csv
     let mut conflicts = Vec::new();
@@ -590,13 +589,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
     if let Some(table) = &disputes_table {
         for record in &table.records {
             let state = reader.iso3(table, table.cell(record, "state"), "state", known_codes);
-            let kind_cell = table.cell(record, "action");
-            let kind = ActionKind::parse(&kind_cell.text);
-            if kind.is_none() {
-                reader
-                    .errors
-                    .push(table.error(kind_cell, "action", "no such action kind".into()));
-            }
+            let kind = reader.action_kind(table, table.cell(record, "action"), "action");
             let field_cell = table.cell(record, "field");
             let field = match field_cell.text.as_str() {
                 "date" => Some(DisputedField::Date),

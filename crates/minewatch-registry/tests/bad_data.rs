@@ -82,3 +82,46 @@ fn a_missing_folder_says_which_files() {
             .starts_with("/nonexistent/minewatch-data/sources.csv: cannot read the file")
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever a file holds, loading answers with a value or errors, never a panic,
+    /// and every error names a position.
+    #[test]
+    fn any_treaty_actions_file_is_answered_without_panic(
+        rows in proptest::collection::vec(
+            "(LTU|USA|MNE|SCG|XX|)[,](signature|ratification|withdrawal|succession|suspension|x)[,](2003-05-12|1997-01-01|2025-06-27|2006-10-23|2003-02-30|)[,](2006-06-03|)[,](untc|monitor|nope|)[,](\"q\"\"\"|note|)",
+            0..8,
+        )
+    ) {
+        let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/good");
+        let mut text = String::from("state,action,date,bound_from,sources,note\n");
+        for row in &rows {
+            text.push_str(row);
+            text.push('\n');
+        }
+        let mut files = Vec::new();
+        for name in FILES {
+            let content = if name == "treaty_actions.csv" {
+                text.clone()
+            } else {
+                fs::read_to_string(good.join(name)).expect("fixture")
+            };
+            files.push((name, name.to_string(), content));
+        }
+        let borrowed: Vec<(&str, &str, &str)> = files.iter().map(|(n, s, t)| (*n, s.as_str(), t.as_str())).collect();
+        if let Err(errors) = load_files(&borrowed) {
+            for e in errors.0 {
+                proptest::prop_assert!(e.line > 0 && e.column > 0, "{e}");
+            }
+        }
+    }
+
+    /// Any text typed as a state name is answered without a panic.
+    #[test]
+    fn any_query_is_answered(query in "\\PC{0,30}") {
+        let loaded = minewatch_registry::load_embedded().expect("data/ loads");
+        let _ = loaded.registry.find_state(&query);
+    }
+}
