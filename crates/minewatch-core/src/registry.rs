@@ -543,7 +543,16 @@ impl Registry {
                     action.date.to_string()
                 }
                 (DisputedField::BoundFrom, AlternativeValue::Date(d)) => {
-                    altered.bound_from = Some(*d);
+                    if *d > action.date {
+                        // A reading that dates the successor after its own
+                        // notification treats the notification as an ordinary
+                        // deposit with Art. 17(2) timing (the Monitor's reading
+                        // of Montenegro): consented on notification, bound later.
+                        altered.kind = ActionKind::Accession;
+                        altered.bound_from = None;
+                    } else {
+                        altered.bound_from = Some(*d);
+                    }
                     action.bound_from.map(|d| d.to_string()).unwrap_or_default()
                 }
                 (DisputedField::Kind, AlternativeValue::Kind(k)) => {

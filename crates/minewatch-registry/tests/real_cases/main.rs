@@ -180,6 +180,16 @@ fn montenegro_conflicting_dates_are_a_finding() {
         "{}",
         finding.text
     );
+    // After the notification, the Monitor's reading is a deposit with Art. 17(2) timing.
+    let later = r.assess(code("MNE"), date(2007, 1, 1)).expect("Montenegro");
+    let text = &later
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ConflictingSources)
+        .expect("a conflict")
+        .text;
+    assert!(text.contains("gives consented instead of party"), "{text}");
+    assert!(text.contains("from 2006-06-03 to 2007-04-01"), "{text}");
 }
 
 #[test]
