@@ -32,6 +32,7 @@
 //! ```
 
 pub mod articles;
+mod context;
 mod engine;
 mod explain;
 mod fact;
@@ -40,6 +41,10 @@ pub mod legal_date;
 mod lookup;
 mod registry;
 
+pub use context::{
+    Context, ContextFacts, ContextSubject, ContextViolation, Firmness, Group, Membership,
+    MonitorReport, PolicyEvent, TreatyEvent, TreatyEventKind, UseFinding,
+};
 pub use explain::{Assessment, Finding, FindingKind, Severity, Status, Step, WithdrawalOutcome};
 pub use fact::{
     ActionKind, AlternativeValue, ArmedConflict, DisputedField, Predecessor, Relation,

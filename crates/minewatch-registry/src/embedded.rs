@@ -3,7 +3,7 @@
 use crate::{LoadErrors, Loaded, load_files};
 
 /// The files of `data/` as they were when the program was built.
-pub const EMBEDDED_FILES: [(&str, &str); 5] = [
+pub const EMBEDDED_FILES: [(&str, &str); 11] = [
     ("sources.csv", include_str!("../../../data/sources.csv")),
     ("states.csv", include_str!("../../../data/states.csv")),
     (
@@ -17,6 +17,24 @@ pub const EMBEDDED_FILES: [(&str, &str); 5] = [
     (
         "source_conflicts.csv",
         include_str!("../../../data/source_conflicts.csv"),
+    ),
+    ("groups.csv", include_str!("../../../data/groups.csv")),
+    (
+        "memberships.csv",
+        include_str!("../../../data/memberships.csv"),
+    ),
+    (
+        "monitor_reports.csv",
+        include_str!("../../../data/monitor_reports.csv"),
+    ),
+    ("mine_use.csv", include_str!("../../../data/mine_use.csv")),
+    (
+        "policy_events.csv",
+        include_str!("../../../data/policy_events.csv"),
+    ),
+    (
+        "treaty_events.csv",
+        include_str!("../../../data/treaty_events.csv"),
     ),
 ];
 

@@ -14,15 +14,18 @@ mod csv;
 mod embedded;
 mod error;
 mod load;
+mod load_context;
 
 use std::path::Path;
 
 pub use embedded::{EMBEDDED_FILES, load_embedded};
 pub use error::{LoadError, LoadErrors};
 pub use load::{FILES, Loaded, SourceRecord, load_files, parse_date};
+pub use load_context::CONTEXT_FILES;
 pub use minewatch_core::Registry;
 
-/// Reads and validates the data folder `dir`.
+/// Reads and validates the data folder `dir`: the five files of [`FILES`],
+/// and those of [`CONTEXT_FILES`] that are there.
 ///
 /// # Errors
 /// Every problem found, each with file, line and column; a missing file is
@@ -34,6 +37,22 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadErrors> {
         let path = dir.join(name);
         match std::fs::read_to_string(&path) {
             Ok(text) => files.push((name, path.display().to_string(), text)),
+            Err(e) => errors.push(LoadError {
+                file: path.display().to_string(),
+                line: 0,
+                column: 0,
+                field: None,
+                token: None,
+                message: format!("cannot read the file: {e}"),
+                source_line: None,
+            }),
+        }
+    }
+    for name in CONTEXT_FILES {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push((name, path.display().to_string(), text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => errors.push(LoadError {
                 file: path.display().to_string(),
                 line: 0,

@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use minewatch_core::{
-    ActionKind, AlternativeValue, ArmedConflict, DisputedField, Iso3, Predecessor, Registry,
-    Relation, SourceConflict, SourceId, State, StateCategory, Subject, TreatyAction,
+    ActionKind, AlternativeValue, ArmedConflict, Context, DisputedField, Iso3, Predecessor,
+    Registry, Relation, SourceConflict, SourceId, State, StateCategory, Subject, TreatyAction,
 };
 
 use crate::csv::{self, Cell, Record};
+use crate::load_context::read_context;
 use crate::{LoadError, LoadErrors};
 
 /// The files of a data folder, in the order they are read.
@@ -58,11 +59,14 @@ pub struct SourceRecord {
     pub url: String,
 }
 
-/// A loaded data folder: the registry and the list of sources it cites.
+/// A loaded data folder: the registry, the facts around it, and the list of
+/// sources they cite.
 #[derive(Debug)]
 pub struct Loaded {
     /// The checked registry.
     pub registry: Registry,
+    /// Groups, use of mines, policy, treaty dates.
+    pub context: Context,
     /// Every source, by id.
     pub sources: BTreeMap<String, SourceRecord>,
 }
@@ -75,15 +79,15 @@ impl Loaded {
 }
 
 /// One file being read.
-struct Table<'a> {
-    path: &'a str,
+pub(crate) struct Table<'a> {
+    pub(crate) path: &'a str,
     lines: Vec<&'a str>,
     columns: &'static [&'static str],
-    records: Vec<Record>,
+    pub(crate) records: Vec<Record>,
 }
 
 impl Table<'_> {
-    fn error(&self, cell: &Cell, field: &str, message: String) -> LoadError {
+    pub(crate) fn error(&self, cell: &Cell, field: &str, message: String) -> LoadError {
         LoadError {
             file: self.path.to_string(),
             line: cell.line,
@@ -95,23 +99,27 @@ impl Table<'_> {
         }
     }
 
-    fn cell<'r>(&self, record: &'r Record, field: &str) -> &'r Cell {
+    pub(crate) fn cell<'r>(&self, record: &'r Record, field: &str) -> &'r Cell {
         let index = self.columns.iter().position(|c| *c == field).unwrap_or(0);
         &record.cells[index]
     }
 }
 
 /// Collects the errors of one load.
-struct Reader {
-    errors: Vec<LoadError>,
+pub(crate) struct Reader {
+    pub(crate) errors: Vec<LoadError>,
     /// Whether sources.csv read clean; if not, unknown ids are not reported
     /// (the cause is already reported once).
     sources_ok: bool,
 }
 
 impl Reader {
-    fn table<'a>(&mut self, index: usize, path: &'a str, text: &'a str) -> Option<Table<'a>> {
-        let columns = COLUMNS[index];
+    pub(crate) fn table<'a>(
+        &mut self,
+        columns: &'static [&'static str],
+        path: &'a str,
+        text: &'a str,
+    ) -> Option<Table<'a>> {
         let lines: Vec<&str> = text.lines().collect();
         let mut records = match csv::parse(text) {
             Ok(records) => records,
@@ -200,7 +208,7 @@ impl Reader {
     }
 
     /// Whether no error has been reported against `table` so far.
-    fn clean(&self, table: Option<&Table<'_>>) -> bool {
+    pub(crate) fn clean(&self, table: Option<&Table<'_>>) -> bool {
         table.is_some_and(|t| !self.errors.iter().any(|e| e.file == t.path))
     }
 
@@ -214,7 +222,7 @@ impl Reader {
         kind
     }
 
-    fn date(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<Date> {
+    pub(crate) fn date(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<Date> {
         let cell = table.cell(record, field);
         match parse_date(&cell.text) {
             Ok(date) => Some(date),
@@ -225,7 +233,7 @@ impl Reader {
         }
     }
 
-    fn optional_date(
+    pub(crate) fn optional_date(
         &mut self,
         table: &Table<'_>,
         record: &Record,
@@ -238,7 +246,7 @@ impl Reader {
         }
     }
 
-    fn iso3(
+    pub(crate) fn iso3(
         &mut self,
         table: &Table<'_>,
         cell: &Cell,
@@ -260,7 +268,12 @@ impl Reader {
         Some(code)
     }
 
-    fn required(&mut self, table: &Table<'_>, record: &Record, field: &str) -> Option<String> {
+    pub(crate) fn required(
+        &mut self,
+        table: &Table<'_>,
+        record: &Record,
+        field: &str,
+    ) -> Option<String> {
         let cell = table.cell(record, field);
         if cell.text.trim().is_empty() {
             self.errors
@@ -275,7 +288,7 @@ impl Reader {
         Some(cell.text.clone())
     }
 
-    fn sources(
+    pub(crate) fn sources(
         &mut self,
         table: &Table<'_>,
         record: &Record,
@@ -338,8 +351,9 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::new(year, month, day).map_err(|_| "no such day in the calendar".into())
 }
 
-/// Reads the five files, given as (file name, path to show, text), in the
-/// order of [`FILES`].
+/// Reads the five files of [`FILES`] and those of
+/// [`CONTEXT_FILES`](crate::CONTEXT_FILES) that are given, each as (file
+/// name, path to show, text).
 ///
 /// # Errors
 /// Every problem found. Stage one (each cell on its own) is reported whole;
@@ -352,7 +366,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
     let mut tables = Vec::new();
     for (index, name) in FILES.iter().enumerate() {
         match files.iter().find(|(n, _, _)| n == name) {
-            Some((_, path, text)) => tables.push(reader.table(index, path, text)),
+            Some((_, path, text)) => tables.push(reader.table(COLUMNS[index], path, text)),
             None => {
                 reader.errors.push(LoadError {
                     file: (*name).to_string(),
@@ -666,12 +680,29 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
         }
     }
 
+    let (context_facts, context_tables) = read_context(&mut reader, files, &sources, known_codes);
+
     if !reader.errors.is_empty() {
         return Err(LoadErrors(reader.errors));
     }
 
+    let context = Context::new(context_facts, &codes).map_err(|violations| {
+        let mut errors: Vec<LoadError> = violations
+            .iter()
+            .filter_map(|v| context_tables.locate(v))
+            .collect();
+        errors.sort_by(|a, b| {
+            (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column))
+        });
+        LoadErrors(errors)
+    });
+
     match Registry::new(states, actions, conflicts, disputes) {
-        Ok(registry) => Ok(Loaded { registry, sources }),
+        Ok(registry) => Ok(Loaded {
+            registry,
+            context: context?,
+            sources,
+        }),
         Err(violations) => {
             let mut errors: Vec<LoadError> = violations
                 .into_iter()
