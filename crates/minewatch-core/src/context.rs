@@ -500,8 +500,7 @@ impl Context {
     pub fn policy_on(&self, state: Iso3, topic: &str, on: Date) -> Option<&PolicyEvent> {
         self.policies
             .iter()
-            .filter(|p| p.state == state && p.topic == topic && p.date <= on)
-            .next_back()
+            .rfind(|p| p.state == state && p.topic == topic && p.date <= on)
     }
 
     /// Every treaty event.
