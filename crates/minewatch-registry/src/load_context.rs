@@ -383,10 +383,8 @@ pub(crate) fn read_context<'a>(
         }
     }
 
-    for table in &mut tables {
-        if let Some(table) = table {
-            table.records.clear();
-        }
+    for table in tables.iter_mut().flatten() {
+        table.records.clear();
     }
     (facts, ContextTables { tables, rows })
 }
