@@ -66,6 +66,22 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
         format: TableFormat,
     },
+    /// Check a claim (or a file of them) against the record: exit 0 holds,
+    /// 1 does not hold, 3 unknown, 2 error. The language: docs/claims.md.
+    #[command(group(clap::ArgGroup::new("input").required(true).args(["claim", "file"])))]
+    Check {
+        /// The claim, such as "all NATO members except USA are parties".
+        #[arg(num_args = 1.., value_name = "CLAIM")]
+        claim: Vec<String>,
+        /// A file of `ID: claim` lines (`#` starts a comment).
+        #[arg(long, value_name = "FILE", conflicts_with = "claim")]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        on: OnDate,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// What an act that has not happened would change.
     #[command(name = "what-if", subcommand)]
     WhatIf(WhatIf),
@@ -147,6 +163,8 @@ mod tests {
             "minewatch what-if withdraw UKR --deposited 2025-07-18 --on 2026-11-28 --format json",
             "minewatch data check data",
             "minewatch --data data status USA",
+            "minewatch check USA is not a party --on 2025-01-17 --format json",
+            "minewatch check --file examples/letter-2025-01-17.claims --on 2026-11-28 --format json",
         ] {
             let args: Vec<&str> = line.split(' ').collect();
             assert!(Cli::try_parse_from(&args).is_ok(), "{line}");

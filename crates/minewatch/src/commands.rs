@@ -36,6 +36,15 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
     };
     let registry = &loaded.registry;
     match cli.command {
+        Command::Check {
+            claim,
+            file,
+            on,
+            format,
+        } => {
+            let on = on_date(&on)?;
+            return crate::check::run(&loaded, &claim, file.as_deref(), on, format, out);
+        }
         Command::Status { state, on, format } => {
             let on = on_date(&on)?;
             let state = find(registry, &state)?;
@@ -362,6 +371,18 @@ fn print_summary(loaded: &Loaded, dir: &Path, out: Out<'_>) -> Result<(), CliErr
         r.source_conflicts().len(),
         loaded.sources.len(),
         findings
+    )?;
+    let c = &loaded.context;
+    writeln!(
+        out,
+        "{}: also {} groups with {} memberships, {} Monitor reports with {} findings of use, {} policy events, {} treaty events",
+        dir.display(),
+        c.groups().len(),
+        c.memberships().len(),
+        c.reports().len(),
+        c.uses().len(),
+        c.policies().len(),
+        c.treaty_events().len()
     )?;
     Ok(())
 }

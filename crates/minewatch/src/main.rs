@@ -8,6 +8,7 @@
 //! a bad date, bad data). Errors are one line on stderr (a data check prints
 //! every problem it finds, then a count).
 
+mod check;
 mod cli;
 mod commands;
 mod output;

@@ -198,31 +198,67 @@ pub(crate) fn csv_field(text: &str) -> String {
     }
 }
 
-/// The explanation and findings as text, with the sources cited listed at the end.
-pub(crate) fn explanation_text(loaded: &Loaded, steps: &[Step], findings: &[Finding]) -> String {
-    let mut out = String::new();
-    let mut cited: Vec<String> = Vec::new();
-    let mut cite = |ids: &[minewatch_core::SourceId]| -> String {
+/// Numbered source footnotes: `[1]` marks in the text, a list at the end.
+#[derive(Default)]
+pub(crate) struct Citations {
+    cited: Vec<String>,
+}
+
+impl Citations {
+    /// The marks for these sources, numbering the new ones.
+    pub(crate) fn cite(&mut self, ids: &[minewatch_core::SourceId]) -> String {
         let marks: Vec<String> = ids
             .iter()
             .map(|id| {
-                let n = match cited.iter().position(|c| c == id.as_str()) {
+                let n = match self.cited.iter().position(|c| c == id.as_str()) {
                     Some(i) => i + 1,
                     None => {
-                        cited.push(id.to_string());
-                        cited.len()
+                        self.cited.push(id.to_string());
+                        self.cited.len()
                     }
                 };
                 format!("[{n}]")
             })
             .collect();
         marks.join("")
-    };
+    }
+
+    /// The list of the sources cited, numbered, or nothing when none was.
+    pub(crate) fn list(&self, loaded: &Loaded) -> String {
+        let mut out = String::new();
+        if self.cited.is_empty() {
+            return out;
+        }
+        out.push_str("\nSources:\n");
+        for (i, id) in self.cited.iter().enumerate() {
+            match loaded.source(id) {
+                Some(s) => out.push_str(&format!(
+                    "  [{}] {} — {}, {}. {}\n",
+                    i + 1,
+                    id,
+                    s.publisher,
+                    s.title,
+                    s.url
+                )),
+                None if id == "hypothetical" => {
+                    out.push_str(&format!("  [{}] hypothetical — the assumption of this what-if, not a recorded fact\n", i + 1));
+                }
+                None => out.push_str(&format!("  [{}] {id}\n", i + 1)),
+            }
+        }
+        out
+    }
+}
+
+/// The steps and findings of an answer, with numbered source footnotes.
+pub(crate) fn explanation_text(loaded: &Loaded, steps: &[Step], findings: &[Finding]) -> String {
+    let mut out = String::new();
+    let mut citations = Citations::default();
     if !steps.is_empty() {
         out.push_str("\nWhy:\n");
         for step in steps {
             let change = step.status.map(|s| format!(" -> {s}")).unwrap_or_default();
-            let marks = cite(&step.sources);
+            let marks = citations.cite(&step.sources);
             let line = format!(
                 "  {}  {:<11} {}{change} {marks}",
                 step.date, step.article, step.text
@@ -239,28 +275,10 @@ pub(crate) fn explanation_text(loaded: &Loaded, steps: &[Step], findings: &[Find
                 finding.severity.as_str(),
                 finding.kind.as_str(),
                 finding.text,
-                cite(&finding.sources)
+                citations.cite(&finding.sources)
             ));
         }
     }
-    if !cited.is_empty() {
-        out.push_str("\nSources:\n");
-        for (i, id) in cited.iter().enumerate() {
-            match loaded.source(id) {
-                Some(s) => out.push_str(&format!(
-                    "  [{}] {} — {}, {}. {}\n",
-                    i + 1,
-                    id,
-                    s.publisher,
-                    s.title,
-                    s.url
-                )),
-                None if id == "hypothetical" => {
-                    out.push_str(&format!("  [{}] hypothetical — the assumption of this what-if, not a recorded fact\n", i + 1));
-                }
-                None => out.push_str(&format!("  [{}] {id}\n", i + 1)),
-            }
-        }
-    }
+    out.push_str(&citations.list(loaded));
     out
 }

@@ -1,0 +1,1282 @@
+//! Checking a claim against the record on a date.
+//!
+//! Every state-level question has three answers: yes, no, or unknown (the
+//! record lacks the data). A claim about many states does not hold when one
+//! of them breaks it (a counter-example); otherwise it is unknown when one
+//! of them cannot be told; otherwise it holds. Nothing is guessed: a
+//! Monitor finding that is only alleged, a year no report covers, a group
+//! with no membership on record, a policy never recorded — each makes the
+//! answer `unknown`, with the reason.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use jiff::civil::Date;
+use minewatch_core::{
+    ActionKind, AlternativeValue, Context, DisputedField, Firmness, Iso3, MonitorReport, Registry,
+    SourceId, Status, TreatyAction, TreatyEventKind, UseFinding,
+};
+
+use crate::ast::{
+    Claim, Comparison, Delay, Predicate, ReportRef, Selection, StateEvent, StateSet, Statement,
+    TreatyFact, When,
+};
+
+/// The verdict on a claim.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Outcome {
+    /// The record shows the claim true on the date.
+    Holds,
+    /// The record shows it false; the counter-examples say where.
+    DoesNotHold,
+    /// The record lacks what deciding it needs; the reasons say what.
+    Unknown,
+}
+
+impl Outcome {
+    /// The contract spelling: `holds`, `does not hold`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Holds => "holds",
+            Outcome::DoesNotHold => "does not hold",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    /// The exit code the command line gives for it: 0, 1 or 3.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Holds => 0,
+            Outcome::DoesNotHold => 1,
+            Outcome::Unknown => 3,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A state that breaks a claim, and how.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Counterexample {
+    /// The state.
+    pub state: Iso3,
+    /// Its name.
+    pub name: String,
+    /// How it breaks the claim.
+    pub reason: String,
+}
+
+/// A fact used in reaching a verdict.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Evidence {
+    /// The fact, in a sentence.
+    pub text: String,
+    /// The date of the fact, if it has one.
+    pub date: Option<Date>,
+    /// The articles applied.
+    pub articles: Vec<&'static str>,
+    /// Where the fact comes from.
+    pub sources: Vec<SourceId>,
+}
+
+/// A claim checked: the verdict and everything behind it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Verdict {
+    /// Holds, does not hold, or unknown.
+    pub outcome: Outcome,
+    /// The date the claim was checked for.
+    pub on: Date,
+    /// One sentence saying what was found.
+    pub summary: String,
+    /// The states that break the claim, by name.
+    pub counterexamples: Vec<Counterexample>,
+    /// Why the record cannot decide, when it cannot.
+    pub reasons: Vec<String>,
+    /// The facts used, with sources and articles.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A yes, no or unknown about one state.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Truth {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// One state judged: the answer, a phrase saying why, and the fact behind it.
+struct Judged {
+    truth: Truth,
+    detail: String,
+    evidence: Evidence,
+}
+
+pub(crate) struct Evaluator<'a> {
+    pub(crate) registry: &'a Registry,
+    pub(crate) context: &'a Context,
+    pub(crate) on: Date,
+}
+
+fn dedup(mut sources: Vec<SourceId>) -> Vec<SourceId> {
+    sources.sort();
+    sources.dedup();
+    sources
+}
+
+fn year_start(year: i16) -> Date {
+    Date::new(year, 1, 1).unwrap_or(Date::MIN)
+}
+
+fn year_end(year: i16) -> Date {
+    Date::new(year, 12, 31).unwrap_or(Date::MAX)
+}
+
+fn when_holds(when: When, date: Date) -> bool {
+    match when {
+        When::InYear(year) => date.year() == year,
+        When::On(day) => date == day,
+        When::Before(day) => date < day,
+        When::After(day) => date > day,
+        When::By(day) => date <= day,
+    }
+}
+
+fn when_words(when: When) -> String {
+    match when {
+        When::InYear(year) => format!("in {year}"),
+        When::On(day) => format!("on {day}"),
+        When::Before(day) => format!("before {day}"),
+        When::After(day) => format!("after {day}"),
+        When::By(day) => format!("by {day}"),
+    }
+}
+
+/// The articles behind a status.
+fn status_articles(status: Status) -> Vec<&'static str> {
+    match status {
+        Status::NonSignatory => vec![],
+        Status::Signatory => vec!["Art. 15"],
+        Status::Consented => vec!["Art. 16", "Art. 17"],
+        Status::Party => vec!["Art. 17"],
+        Status::Withdrawing => vec!["Art. 20(2)", "Art. 20(3)"],
+        Status::WithdrawalDeferred | Status::Withdrawn => vec!["Art. 20(3)"],
+    }
+}
+
+/// Sorts by name and finishes a verdict from its parts.
+fn conclude(
+    on: Date,
+    summary: String,
+    mut counterexamples: Vec<Counterexample>,
+    reasons: Vec<String>,
+    evidence: Vec<Evidence>,
+) -> Verdict {
+    counterexamples.sort_by(|a, b| a.name.cmp(&b.name));
+    let outcome = if !counterexamples.is_empty() {
+        Outcome::DoesNotHold
+    } else if !reasons.is_empty() {
+        Outcome::Unknown
+    } else {
+        Outcome::Holds
+    };
+    Verdict {
+        outcome,
+        on,
+        summary,
+        counterexamples,
+        reasons,
+        evidence,
+    }
+}
+
+impl Evaluator<'_> {
+    fn name(&self, state: Iso3) -> String {
+        self.registry.name_of(state).to_string()
+    }
+
+    fn counterexample(&self, state: Iso3, reason: String) -> Counterexample {
+        Counterexample {
+            state,
+            name: self.name(state),
+            reason,
+        }
+    }
+
+    /// The state's status on the date and the day it took that status.
+    fn status(&self, state: Iso3) -> (Status, Option<Date>) {
+        let status = self
+            .registry
+            .status_on(state, self.on)
+            .unwrap_or(Status::NonSignatory);
+        let since = self
+            .registry
+            .status_changes(state)
+            .iter()
+            .rev()
+            .find(|(date, _)| *date <= self.on)
+            .map(|(date, _)| *date);
+        (status, since)
+    }
+
+    /// The sources of the state's acts up to the date (or of its row, when
+    /// it has none).
+    fn participation_sources(&self, state: Iso3) -> Vec<SourceId> {
+        let mut sources: Vec<SourceId> = self
+            .registry
+            .actions_of(state)
+            .filter(|a| a.date <= self.on)
+            .flat_map(|a| a.sources.iter().cloned())
+            .collect();
+        if sources.is_empty() {
+            if let Some(row) = self.registry.state(state) {
+                sources.extend(row.sources.iter().cloned());
+            }
+        }
+        dedup(sources)
+    }
+
+    fn status_phrase(&self, status: Status, since: Option<Date>) -> String {
+        match since {
+            Some(since) if status != Status::NonSignatory => format!("{status} since {since}"),
+            _ => status.to_string(),
+        }
+    }
+
+    fn status_evidence(&self, state: Iso3) -> (Status, String, Evidence) {
+        let (status, since) = self.status(state);
+        let phrase = self.status_phrase(status, since);
+        let evidence = Evidence {
+            text: format!("{} ({state}) is {phrase} on {}", self.name(state), self.on),
+            date: since,
+            articles: status_articles(status),
+            sources: self.participation_sources(state),
+        };
+        (status, phrase, evidence)
+    }
+
+    fn first_action(&self, state: Iso3, wanted: impl Fn(ActionKind) -> bool) -> Option<&TreatyAction> {
+        self.registry
+            .actions_of(state)
+            .filter(|a| wanted(a.kind) && a.date <= self.on)
+            .min_by_key(|a| a.date)
+    }
+
+    fn judge(&self, state: Iso3, predicate: &Predicate) -> Judged {
+        match predicate {
+            Predicate::Party => {
+                let (status, phrase, evidence) = self.status_evidence(state);
+                let truth = if status.is_bound() { Truth::Yes } else { Truth::No };
+                Judged {
+                    truth,
+                    detail: phrase,
+                    evidence,
+                }
+            }
+            Predicate::Status(wanted) => {
+                let (status, phrase, evidence) = self.status_evidence(state);
+                let truth = if status == *wanted { Truth::Yes } else { Truth::No };
+                Judged {
+                    truth,
+                    detail: phrase,
+                    evidence,
+                }
+            }
+            Predicate::Withdrawing => {
+                let (status, phrase, evidence) = self.status_evidence(state);
+                let withdrawing =
+                    matches!(status, Status::Withdrawing | Status::WithdrawalDeferred);
+                Judged {
+                    truth: if withdrawing { Truth::Yes } else { Truth::No },
+                    detail: phrase,
+                    evidence,
+                }
+            }
+            Predicate::Signed => match self.first_action(state, |k| k == ActionKind::Signature) {
+                Some(signature) => Judged {
+                    truth: Truth::Yes,
+                    detail: format!("signed on {}", signature.date),
+                    evidence: Evidence {
+                        text: format!(
+                            "{} ({state}) signed on {}",
+                            self.name(state),
+                            signature.date
+                        ),
+                        date: Some(signature.date),
+                        articles: vec!["Art. 15"],
+                        sources: signature.sources.clone(),
+                    },
+                },
+                None => Judged {
+                    truth: Truth::No,
+                    detail: format!("had not signed by {}", self.on),
+                    evidence: Evidence {
+                        text: format!(
+                            "{} ({state}) has no signature on record by {}",
+                            self.name(state),
+                            self.on
+                        ),
+                        date: None,
+                        articles: vec!["Art. 15"],
+                        sources: self.participation_sources(state),
+                    },
+                },
+            },
+            Predicate::MemberOf(group) => self.judge_membership(state, group),
+            Predicate::Prohibited(verbs) => {
+                let (status, phrase, mut evidence) = self.status_evidence(state);
+                let mut articles = Vec::new();
+                if verbs.iter().any(|v| {
+                    !matches!(v.as_str(), "assisting" | "encouraging" | "inducing")
+                }) {
+                    articles.push("Art. 1(1)(a)-(b)");
+                }
+                if verbs.iter().any(|v| {
+                    matches!(v.as_str(), "assisting" | "encouraging" | "inducing")
+                }) {
+                    articles.push("Art. 1(1)(c)");
+                }
+                let bound = status.is_bound();
+                let detail = if bound {
+                    format!("{phrase}: Art. 1 binds it")
+                } else if status == Status::Withdrawn {
+                    format!("{phrase}: its withdrawal has taken effect and Art. 1 no longer binds it")
+                } else {
+                    format!("{phrase}: not bound, so Art. 1 does not bind it")
+                };
+                articles.extend(status_articles(status));
+                evidence.articles = articles;
+                evidence.text = format!("{} ({state}) is {detail}", self.name(state));
+                Judged {
+                    truth: if bound { Truth::Yes } else { Truth::No },
+                    detail,
+                    evidence,
+                }
+            }
+        }
+    }
+
+    fn judge_membership(&self, state: Iso3, group: &str) -> Judged {
+        let group_sources = self
+            .context
+            .group(group)
+            .map(|g| g.sources.clone())
+            .unwrap_or_default();
+        if !self.context.has_members_by(group, self.on) {
+            return Judged {
+                truth: Truth::Unknown,
+                detail: format!("the record has no membership of {group} by {}", self.on),
+                evidence: Evidence {
+                    text: format!("no membership of {group} is recorded by {}", self.on),
+                    date: None,
+                    articles: vec![],
+                    sources: group_sources,
+                },
+            };
+        }
+        match self.context.members_on(group, self.on).find(|m| m.state == state) {
+            Some(m) => Judged {
+                truth: Truth::Yes,
+                detail: format!("a member of {group} since {}", m.joined),
+                evidence: Evidence {
+                    text: format!(
+                        "{} ({state}) is a member of {group} since {}",
+                        self.name(state),
+                        m.joined
+                    ),
+                    date: Some(m.joined),
+                    articles: vec![],
+                    sources: m.sources.clone(),
+                },
+            },
+            None => {
+                let left = self
+                    .context
+                    .memberships()
+                    .iter()
+                    .filter(|m| m.group == group && m.state == state)
+                    .filter_map(|m| m.left.filter(|l| *l < self.on))
+                    .max();
+                let detail = match left {
+                    Some(left) => format!("no longer a member of {group} (last day {left})"),
+                    None => format!("not a member of {group}"),
+                };
+                Judged {
+                    truth: Truth::No,
+                    detail: detail.clone(),
+                    evidence: Evidence {
+                        text: format!("{} ({state}) is {detail} on {}", self.name(state), self.on),
+                        date: left,
+                        articles: vec![],
+                        sources: group_sources,
+                    },
+                }
+            }
+        }
+    }
+
+    /// The states of a selection on the date, or why they cannot be told.
+    fn members(&self, selection: &Selection) -> Result<(Vec<Iso3>, Option<Evidence>), String> {
+        let (mut states, evidence): (Vec<Iso3>, Option<Evidence>) = match &selection.set {
+            StateSet::List(list) => (list.clone(), None),
+            StateSet::AllStates => (
+                self.registry.current_states().map(|s| s.iso3).collect(),
+                None,
+            ),
+            StateSet::Parties => (
+                self.registry
+                    .statuses_on(self.on)
+                    .filter(|(_, status)| status.is_bound())
+                    .map(|(s, _)| s.iso3)
+                    .collect(),
+                None,
+            ),
+            StateSet::Signatories => (
+                self.registry
+                    .current_states()
+                    .map(|s| s.iso3)
+                    .filter(|&s| self.first_action(s, |k| k == ActionKind::Signature).is_some())
+                    .collect(),
+                None,
+            ),
+            StateSet::Group(group) => {
+                if !self.context.has_members_by(group, self.on) {
+                    return Err(format!(
+                        "the record has no membership of {group} on or before {}",
+                        self.on
+                    ));
+                }
+                let members: Vec<_> = self.context.members_on(group, self.on).collect();
+                let evidence = Evidence {
+                    text: format!(
+                        "{group} has {} members on {}: {}",
+                        members.len(),
+                        self.on,
+                        members
+                            .iter()
+                            .map(|m| m.state.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    date: None,
+                    articles: vec![],
+                    sources: dedup(members.iter().flat_map(|m| m.sources.iter().cloned()).collect()),
+                };
+                (members.iter().map(|m| m.state).collect(), Some(evidence))
+            }
+        };
+        states.retain(|s| !selection.except.contains(s));
+        let mut seen = BTreeSet::new();
+        states.retain(|s| seen.insert(*s));
+        Ok((states, evidence))
+    }
+
+    fn describe(&self, selection: &Selection) -> String {
+        let set = match &selection.set {
+            StateSet::Group(group) => format!("{group} members"),
+            StateSet::List(list) => list
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            StateSet::AllStates => "states".into(),
+            StateSet::Parties => "States Parties".into(),
+            StateSet::Signatories => "signatories".into(),
+        };
+        if selection.except.is_empty() {
+            set
+        } else {
+            let except: Vec<&str> = selection.except.iter().map(|s| s.as_str()).collect();
+            format!("{set} other than {}", except.join(", "))
+        }
+    }
+
+    pub(crate) fn check(&self, claim: &Claim) -> Verdict {
+        match &claim.statement {
+            Statement::Every {
+                set,
+                predicate,
+                negated,
+            } => self.every(set, predicate, *negated),
+            Statement::NoneIs { set, predicate } => self.none_is(set, predicate),
+            Statement::Is {
+                state,
+                predicate,
+                negated,
+            } => self.is(*state, predicate, *negated),
+            Statement::Count {
+                set,
+                predicate,
+                comparison,
+                number,
+            } => self.count(set, predicate.as_ref(), *comparison, *number),
+            Statement::Event { state, event, when } => self.event(*state, *event, *when),
+            Statement::UsersAre { report, states } => self.users_are(report, states),
+            Statement::Uses {
+                state,
+                report,
+                negated,
+            } => self.uses(*state, report, *negated),
+            Statement::UsedInYear {
+                state,
+                year,
+                negated,
+            } => self.used_in_year(*state, *year, *negated),
+            Statement::UsedSince {
+                state,
+                year,
+                negated,
+            } => self.used_since(*state, *year, *negated),
+            Statement::NoneUses { set, report } => self.none_uses(set, report),
+            Statement::Policy {
+                state,
+                topic,
+                position,
+            } => self.policy(*state, topic, position),
+            Statement::Treaty { fact, when } => self.treaty(*fact, *when),
+            Statement::Withdrawal { state, delay } => self.withdrawal(*state, *delay),
+        }
+    }
+
+    fn unknown_set(&self, reason: String) -> Verdict {
+        conclude(
+            self.on,
+            format!("cannot be told on {}: {reason}", self.on),
+            vec![],
+            vec![reason],
+            vec![],
+        )
+    }
+
+    fn every(&self, set: &Selection, predicate: &Predicate, negated: bool) -> Verdict {
+        let (states, set_evidence) = match self.members(set) {
+            Ok(found) => found,
+            Err(reason) => return self.unknown_set(reason),
+        };
+        let mut counterexamples = Vec::new();
+        let mut reasons = Vec::new();
+        let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
+        for &state in &states {
+            let judged = self.judge(state, predicate);
+            match (judged.truth, negated) {
+                (Truth::Yes, false) | (Truth::No, true) => {}
+                (Truth::Unknown, _) => {
+                    reasons.push(format!("{}: {}", self.name(state), judged.detail));
+                }
+                _ => counterexamples.push(self.counterexample(state, judged.detail)),
+            }
+            evidence.push(judged.evidence);
+        }
+        let summary = format!(
+            "{} of {} {} {} on {}",
+            if negated {
+                states.len() - counterexamples.len()
+            } else {
+                states.len() - counterexamples.len() - reasons.len()
+            },
+            states.len(),
+            self.describe(set),
+            if negated {
+                "are not so"
+            } else {
+                "are so"
+            },
+            self.on
+        );
+        conclude(self.on, summary, counterexamples, reasons, evidence)
+    }
+
+    fn none_is(&self, set: &Selection, predicate: &Predicate) -> Verdict {
+        let mut verdict = self.every(set, predicate, true);
+        let broken = verdict.counterexamples.len();
+        verdict.summary = format!(
+            "{broken} of the {} {} so on {}",
+            self.describe(set),
+            if broken == 1 { "is" } else { "are" },
+            self.on
+        );
+        verdict
+    }
+
+    fn is(&self, state: Iso3, predicate: &Predicate, negated: bool) -> Verdict {
+        let judged = self.judge(state, predicate);
+        let summary = format!("{} is {} on {}", self.name(state), judged.detail, self.on);
+        let mut counterexamples = Vec::new();
+        let mut reasons = Vec::new();
+        match (judged.truth, negated) {
+            (Truth::Yes, false) | (Truth::No, true) => {}
+            (Truth::Unknown, _) => reasons.push(judged.detail),
+            _ => counterexamples.push(self.counterexample(state, judged.detail)),
+        }
+        conclude(self.on, summary, counterexamples, reasons, vec![judged.evidence])
+    }
+
+    fn count(
+        &self,
+        set: &Selection,
+        predicate: Option<&Predicate>,
+        comparison: Comparison,
+        number: u32,
+    ) -> Verdict {
+        let (states, set_evidence) = match self.members(set) {
+            Ok(found) => found,
+            Err(reason) => return self.unknown_set(reason),
+        };
+        let mut counted = Vec::new();
+        let mut reasons = Vec::new();
+        for &state in &states {
+            match predicate.map(|p| self.judge(state, p)) {
+                None => counted.push(state),
+                Some(judged) => match judged.truth {
+                    Truth::Yes => counted.push(state),
+                    Truth::No => {}
+                    Truth::Unknown => {
+                        reasons.push(format!("{}: {}", self.name(state), judged.detail));
+                    }
+                },
+            }
+        }
+        let what = match predicate {
+            None => self.describe(set),
+            Some(_) => format!("{} that are so", self.describe(set)),
+        };
+        let holds = comparison.holds(counted.len(), number);
+        let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
+        let counts_parties = matches!(set.set, StateSet::Parties)
+            || matches!(predicate, Some(Predicate::Party));
+        evidence.push(Evidence {
+            text: format!(
+                "{} {what} on {}: {}",
+                counted.len(),
+                self.on,
+                counted
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            date: None,
+            articles: if counts_parties {
+                vec!["Art. 17"]
+            } else {
+                vec![]
+            },
+            sources: dedup(
+                counted
+                    .iter()
+                    .flat_map(|&s| self.participation_sources(s))
+                    .collect(),
+            ),
+        });
+        let summary = format!(
+            "{} {what} on {}; the claim says {} {number}",
+            counted.len(),
+            self.on,
+            comparison.words()
+        );
+        // A count is broken by the number, not by a state; the unknowns matter
+        // only when they could change the comparison.
+        let mut counterexamples = Vec::new();
+        if !holds {
+            let could_hold = (0..=reasons.len())
+                .any(|extra| comparison.holds(counted.len() + extra, number));
+            if !could_hold {
+                return Verdict {
+                    outcome: Outcome::DoesNotHold,
+                    on: self.on,
+                    summary,
+                    counterexamples,
+                    reasons: vec![],
+                    evidence,
+                };
+            }
+        } else if (0..=reasons.len()).all(|extra| comparison.holds(counted.len() + extra, number)) {
+            reasons.clear();
+        }
+        counterexamples.clear();
+        conclude(self.on, summary, counterexamples, reasons, evidence)
+    }
+
+    /// The date of an event of the state's, on or before the claim's date.
+    fn event_date(&self, state: Iso3, event: StateEvent) -> Option<(Date, Option<&TreatyAction>)> {
+        let transition = |wanted: Status| {
+            self.registry
+                .status_changes(state)
+                .iter()
+                .find(|(date, status)| *status == wanted && *date <= self.on)
+                .map(|(date, _)| (*date, None))
+        };
+        match event {
+            StateEvent::BecameParty => transition(Status::Party),
+            StateEvent::Withdrew => transition(Status::Withdrawn),
+            StateEvent::Signed => self
+                .first_action(state, |k| k == ActionKind::Signature)
+                .map(|a| (a.date, Some(a))),
+            StateEvent::Consented => self
+                .first_action(state, ActionKind::is_consent)
+                .map(|a| (a.date, Some(a))),
+            StateEvent::NotifiedWithdrawal => self
+                .first_action(state, |k| k == ActionKind::Withdrawal)
+                .map(|a| (a.date, Some(a))),
+        }
+    }
+
+    fn event(&self, state: Iso3, event: StateEvent, when: When) -> Verdict {
+        let (verb, not_yet, articles): (&str, &str, Vec<&'static str>) = match event {
+            StateEvent::BecameParty => ("became a party", "had not become a party", vec!["Art. 17"]),
+            StateEvent::Signed => ("signed", "had not signed", vec!["Art. 15"]),
+            StateEvent::Consented => (
+                "deposited its consent to be bound",
+                "had not deposited its consent to be bound",
+                vec!["Art. 16"],
+            ),
+            StateEvent::NotifiedWithdrawal => (
+                "notified its withdrawal",
+                "had not notified a withdrawal",
+                vec!["Art. 20(2)"],
+            ),
+            StateEvent::Withdrew => (
+                "saw its withdrawal take effect",
+                "had no withdrawal in effect",
+                vec!["Art. 20(3)"],
+            ),
+        };
+        let name = self.name(state);
+        let Some((date, action)) = self.event_date(state, event) else {
+            let reason = format!("{not_yet} by {}", self.on);
+            let (_, phrase, evidence) = self.status_evidence(state);
+            return conclude(
+                self.on,
+                format!("{name} {reason} ({phrase})"),
+                vec![self.counterexample(state, reason)],
+                vec![],
+                vec![evidence],
+            );
+        };
+        let sources = match action {
+            Some(a) => a.sources.clone(),
+            None => self.participation_sources(state),
+        };
+        let mut evidence = vec![Evidence {
+            text: format!("{name} ({state}) {verb} on {date}"),
+            date: Some(date),
+            articles,
+            sources,
+        }];
+        let holds = when_holds(when, date);
+        // Where sources disagree on the date, say whether the other reading
+        // would change the verdict.
+        if let Some(action) = action {
+            for dispute in self.registry.source_conflicts() {
+                let same_action = std::ptr::eq(&self.registry.actions()[dispute.action], action);
+                if let (true, DisputedField::Date, AlternativeValue::Date(other)) =
+                    (same_action, dispute.field, &dispute.alternative)
+                {
+                    let changes = when_holds(when, *other) != holds;
+                    evidence.push(Evidence {
+                        text: format!(
+                            "other sources give {other}{}",
+                            if changes {
+                                ", which would change the verdict"
+                            } else {
+                                ", which would not change the verdict"
+                            }
+                        ),
+                        date: Some(*other),
+                        articles: vec![],
+                        sources: dispute.sources.clone(),
+                    });
+                }
+            }
+        }
+        let summary = format!("{name} {verb} on {date}; the claim says {}", when_words(when));
+        let counterexamples = if holds {
+            vec![]
+        } else {
+            vec![self.counterexample(state, format!("{verb} on {date}"))]
+        };
+        conclude(self.on, summary, counterexamples, vec![], evidence)
+    }
+
+    // ---- use of mines ------------------------------------------------------
+
+    /// The report a use claim is about, or why there is none.
+    fn report(&self, report: &ReportRef) -> Result<&MonitorReport, String> {
+        match report {
+            ReportRef::Current => self.context.latest_report(self.on).ok_or_else(|| {
+                format!(
+                    "no Landmine Monitor report in the record was launched on or before {}",
+                    self.on
+                )
+            }),
+            ReportRef::Named(id) => match self.context.report(id) {
+                Some(r) if r.published <= self.on => Ok(r),
+                Some(r) => Err(format!(
+                    "{} was launched on {}, after {}",
+                    r.title, r.published, self.on
+                )),
+                None => Err(format!("no report {id} in the record")),
+            },
+        }
+    }
+
+    fn report_evidence(&self, report: &MonitorReport) -> Evidence {
+        Evidence {
+            text: format!(
+                "{} (launched {}) covers {}",
+                report.title, report.published, report.period
+            ),
+            date: Some(report.published),
+            articles: vec![],
+            sources: report.sources.clone(),
+        }
+    }
+
+    fn finding_evidence(&self, finding: &UseFinding) -> Evidence {
+        let span = if finding.from_year == finding.to_year {
+            finding.from_year.to_string()
+        } else {
+            format!("{}-{}", finding.from_year, finding.to_year)
+        };
+        let by = finding
+            .report
+            .as_deref()
+            .map_or(String::new(), |r| format!(" in {r}"));
+        Evidence {
+            text: format!(
+                "use by {} ({}) {}{by} ({span}): {}",
+                self.name(finding.state),
+                finding.state,
+                finding.firmness.as_str(),
+                finding.note
+            ),
+            date: Some(finding.counts_from),
+            articles: vec![],
+            sources: finding.sources.clone(),
+        }
+    }
+
+    /// Whether the report finds use by the state: confirmed is yes; alleged
+    /// or denied is unknown; no finding is no (a report lists every
+    /// government it found using mines).
+    fn judge_use<'r>(&'r self, report: &'r MonitorReport, state: Iso3) -> (Truth, Option<&'r UseFinding>) {
+        match self
+            .context
+            .uses_in(&report.id)
+            .find(|u| u.state == state)
+        {
+            Some(f) if f.firmness == Firmness::Confirmed => (Truth::Yes, Some(f)),
+            Some(f) => (Truth::Unknown, Some(f)),
+            None => (Truth::No, None),
+        }
+    }
+
+    fn use_detail(&self, report: &MonitorReport, finding: Option<&UseFinding>) -> String {
+        match finding {
+            Some(f) if f.firmness == Firmness::Confirmed => {
+                format!("{} confirms use ({})", report.id, f.note)
+            }
+            Some(f) => format!("{} reports use as {} ({})", report.id, f.firmness.as_str(), f.note),
+            None => format!("{} reports no use by its forces", report.id),
+        }
+    }
+
+    fn users_are(&self, report: &ReportRef, named: &[Iso3]) -> Verdict {
+        let report = match self.report(report) {
+            Ok(r) => r,
+            Err(reason) => return self.unknown_set(reason),
+        };
+        let mut evidence = vec![self.report_evidence(report)];
+        let mut counterexamples = Vec::new();
+        let mut reasons = Vec::new();
+        let mut universe: BTreeSet<Iso3> = self.registry.current_states().map(|s| s.iso3).collect();
+        universe.extend(named.iter().copied());
+        universe.extend(self.context.uses_in(&report.id).map(|u| u.state));
+        for state in universe {
+            let (truth, finding) = self.judge_use(report, state);
+            let detail = self.use_detail(report, finding);
+            if let Some(f) = finding {
+                evidence.push(self.finding_evidence(f));
+            }
+            let in_claim = named.contains(&state);
+            match (truth, in_claim) {
+                (Truth::Yes, true) | (Truth::No, false) => {}
+                (Truth::Unknown, _) => reasons.push(format!("{}: {detail}", self.name(state))),
+                (Truth::No, true) => {
+                    counterexamples.push(self.counterexample(state, format!("named, but {detail}")));
+                }
+                (Truth::Yes, false) => {
+                    counterexamples
+                        .push(self.counterexample(state, format!("not named, but {detail}")));
+                }
+            }
+        }
+        let confirmed: Vec<&str> = self
+            .context
+            .uses_in(&report.id)
+            .filter(|u| u.firmness == Firmness::Confirmed)
+            .map(|u| u.state.as_str())
+            .collect();
+        let summary = format!(
+            "{} ({}) confirms use by government forces of {}",
+            report.title,
+            report.period,
+            if confirmed.is_empty() {
+                "no state".to_string()
+            } else {
+                confirmed.join(", ")
+            }
+        );
+        conclude(self.on, summary, counterexamples, reasons, evidence)
+    }
+
+    fn uses(&self, state: Iso3, report: &ReportRef, negated: bool) -> Verdict {
+        let report = match self.report(report) {
+            Ok(r) => r,
+            Err(reason) => return self.unknown_set(reason),
+        };
+        let (truth, finding) = self.judge_use(report, state);
+        let detail = self.use_detail(report, finding);
+        let mut evidence = vec![self.report_evidence(report)];
+        evidence.extend(finding.map(|f| self.finding_evidence(f)));
+        let mut counterexamples = Vec::new();
+        let mut reasons = Vec::new();
+        match (truth, negated) {
+            (Truth::Yes, false) | (Truth::No, true) => {}
+            (Truth::Unknown, _) => reasons.push(detail.clone()),
+            _ => counterexamples.push(self.counterexample(state, detail.clone())),
+        }
+        let summary = format!("{}: {detail}", self.name(state));
+        conclude(self.on, summary, counterexamples, reasons, evidence)
+    }
+
+    /// The years from `from` to `to` that no report launched by the date covers.
+    fn uncovered_years(&self, from: i16, to: i16) -> Vec<i16> {
+        (from..=to)
+            .filter(|&year| {
+                !self.context.reports().iter().any(|r| {
+                    r.published <= self.on && r.period_from <= year && year <= r.period_to
+                })
+            })
+            .collect()
+    }
+
+    fn spans(years: &[i16]) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < years.len() {
+            let start = years[i];
+            let mut end = start;
+            while i + 1 < years.len() && years[i + 1] == end + 1 {
+                i += 1;
+                end = years[i];
+            }
+            parts.push(if start == end {
+                start.to_string()
+            } else {
+                format!("{start}-{end}")
+            });
+            i += 1;
+        }
+        parts.join(", ")
+    }
+
+    /// Use by the state in the years `from..=to`, as far as the record tells.
+    fn use_between(&self, state: Iso3, from: i16, to: i16) -> (Truth, String, Vec<Evidence>) {
+        let findings: Vec<&UseFinding> = self
+            .context
+            .uses_by(state, self.on)
+            .filter(|u| u.from_year <= to && from <= u.to_year)
+            .collect();
+        let evidence: Vec<Evidence> = findings.iter().map(|f| self.finding_evidence(f)).collect();
+        let span = if from == to {
+            from.to_string()
+        } else {
+            format!("{from}-{to}")
+        };
+        if let Some(f) = findings
+            .iter()
+            .find(|f| f.firmness == Firmness::Confirmed)
+        {
+            let years = if f.from_year == f.to_year {
+                f.from_year.to_string()
+            } else {
+                format!("{}-{}", f.from_year, f.to_year)
+            };
+            return (Truth::Yes, format!("used in {years}: {}", f.note), evidence);
+        }
+        if let Some(f) = findings.first() {
+            return (
+                Truth::Unknown,
+                format!("use in {span} is {} but not confirmed: {}", f.firmness.as_str(), f.note),
+                evidence,
+            );
+        }
+        let uncovered = self.uncovered_years(from, to);
+        if uncovered.is_empty() {
+            (
+                Truth::No,
+                format!("no use recorded in {span}, and the Monitor's reports cover every year of it"),
+                evidence,
+            )
+        } else {
+            (
+                Truth::Unknown,
+                format!(
+                    "no use is recorded in {span}, but no Landmine Monitor report in the record covers {}",
+                    Self::spans(&uncovered)
+                ),
+                evidence,
+            )
+        }
+    }
+
+    fn used_in_year(&self, state: Iso3, year: i16, negated: bool) -> Verdict {
+        if year_start(year) > self.on {
+            let reason = format!("{year} had not begun on {}", self.on);
+            return self.unknown_set(reason);
+        }
+        let to = year.min(self.on.year());
+        let (truth, detail, evidence) = self.use_between(state, year, to);
+        self.use_verdict(state, truth, detail, evidence, negated)
+    }
+
+    fn used_since(&self, state: Iso3, year: i16, negated: bool) -> Verdict {
+        let from = year.saturating_add(1);
+        if year_end(year) >= self.on {
+            let (truth, detail) = (Truth::No, format!("no time has passed since {year} on {}", self.on));
+            return self.use_verdict(state, truth, detail, vec![], negated);
+        }
+        let (truth, detail, evidence) = self.use_between(state, from, self.on.year());
+        self.use_verdict(state, truth, detail, evidence, negated)
+    }
+
+    fn use_verdict(
+        &self,
+        state: Iso3,
+        truth: Truth,
+        detail: String,
+        evidence: Vec<Evidence>,
+        negated: bool,
+    ) -> Verdict {
+        let mut counterexamples = Vec::new();
+        let mut reasons = Vec::new();
+        match (truth, negated) {
+            (Truth::Yes, false) | (Truth::No, true) => {}
+            (Truth::Unknown, _) => reasons.push(detail.clone()),
+            _ => counterexamples.push(self.counterexample(state, detail.clone())),
+        }
+        let summary = format!("{}: {detail}", self.name(state));
+        conclude(self.on, summary, counterexamples, reasons, evidence)
+    }
+
+    fn none_uses(&self, set: &Selection, report: &ReportRef) -> Verdict {
+        let report = match self.report(report) {
+            Ok(r) => r,
+            Err(reason) => return self.unknown_set(reason),
+        };
+        let (states, set_evidence) = match self.members(set) {
+            Ok(found) => found,
+            Err(reason) => return self.unknown_set(reason),
+        };
+        let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
+        evidence.push(self.report_evidence(report));
+        let mut counterexamples = Vec::new();
+        let mut reasons = Vec::new();
+        for state in states {
+            let (truth, finding) = self.judge_use(report, state);
+            let detail = self.use_detail(report, finding);
+            evidence.extend(finding.map(|f| self.finding_evidence(f)));
+            match truth {
+                Truth::No => {}
+                Truth::Yes => counterexamples.push(self.counterexample(state, detail)),
+                Truth::Unknown => reasons.push(format!("{}: {detail}", self.name(state))),
+            }
+        }
+        let summary = format!(
+            "{} of the {} used anti-personnel mines according to {}",
+            counterexamples.len(),
+            self.describe(set),
+            report.id
+        );
+        conclude(self.on, summary, counterexamples, reasons, evidence)
+    }
+
+    // ---- policy, treaty, withdrawal ------------------------------------------
+
+    fn policy(&self, state: Iso3, topic: &str, position: &str) -> Verdict {
+        let name = self.name(state);
+        let Some(policy) = self.context.policy_on(state, topic, self.on) else {
+            let reason = format!("the record has no {name} policy on {topic} by {}", self.on);
+            return self.unknown_set(reason);
+        };
+        let evidence = vec![Evidence {
+            text: format!(
+                "{name} policy on {topic} from {}: {} ({})",
+                policy.date, policy.position, policy.summary
+            ),
+            date: Some(policy.date),
+            articles: vec![],
+            sources: policy.sources.clone(),
+        }];
+        let summary = format!(
+            "{name} policy on {topic} in force on {} is {} (since {})",
+            self.on, policy.position, policy.date
+        );
+        let counterexamples = if policy.position == position {
+            vec![]
+        } else {
+            vec![self.counterexample(
+                state,
+                format!(
+                    "its policy on {topic} is {} since {}: {}",
+                    policy.position, policy.date, policy.summary
+                ),
+            )]
+        };
+        conclude(self.on, summary, counterexamples, vec![], evidence)
+    }
+
+    fn treaty(&self, fact: TreatyFact, when: When) -> Verdict {
+        type Found = Option<(Date, Vec<SourceId>, Vec<&'static str>)>;
+        let (what, not_yet, found): (&str, &str, Found) = match fact {
+            TreatyFact::Adopted => (
+                "was adopted",
+                "had not yet been adopted",
+                self.context
+                    .treaty_event(TreatyEventKind::Adopted)
+                    .map(|e| (e.date, e.sources.clone(), vec![])),
+            ),
+            TreatyFact::OpenedForSignature => (
+                "was opened for signature",
+                "had not yet been opened for signature",
+                self.context
+                    .treaty_event(TreatyEventKind::OpenedForSignature)
+                    .map(|e| (e.date, e.sources.clone(), vec!["Art. 15"])),
+            ),
+            TreatyFact::EnteredIntoForce => (
+                "entered into force",
+                "had not yet entered into force",
+                self.registry.treaty_entry_into_force().and_then(|date| {
+                    let fortieth = self.registry.fortieth_instrument()?;
+                    Some((date, fortieth.sources.clone(), vec!["Art. 17(1)"]))
+                }),
+            ),
+        };
+        let Some((date, sources, articles)) = found else {
+            return self.unknown_set(format!("the record has no date on which the Convention {what}"));
+        };
+        let evidence = vec![Evidence {
+            text: format!("the Convention {what} on {date}"),
+            date: Some(date),
+            articles,
+            sources,
+        }];
+        if date > self.on {
+            let summary = format!("on {} the Convention {not_yet}", self.on);
+            return conclude(self.on, summary, vec![], vec![], evidence)
+                .with_outcome(Outcome::DoesNotHold);
+        }
+        let holds = when_holds(when, date);
+        let summary = format!("the Convention {what} on {date}; the claim says {}", when_words(when));
+        let verdict = conclude(self.on, summary, vec![], vec![], evidence);
+        if holds {
+            verdict
+        } else {
+            verdict.with_outcome(Outcome::DoesNotHold)
+        }
+    }
+
+    fn withdrawal(&self, state: Iso3, delay: Delay) -> Verdict {
+        let name = self.name(state);
+        let actual = self
+            .registry
+            .assess(state, self.on)
+            .and_then(|a| a.withdrawal.map(|w| (w, a.steps)));
+        let (outcome, hypothetical, steps) = match actual {
+            Some((w, steps)) => (w, false, steps),
+            None => match self.registry.what_if_withdraw(state, self.on, self.on) {
+                Ok(assessment) => match assessment.withdrawal {
+                    Some(w) => (w, true, assessment.steps),
+                    None => {
+                        return self.unknown_set(format!("no withdrawal outcome for {name}"));
+                    }
+                },
+                Err(_) => {
+                    let (_, phrase, evidence) = self.status_evidence(state);
+                    let reason = format!(
+                        "{phrase} on {}: not bound, so it has no withdrawal to make",
+                        self.on
+                    );
+                    return conclude(
+                        self.on,
+                        format!("{name} is {reason}"),
+                        vec![self.counterexample(state, reason)],
+                        vec![],
+                        vec![evidence],
+                    );
+                }
+            },
+        };
+        let mut evidence: Vec<Evidence> = steps
+            .iter()
+            .filter(|s| s.article.starts_with("Art. 20"))
+            .map(|s| Evidence {
+                text: s.text.clone(),
+                date: Some(s.date),
+                articles: vec![s.article],
+                sources: s.sources.clone(),
+            })
+            .collect();
+        let notice = if hypothetical {
+            format!("a notice received on {} (hypothetical)", outcome.received)
+        } else {
+            format!("its notice received on {}", outcome.received)
+        };
+        let effect = match outcome.effective {
+            Some(date) if date == outcome.six_months_after => {
+                format!("takes effect on {date}, six months later")
+            }
+            Some(date) => format!(
+                "takes effect on {date}, after the six months ended on {}",
+                outcome.six_months_after
+            ),
+            None => format!(
+                "does not take effect on {}: it is deferred until the armed conflict ends",
+                outcome.six_months_after
+            ),
+        };
+        evidence.push(Evidence {
+            text: format!("for {name}, {notice} {effect}"),
+            date: Some(outcome.received),
+            articles: vec!["Art. 20(3)"],
+            sources: vec![],
+        });
+        evidence.retain(|e| !e.sources.is_empty() || e.text.starts_with("for "));
+        let holds = match delay {
+            Delay::NoEarlierThanSixMonths => outcome
+                .effective
+                .is_none_or(|d| d >= outcome.six_months_after),
+            Delay::ExactlySixMonths => outcome.effective == Some(outcome.six_months_after),
+        };
+        let summary = format!("for {name}, {notice} {effect} (Art. 20(3))");
+        let counterexamples = if holds {
+            vec![]
+        } else {
+            vec![self.counterexample(state, format!("{notice} {effect}"))]
+        };
+        conclude(self.on, summary, counterexamples, vec![], evidence)
+    }
+}
+
+impl Verdict {
+    /// The same verdict with another outcome: for claims broken by a date or
+    /// a number rather than by a state.
+    fn with_outcome(mut self, outcome: Outcome) -> Verdict {
+        self.outcome = outcome;
+        self
+    }
+}
