@@ -155,6 +155,18 @@ fn when_words(when: When) -> String {
     }
 }
 
+/// What a predicate says, for a summary: "parties", "members of NATO".
+fn predicate_words(predicate: &Predicate) -> String {
+    match predicate {
+        Predicate::Party => "parties".into(),
+        Predicate::Signed => "signatories".into(),
+        Predicate::Status(status) => format!("in status {status}"),
+        Predicate::Withdrawing => "withdrawing".into(),
+        Predicate::MemberOf(group) => format!("members of {group}"),
+        Predicate::Prohibited(verbs) => format!("prohibited from {}", verbs.join(", ")),
+    }
+}
+
 /// The articles behind a status.
 fn status_articles(status: Status) -> Vec<&'static str> {
     match status {
@@ -250,7 +262,7 @@ impl Evaluator<'_> {
         let (status, since) = self.status(state);
         let phrase = self.status_phrase(status, since);
         let evidence = Evidence {
-            text: format!("{} ({state}) is {phrase} on {}", self.name(state), self.on),
+            text: format!("{} ({state}): {phrase}", self.name(state)),
             date: since,
             articles: status_articles(status),
             sources: self.participation_sources(state),
@@ -258,7 +270,11 @@ impl Evaluator<'_> {
         (status, phrase, evidence)
     }
 
-    fn first_action(&self, state: Iso3, wanted: impl Fn(ActionKind) -> bool) -> Option<&TreatyAction> {
+    fn first_action(
+        &self,
+        state: Iso3,
+        wanted: impl Fn(ActionKind) -> bool,
+    ) -> Option<&TreatyAction> {
         self.registry
             .actions_of(state)
             .filter(|a| wanted(a.kind) && a.date <= self.on)
@@ -269,7 +285,11 @@ impl Evaluator<'_> {
         match predicate {
             Predicate::Party => {
                 let (status, phrase, evidence) = self.status_evidence(state);
-                let truth = if status.is_bound() { Truth::Yes } else { Truth::No };
+                let truth = if status.is_bound() {
+                    Truth::Yes
+                } else {
+                    Truth::No
+                };
                 Judged {
                     truth,
                     detail: phrase,
@@ -278,7 +298,11 @@ impl Evaluator<'_> {
             }
             Predicate::Status(wanted) => {
                 let (status, phrase, evidence) = self.status_evidence(state);
-                let truth = if status == *wanted { Truth::Yes } else { Truth::No };
+                let truth = if status == *wanted {
+                    Truth::Yes
+                } else {
+                    Truth::No
+                };
                 Judged {
                     truth,
                     detail: phrase,
@@ -328,28 +352,31 @@ impl Evaluator<'_> {
             Predicate::MemberOf(group) => self.judge_membership(state, group),
             Predicate::Prohibited(verbs) => {
                 let (status, phrase, mut evidence) = self.status_evidence(state);
-                let mut articles = Vec::new();
-                if verbs.iter().any(|v| {
-                    !matches!(v.as_str(), "assisting" | "encouraging" | "inducing")
-                }) {
-                    articles.push("Art. 1(1)(a)-(b)");
+                let mut articles: Vec<&'static str> = Vec::new();
+                for verb in verbs {
+                    let article = match verb.as_str() {
+                        "using" => "Art. 1(1)(a)",
+                        "assisting" | "encouraging" | "inducing" => "Art. 1(1)(c)",
+                        _ => "Art. 1(1)(b)",
+                    };
+                    if !articles.contains(&article) {
+                        articles.push(article);
+                    }
                 }
-                if verbs.iter().any(|v| {
-                    matches!(v.as_str(), "assisting" | "encouraging" | "inducing")
-                }) {
-                    articles.push("Art. 1(1)(c)");
-                }
+                articles.sort_unstable();
                 let bound = status.is_bound();
                 let detail = if bound {
                     format!("{phrase}: Art. 1 binds it")
                 } else if status == Status::Withdrawn {
-                    format!("{phrase}: its withdrawal has taken effect and Art. 1 no longer binds it")
+                    format!(
+                        "{phrase}: its withdrawal has taken effect and Art. 1 no longer binds it"
+                    )
                 } else {
                     format!("{phrase}: not bound, so Art. 1 does not bind it")
                 };
                 articles.extend(status_articles(status));
                 evidence.articles = articles;
-                evidence.text = format!("{} ({state}) is {detail}", self.name(state));
+                evidence.text = format!("{} ({state}): {detail}", self.name(state));
                 Judged {
                     truth: if bound { Truth::Yes } else { Truth::No },
                     detail,
@@ -377,7 +404,11 @@ impl Evaluator<'_> {
                 },
             };
         }
-        match self.context.members_on(group, self.on).find(|m| m.state == state) {
+        match self
+            .context
+            .members_on(group, self.on)
+            .find(|m| m.state == state)
+        {
             Some(m) => Judged {
                 truth: Truth::Yes,
                 detail: format!("a member of {group} since {}", m.joined),
@@ -438,7 +469,10 @@ impl Evaluator<'_> {
                 self.registry
                     .current_states()
                     .map(|s| s.iso3)
-                    .filter(|&s| self.first_action(s, |k| k == ActionKind::Signature).is_some())
+                    .filter(|&s| {
+                        self.first_action(s, |k| k == ActionKind::Signature)
+                            .is_some()
+                    })
                     .collect(),
                 None,
             ),
@@ -463,7 +497,12 @@ impl Evaluator<'_> {
                     ),
                     date: None,
                     articles: vec![],
-                    sources: dedup(members.iter().flat_map(|m| m.sources.iter().cloned()).collect()),
+                    sources: dedup(
+                        members
+                            .iter()
+                            .flat_map(|m| m.sources.iter().cloned())
+                            .collect(),
+                    ),
                 };
                 (members.iter().map(|m| m.state).collect(), Some(evidence))
             }
@@ -477,11 +516,13 @@ impl Evaluator<'_> {
     fn describe(&self, selection: &Selection) -> String {
         let set = match &selection.set {
             StateSet::Group(group) => format!("{group} members"),
-            StateSet::List(list) => list
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            StateSet::List(list) => format!(
+                "states named ({})",
+                list.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             StateSet::AllStates => "states".into(),
             StateSet::Parties => "States Parties".into(),
             StateSet::Signatories => "signatories".into(),
@@ -571,20 +612,12 @@ impl Evaluator<'_> {
             evidence.push(judged.evidence);
         }
         let summary = format!(
-            "{} of {} {} {} on {}",
-            if negated {
-                states.len() - counterexamples.len()
-            } else {
-                states.len() - counterexamples.len() - reasons.len()
-            },
+            "{} of the {} {} {} {}",
+            states.len() - counterexamples.len() - reasons.len(),
             states.len(),
             self.describe(set),
-            if negated {
-                "are not so"
-            } else {
-                "are so"
-            },
-            self.on
+            if negated { "are not" } else { "are" },
+            predicate_words(predicate)
         );
         conclude(self.on, summary, counterexamples, reasons, evidence)
     }
@@ -593,10 +626,10 @@ impl Evaluator<'_> {
         let mut verdict = self.every(set, predicate, true);
         let broken = verdict.counterexamples.len();
         verdict.summary = format!(
-            "{broken} of the {} {} so on {}",
+            "{broken} of the {} {} {}",
             self.describe(set),
             if broken == 1 { "is" } else { "are" },
-            self.on
+            predicate_words(predicate)
         );
         verdict
     }
@@ -611,7 +644,13 @@ impl Evaluator<'_> {
             (Truth::Unknown, _) => reasons.push(judged.detail),
             _ => counterexamples.push(self.counterexample(state, judged.detail)),
         }
-        conclude(self.on, summary, counterexamples, reasons, vec![judged.evidence])
+        conclude(
+            self.on,
+            summary,
+            counterexamples,
+            reasons,
+            vec![judged.evidence],
+        )
     }
 
     fn count(
@@ -641,12 +680,12 @@ impl Evaluator<'_> {
         }
         let what = match predicate {
             None => self.describe(set),
-            Some(_) => format!("{} that are so", self.describe(set)),
+            Some(p) => format!("{} that are {}", self.describe(set), predicate_words(p)),
         };
         let holds = comparison.holds(counted.len(), number);
         let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
-        let counts_parties = matches!(set.set, StateSet::Parties)
-            || matches!(predicate, Some(Predicate::Party));
+        let counts_parties =
+            matches!(set.set, StateSet::Parties) || matches!(predicate, Some(Predicate::Party));
         evidence.push(Evidence {
             text: format!(
                 "{} {what} on {}: {}",
@@ -681,8 +720,8 @@ impl Evaluator<'_> {
         // only when they could change the comparison.
         let mut counterexamples = Vec::new();
         if !holds {
-            let could_hold = (0..=reasons.len())
-                .any(|extra| comparison.holds(counted.len() + extra, number));
+            let could_hold =
+                (0..=reasons.len()).any(|extra| comparison.holds(counted.len() + extra, number));
             if !could_hold {
                 return Verdict {
                     outcome: Outcome::DoesNotHold,
@@ -726,7 +765,9 @@ impl Evaluator<'_> {
 
     fn event(&self, state: Iso3, event: StateEvent, when: When) -> Verdict {
         let (verb, not_yet, articles): (&str, &str, Vec<&'static str>) = match event {
-            StateEvent::BecameParty => ("became a party", "had not become a party", vec!["Art. 17"]),
+            StateEvent::BecameParty => {
+                ("became a party", "had not become a party", vec!["Art. 17"])
+            }
             StateEvent::Signed => ("signed", "had not signed", vec!["Art. 15"]),
             StateEvent::Consented => (
                 "deposited its consent to be bound",
@@ -758,7 +799,14 @@ impl Evaluator<'_> {
         };
         let sources = match action {
             Some(a) => a.sources.clone(),
-            None => self.participation_sources(state),
+            // A change of status follows from the acts up to it.
+            None => dedup(
+                self.registry
+                    .actions_of(state)
+                    .filter(|a| a.date <= date)
+                    .flat_map(|a| a.sources.iter().cloned())
+                    .collect(),
+            ),
         };
         let mut evidence = vec![Evidence {
             text: format!("{name} ({state}) {verb} on {date}"),
@@ -792,7 +840,10 @@ impl Evaluator<'_> {
                 }
             }
         }
-        let summary = format!("{name} {verb} on {date}; the claim says {}", when_words(when));
+        let summary = format!(
+            "{name} {verb} on {date}; the claim says {}",
+            when_words(when)
+        );
         let counterexamples = if holds {
             vec![]
         } else {
@@ -862,12 +913,12 @@ impl Evaluator<'_> {
     /// Whether the report finds use by the state: confirmed is yes; alleged
     /// or denied is unknown; no finding is no (a report lists every
     /// government it found using mines).
-    fn judge_use<'r>(&'r self, report: &'r MonitorReport, state: Iso3) -> (Truth, Option<&'r UseFinding>) {
-        match self
-            .context
-            .uses_in(&report.id)
-            .find(|u| u.state == state)
-        {
+    fn judge_use<'r>(
+        &'r self,
+        report: &'r MonitorReport,
+        state: Iso3,
+    ) -> (Truth, Option<&'r UseFinding>) {
+        match self.context.uses_in(&report.id).find(|u| u.state == state) {
             Some(f) if f.firmness == Firmness::Confirmed => (Truth::Yes, Some(f)),
             Some(f) => (Truth::Unknown, Some(f)),
             None => (Truth::No, None),
@@ -879,7 +930,12 @@ impl Evaluator<'_> {
             Some(f) if f.firmness == Firmness::Confirmed => {
                 format!("{} confirms use ({})", report.id, f.note)
             }
-            Some(f) => format!("{} reports use as {} ({})", report.id, f.firmness.as_str(), f.note),
+            Some(f) => format!(
+                "{} reports use as {} ({})",
+                report.id,
+                f.firmness.as_str(),
+                f.note
+            ),
             None => format!("{} reports no use by its forces", report.id),
         }
     }
@@ -906,7 +962,8 @@ impl Evaluator<'_> {
                 (Truth::Yes, true) | (Truth::No, false) => {}
                 (Truth::Unknown, _) => reasons.push(format!("{}: {detail}", self.name(state))),
                 (Truth::No, true) => {
-                    counterexamples.push(self.counterexample(state, format!("named, but {detail}")));
+                    counterexamples
+                        .push(self.counterexample(state, format!("named, but {detail}")));
                 }
                 (Truth::Yes, false) => {
                     counterexamples
@@ -957,9 +1014,11 @@ impl Evaluator<'_> {
     fn uncovered_years(&self, from: i16, to: i16) -> Vec<i16> {
         (from..=to)
             .filter(|&year| {
-                !self.context.reports().iter().any(|r| {
-                    r.published <= self.on && r.period_from <= year && year <= r.period_to
-                })
+                !self
+                    .context
+                    .reports()
+                    .iter()
+                    .any(|r| r.published <= self.on && r.period_from <= year && year <= r.period_to)
             })
             .collect()
     }
@@ -997,10 +1056,7 @@ impl Evaluator<'_> {
         } else {
             format!("{from}-{to}")
         };
-        if let Some(f) = findings
-            .iter()
-            .find(|f| f.firmness == Firmness::Confirmed)
-        {
+        if let Some(f) = findings.iter().find(|f| f.firmness == Firmness::Confirmed) {
             let years = if f.from_year == f.to_year {
                 f.from_year.to_string()
             } else {
@@ -1011,7 +1067,11 @@ impl Evaluator<'_> {
         if let Some(f) = findings.first() {
             return (
                 Truth::Unknown,
-                format!("use in {span} is {} but not confirmed: {}", f.firmness.as_str(), f.note),
+                format!(
+                    "use in {span} is {} but not confirmed: {}",
+                    f.firmness.as_str(),
+                    f.note
+                ),
                 evidence,
             );
         }
@@ -1019,7 +1079,9 @@ impl Evaluator<'_> {
         if uncovered.is_empty() {
             (
                 Truth::No,
-                format!("no use recorded in {span}, and the Monitor's reports cover every year of it"),
+                format!(
+                    "no use recorded in {span}, and the Monitor's reports cover every year of it"
+                ),
                 evidence,
             )
         } else {
@@ -1047,7 +1109,10 @@ impl Evaluator<'_> {
     fn used_since(&self, state: Iso3, year: i16, negated: bool) -> Verdict {
         let from = year.saturating_add(1);
         if year_end(year) >= self.on {
-            let (truth, detail) = (Truth::No, format!("no time has passed since {year} on {}", self.on));
+            let (truth, detail) = (
+                Truth::No,
+                format!("no time has passed since {year} on {}", self.on),
+            );
             return self.use_verdict(state, truth, detail, vec![], negated);
         }
         let (truth, detail, evidence) = self.use_between(state, from, self.on.year());
@@ -1167,7 +1232,9 @@ impl Evaluator<'_> {
             ),
         };
         let Some((date, sources, articles)) = found else {
-            return self.unknown_set(format!("the record has no date on which the Convention {what}"));
+            return self.unknown_set(format!(
+                "the record has no date on which the Convention {what}"
+            ));
         };
         let evidence = vec![Evidence {
             text: format!("the Convention {what} on {date}"),
@@ -1181,7 +1248,10 @@ impl Evaluator<'_> {
                 .with_outcome(Outcome::DoesNotHold);
         }
         let holds = when_holds(when, date);
-        let summary = format!("the Convention {what} on {date}; the claim says {}", when_words(when));
+        let summary = format!(
+            "the Convention {what} on {date}; the claim says {}",
+            when_words(when)
+        );
         let verdict = conclude(self.on, summary, vec![], vec![], evidence);
         if holds {
             verdict

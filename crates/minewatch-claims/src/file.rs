@@ -13,6 +13,8 @@ pub struct ClaimLine {
     pub line: usize,
     /// The column where the claim starts (1-based, in characters).
     pub column: usize,
+    /// The comment lines right above it, without their `#`, joined by spaces.
+    pub comment: String,
 }
 
 /// Splits a claims file into its claims.
@@ -22,10 +24,16 @@ pub struct ClaimLine {
 /// letters, digits, `_`, `-` or `.`; an id given twice.
 pub fn read_claims_file(text: &str) -> Result<Vec<ClaimLine>, ClaimError> {
     let mut claims: Vec<ClaimLine> = Vec::new();
+    let mut comment: Vec<&str> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let trimmed = raw.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        if trimmed.is_empty() {
+            comment.clear();
+            continue;
+        }
+        if let Some(words) = trimmed.strip_prefix('#') {
+            comment.push(words.trim());
             continue;
         }
         let indent = raw.chars().count() - trimmed.chars().count();
@@ -51,7 +59,12 @@ pub fn read_claims_file(text: &str) -> Result<Vec<ClaimLine>, ClaimError> {
             ));
         }
         if claims.iter().any(|c| c.id == id) {
-            return Err(ClaimError::at(line, indent + 1, id, "this id is used twice"));
+            return Err(ClaimError::at(
+                line,
+                indent + 1,
+                id,
+                "this id is used twice",
+            ));
         }
         let leading = claim.chars().count() - claim.trim_start().chars().count();
         let column = indent + id.chars().count() + 1 + leading + 1;
@@ -60,7 +73,9 @@ pub fn read_claims_file(text: &str) -> Result<Vec<ClaimLine>, ClaimError> {
             text: claim.trim().to_string(),
             line,
             column,
+            comment: comment.join(" "),
         });
+        comment.clear();
     }
     Ok(claims)
 }
@@ -71,18 +86,28 @@ mod tests {
 
     #[test]
     fn ids_claims_and_comments() {
-        let claims = read_claims_file("# a comment\n\nL1: USA is not a party\n  L2:LTU is a party\n")
-            .expect("a file");
+        let claims = read_claims_file(
+            "# a header\n\n# why L1\n# holds\nL1: USA is not a party\n  L2:LTU is a party\n",
+        )
+        .expect("a file");
+        assert_eq!(claims[0].comment, "why L1 holds");
+        assert_eq!(claims[1].comment, "");
         assert_eq!(claims.len(), 2);
-        assert_eq!((claims[0].id.as_str(), claims[0].line, claims[0].column), ("L1", 3, 5));
+        assert_eq!(
+            (claims[0].id.as_str(), claims[0].line, claims[0].column),
+            ("L1", 5, 5)
+        );
         assert_eq!(claims[0].text, "USA is not a party");
-        assert_eq!((claims[1].line, claims[1].column), (4, 6));
+        assert_eq!((claims[1].line, claims[1].column), (6, 6));
     }
 
     #[test]
     fn malformed_lines_are_refused_with_their_place() {
         let error = read_claims_file("L1: USA is a party\nno colon here\n").expect_err("bad");
-        assert_eq!((error.line, error.column, error.token.as_str()), (2, 1, "no"));
+        assert_eq!(
+            (error.line, error.column, error.token.as_str()),
+            (2, 1, "no")
+        );
         let error = read_claims_file("L 1: x\n").expect_err("bad id");
         assert_eq!(error.token, "L 1");
         let error = read_claims_file("A: x\nA: y\n").expect_err("twice");

@@ -44,9 +44,10 @@ impl<T: Clone> Names<T> {
         let candidates = self.by_first.get(&first.norm)?;
         candidates.iter().find_map(|(words, value)| {
             let matches = words.len() <= tokens.len()
-                && words.iter().zip(tokens).all(|(w, t)| {
-                    *w == t.norm && !(t.kind == Kind::Period && words.len() == 1)
-                });
+                && words
+                    .iter()
+                    .zip(tokens)
+                    .all(|(w, t)| *w == t.norm && !(t.kind == Kind::Period && words.len() == 1));
             matches.then(|| (words.len(), value.clone()))
         })
     }
@@ -58,6 +59,10 @@ pub(crate) struct Lexicon {
     pub(crate) states: Names<Iso3>,
     pub(crate) groups: Names<String>,
     pub(crate) reports: Names<String>,
+    /// The ids of the groups, for suggestions.
+    pub(crate) group_ids: Vec<String>,
+    /// The ids of the reports, for suggestions.
+    pub(crate) report_ids: Vec<String>,
 }
 
 /// Lower-case words that are grammar, even where a state has them as its
@@ -92,6 +97,8 @@ impl Lexicon {
             states,
             groups,
             reports,
+            group_ids: context.groups().iter().map(|g| g.id.clone()).collect(),
+            report_ids: context.reports().iter().map(|r| r.id.clone()).collect(),
         }
     }
 

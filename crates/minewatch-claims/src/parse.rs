@@ -4,13 +4,13 @@
 use jiff::civil::Date;
 use minewatch_core::{Iso3, Registry, Status};
 
+use crate::ClaimError;
 use crate::ast::{
     Claim, Comparison, Delay, Predicate, ReportRef, Selection, StateEvent, StateSet, Statement,
     TreatyFact, When,
 };
 use crate::lexicon::Lexicon;
 use crate::token::{Kind, Token, tokenize};
-use crate::ClaimError;
 
 /// The verbs of Art. 1 a claim may say a State Party is prohibited from.
 pub(crate) const ARTICLE_1_VERBS: [&str; 10] = [
@@ -73,9 +73,8 @@ impl Parser<'_> {
     /// Whether the next tokens are these words.
     fn at(&self, words: &[&str]) -> bool {
         words.iter().enumerate().all(|(i, w)| {
-            self.peek_at(i).is_some_and(|t| {
-                matches!(t.kind, Kind::Word | Kind::Number) && t.norm == *w
-            })
+            self.peek_at(i)
+                .is_some_and(|t| matches!(t.kind, Kind::Word | Kind::Number) && t.norm == *w)
         })
     }
 
@@ -117,12 +116,20 @@ impl Parser<'_> {
         }
     }
 
+    /// Takes these words, or points at the first that is not there.
     fn expect(&mut self, words: &[&str]) -> Parsed<()> {
         if self.eat(words) {
-            Ok(())
-        } else {
-            Err(self.expected(&format!("`{}`", words.join(" "))))
+            return Ok(());
         }
+        let matched = (0..words.len())
+            .take_while(|&i| self.skip_at(i, words[i]))
+            .count();
+        self.pos += matched;
+        Err(self.expected(&format!("`{}`", words[matched..].join(" "))))
+    }
+
+    fn skip_at(&self, offset: usize, word: &str) -> bool {
+        self.peek_at(offset).is_some_and(|t| t.norm == word)
     }
 
     // ---- claim ---------------------------------------------------------------
@@ -149,7 +156,9 @@ impl Parser<'_> {
     fn date(&mut self) -> Parsed<Date> {
         match self.peek() {
             Some(t) if t.kind == Kind::Date => {
-                let date = t.date.ok_or_else(|| self.expected("a date as YYYY-MM-DD"))?;
+                let date = t
+                    .date
+                    .ok_or_else(|| self.expected("a date as YYYY-MM-DD"))?;
                 self.pos += 1;
                 Ok(date)
             }
@@ -316,8 +325,12 @@ impl Parser<'_> {
         } else {
             return Err(self.unknown_group());
         };
-        let except = if self.eat_any(&[&["except", "for"], &["except"], &["other", "than"], &["but"]])
-        {
+        let except = if self.eat_any(&[
+            &["except", "for"],
+            &["except"],
+            &["other", "than"],
+            &["but"],
+        ]) {
             self.state_list()?
         } else {
             Vec::new()
@@ -330,7 +343,9 @@ impl Parser<'_> {
             .peek_at(1)
             .is_some_and(|t| matches!(t.norm.as_str(), "members" | "member" | "states"));
         if next_is_members || self.pos > 0 && self.tokens[self.pos - 1].norm == "of" {
-            self.error("unknown group")
+            let mut error = self.error("unknown group");
+            error.suggestions = self.lexicon.group_ids.clone();
+            error
         } else {
             self.expected(
                 "`of` and a list of states, a group's members (`NATO members`), `parties` or `states`",
@@ -356,7 +371,13 @@ impl Parser<'_> {
 
     /// After `no S`: `is P`, or `uses AP mines`.
     fn none_rest(&mut self, set: Selection) -> Parsed<Statement> {
-        if self.eat_any(&[&["uses"], &["use"], &["used"], &["is", "using"], &["are", "using"]]) {
+        if self.eat_any(&[
+            &["uses"],
+            &["use"],
+            &["used"],
+            &["is", "using"],
+            &["are", "using"],
+        ]) {
             self.mines()?;
             let report = self.report_ref()?;
             return Ok(Statement::NoneUses { set, report });
@@ -407,8 +428,16 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(Predicate::Status(status));
         }
-        if self.eat_any(&[&["members", "of"], &["member", "of"], &["member", "states", "of"]]) {
-            let id = self.group().ok_or_else(|| self.error("unknown group"))?;
+        if self.eat_any(&[
+            &["members", "of"],
+            &["member", "of"],
+            &["member", "states", "of"],
+        ]) {
+            let id = self.group().ok_or_else(|| {
+                let mut error = self.error("unknown group");
+                error.suggestions = self.lexicon.group_ids.clone();
+                error
+            })?;
             return Ok(Predicate::MemberOf(id));
         }
         if self.eat(&["prohibited", "from"]) {
@@ -505,7 +534,11 @@ impl Parser<'_> {
                 negated: false,
             });
         }
-        if self.eat_any(&[&["does", "not", "use"], &["doesn't", "use"], &["is", "not", "using"]]) {
+        if self.eat_any(&[
+            &["does", "not", "use"],
+            &["doesn't", "use"],
+            &["is", "not", "using"],
+        ]) {
             self.mines()?;
             let report = self.report_ref()?;
             return Ok(Statement::Uses {
@@ -522,8 +555,11 @@ impl Parser<'_> {
                 negated: false,
             });
         }
-        if self.eat_any(&[&["has", "not", "used"], &["hasn't", "used"], &["has", "never", "used"]])
-        {
+        if self.eat_any(&[
+            &["has", "not", "used"],
+            &["hasn't", "used"],
+            &["has", "never", "used"],
+        ]) {
             self.mines()?;
             self.expect(&["since"])?;
             let year = self.year()?;
@@ -635,7 +671,8 @@ impl Parser<'_> {
         if self.eat(&["by"]) {
             return Ok(When::By(bound(self, |y| Date::new(y, 12, 31).ok())?));
         }
-        Err(self.expected("when: `in YYYY`, `on YYYY-MM-DD`, `before ...`, `after ...` or `by ...`"))
+        Err(self
+            .expected("when: `in YYYY`, `on YYYY-MM-DD`, `before ...`, `after ...` or `by ...`"))
     }
 
     // ---- mines and reports -------------------------------------------------
@@ -655,8 +692,12 @@ impl Parser<'_> {
 
     /// `AP mines`, `anti-personnel mines`, `antipersonnel landmines`, `landmines`.
     fn mines(&mut self) -> Parsed<()> {
-        let qualified =
-            self.eat_any(&[&["ap"], &["anti-personnel"], &["antipersonnel"], &["anti", "personnel"]]);
+        let qualified = self.eat_any(&[
+            &["ap"],
+            &["anti-personnel"],
+            &["antipersonnel"],
+            &["anti", "personnel"],
+        ]);
         if self.eat_any(&[&["mines"], &["landmines"]]) {
             Ok(())
         } else if qualified {
@@ -692,7 +733,9 @@ impl Parser<'_> {
             }
             None => {
                 self.pos += skip_the;
-                Err(self.error("unknown Landmine Monitor report"))
+                let mut error = self.error("unknown Landmine Monitor report");
+                error.suggestions = self.lexicon.report_ids.clone();
+                Err(error)
             }
         }
     }
@@ -731,9 +774,7 @@ impl Parser<'_> {
                 position,
             });
         }
-        Err(self.expected(
-            "`forbids use outside the Korean peninsula` or `on TOPIC is POSITION`",
-        ))
+        Err(self.expected("`forbids use outside the Korean peninsula` or `on TOPIC is POSITION`"))
     }
 
     fn korea_only(&self, state: Iso3) -> Statement {
@@ -770,8 +811,10 @@ impl Parser<'_> {
         }
         if self.eat_any(&[&["was", "adopted"], &["is", "adopted"]]) {
             Some(TreatyFact::Adopted)
-        } else if self.eat_any(&[&["was", "opened", "for", "signature"], &["opened", "for", "signature"]])
-        {
+        } else if self.eat_any(&[
+            &["was", "opened", "for", "signature"],
+            &["opened", "for", "signature"],
+        ]) {
             Some(TreatyFact::OpenedForSignature)
         } else if self.eat_any(&[&["entered", "into", "force"], &["came", "into", "force"]]) {
             Some(TreatyFact::EnteredIntoForce)

@@ -78,9 +78,12 @@ pub(crate) enum Command {
         file: Option<PathBuf>,
         #[command(flatten)]
         on: OnDate,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Check on this date too (repeatable); claims that name a date keep it.
+        #[arg(long, value_name = "DATE")]
+        also_on: Vec<String>,
+        /// Output format; `md` writes a fact-check document.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// What an act that has not happened would change.
     #[command(name = "what-if", subcommand)]
@@ -130,6 +133,13 @@ pub(crate) enum Format {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CheckFormat {
+    Text,
+    Json,
+    Md,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TableFormat {
     Text,
     Json,
@@ -165,6 +175,7 @@ mod tests {
             "minewatch --data data status USA",
             "minewatch check USA is not a party --on 2025-01-17 --format json",
             "minewatch check --file examples/letter-2025-01-17.claims --on 2026-11-28 --format json",
+            "minewatch check --file f.claims --on 2025-01-17 --also-on 2026-11-28 --format md",
         ] {
             let args: Vec<&str> = line.split(' ').collect();
             assert!(Cli::try_parse_from(&args).is_ok(), "{line}");

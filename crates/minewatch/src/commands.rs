@@ -40,10 +40,18 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             claim,
             file,
             on,
+            also_on,
             format,
         } => {
-            let on = on_date(&on)?;
-            return crate::check::run(&loaded, &claim, file.as_deref(), on, format, out);
+            let mut dates = vec![on_date(&on)?];
+            for text in &also_on {
+                dates.push(date_arg("--also-on", text)?);
+            }
+            let input = match &file {
+                Some(path) => crate::check::Input::File(path),
+                None => crate::check::Input::Claim(claim.join(" ")),
+            };
+            return crate::check::run(&loaded, &input, &dates, format, out);
         }
         Command::Status { state, on, format } => {
             let on = on_date(&on)?;
