@@ -1231,10 +1231,21 @@ impl Evaluator<'_> {
                 }),
             ),
         };
-        let Some((date, sources, articles)) = found else {
-            return self.unknown_set(format!(
-                "the record has no date on which the Convention {what}"
-            ));
+        // The Convention's own dates are either recorded or not at all; when
+        // they are, one not reached on the date is "not yet", not unknown.
+        let recorded = match fact {
+            TreatyFact::EnteredIntoForce => true,
+            _ => self.context.has_treaty_events(),
+        };
+        let Some((date, sources, articles)) = found.filter(|(date, _, _)| *date <= self.on) else {
+            if !recorded {
+                return self.unknown_set(format!(
+                    "the record has no date on which the Convention {what}"
+                ));
+            }
+            let summary = format!("on {} the Convention {not_yet}", self.on);
+            return conclude(self.on, summary, vec![], vec![], vec![])
+                .with_outcome(Outcome::DoesNotHold);
         };
         let evidence = vec![Evidence {
             text: format!("the Convention {what} on {date}"),
@@ -1242,11 +1253,6 @@ impl Evaluator<'_> {
             articles,
             sources,
         }];
-        if date > self.on {
-            let summary = format!("on {} the Convention {not_yet}", self.on);
-            return conclude(self.on, summary, vec![], vec![], evidence)
-                .with_outcome(Outcome::DoesNotHold);
-        }
         let holds = when_holds(when, date);
         let summary = format!(
             "the Convention {what} on {date}; the claim says {}",

@@ -275,7 +275,13 @@ impl Parser<'_> {
         let mut states = vec![self.state()?];
         loop {
             let comma = self.eat_kind(Kind::Comma);
-            let and = self.eat(&["and"]) || self.eat(&["or"]);
+            // `AND` in capitals is Andorra, not a separator.
+            let and = self
+                .peek()
+                .is_some_and(|t| t.text != "AND" && matches!(t.norm.as_str(), "and" | "or"));
+            if and {
+                self.pos += 1;
+            }
             if !(comma || and) {
                 break;
             }

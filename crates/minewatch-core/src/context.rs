@@ -221,6 +221,9 @@ pub struct Context {
     uses: Vec<UseFinding>,
     policies: Vec<PolicyEvent>,
     treaty_events: Vec<TreatyEvent>,
+    /// Whether the record holds the Convention's own dates at all (kept by
+    /// [`Context::cut`]): then a date not yet reached is "not yet", not unknown.
+    treaty_events_recorded: bool,
 }
 
 /// The lists a [`Context`] is made of.
@@ -418,6 +421,7 @@ impl Context {
             reports,
             uses,
             policies,
+            treaty_events_recorded: !treaty_events.is_empty(),
             treaty_events,
         })
     }
@@ -508,6 +512,12 @@ impl Context {
         &self.treaty_events
     }
 
+    /// Whether the record holds the Convention's own dates (adoption,
+    /// opening for signature), even if none has come yet on a cut date.
+    pub fn has_treaty_events(&self) -> bool {
+        self.treaty_events_recorded
+    }
+
     /// The treaty event of this kind.
     pub fn treaty_event(&self, kind: TreatyEventKind) -> Option<&TreatyEvent> {
         self.treaty_events.iter().find(|e| e.kind == kind)
@@ -551,6 +561,7 @@ impl Context {
                 .filter(|e| e.date <= on)
                 .cloned()
                 .collect(),
+            treaty_events_recorded: self.treaty_events_recorded,
         }
     }
 }
