@@ -275,3 +275,34 @@ fn the_data_flag_reads_another_folder() {
     ]);
     assert!(bad.contains("exit: 2"), "{bad}");
 }
+
+snapshot!(
+    check_nato_today,
+    "check",
+    "all NATO members except USA are parties",
+    "--on",
+    "2026-11-28"
+);
+snapshot!(
+    check_unknown_json,
+    "check",
+    "UKR uses AP mines",
+    "--on",
+    "2026-11-28",
+    "--format",
+    "json"
+);
+snapshot!(
+    check_parse_error,
+    "check",
+    "all of Lituania, LVA are parties",
+    "--on",
+    "2025-01-17"
+);
+snapshot!(
+    check_bad_date_option,
+    "check",
+    "USA is a party",
+    "--on",
+    "2025-13-01"
+);

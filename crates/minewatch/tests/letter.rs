@@ -1,0 +1,217 @@
+//! The fact-check of the January 2025 letter, end to end through the binary:
+//! `minewatch check --file examples/letter-2025-01-17.claims` on the letter's
+//! date and on 2026-11-28, the JSON contract, the exit codes, and the
+//! generated `docs/letter-fact-check.md` being current.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn minewatch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn letter(on: &str) -> (i32, Vec<serde_json::Value>) {
+    let output = minewatch(&[
+        "check",
+        "--file",
+        "examples/letter-2025-01-17.claims",
+        "--on",
+        on,
+        "--format",
+        "json",
+    ]);
+    let list: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("a JSON array");
+    (output.status.code().unwrap_or(-1), list)
+}
+
+fn verdicts(list: &[serde_json::Value]) -> BTreeMap<String, String> {
+    list.iter()
+        .map(|v| {
+            (
+                v["id"].as_str().expect("id").to_string(),
+                v["verdict"].as_str().expect("verdict").to_string(),
+            )
+        })
+        .collect()
+}
+
+const HOLDS: &str = "holds";
+const FAILS: &str = "does not hold";
+const UNKNOWN: &str = "unknown";
+
+#[test]
+fn the_letter_on_its_own_date() {
+    let (code, list) = letter("2025-01-17");
+    let expected = [
+        ("L1", HOLDS),
+        ("L2", HOLDS),
+        ("L3", HOLDS),
+        ("L4", HOLDS),
+        ("L5", HOLDS),
+        ("L6", HOLDS),
+        ("L7", HOLDS),
+        ("L8", FAILS),
+        ("L9", HOLDS),
+        ("L10", HOLDS),
+        ("L11", HOLDS),
+        ("L12", HOLDS),
+    ];
+    let got = verdicts(&list);
+    for (id, verdict) in expected {
+        assert_eq!(got[id], verdict, "{id} on 2025-01-17");
+    }
+    assert_eq!(got.len(), 12);
+    // L8 does not hold: any claim failing makes the file exit 1.
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn the_letter_on_2026_11_28() {
+    let (code, list) = letter("2026-11-28");
+    let expected = [
+        ("L1", HOLDS),
+        ("L2", FAILS),
+        ("L3", FAILS),
+        ("L4", FAILS),
+        ("L5", FAILS),
+        ("L6", HOLDS),
+        ("L7", UNKNOWN),
+        ("L8", FAILS),
+        ("L9", FAILS),
+        ("L10", HOLDS),
+        ("L11", HOLDS),
+        ("L12", HOLDS),
+    ];
+    let got = verdicts(&list);
+    for (id, verdict) in expected {
+        assert_eq!(got[id], verdict, "{id} on 2026-11-28");
+    }
+    assert_eq!(code, 1);
+    let l5 = list.iter().find(|v| v["id"] == "L5").expect("L5");
+    let names: Vec<&str> = l5["counterexamples"]
+        .as_array()
+        .expect("counterexamples")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        ["Estonia", "Finland", "Latvia", "Lithuania", "Poland"]
+    );
+    // L7 says why it is unknown: Ukraine's use is alleged, Cambodia denies.
+    let l7 = list.iter().find(|v| v["id"] == "L7").expect("L7");
+    let reasons = l7["reasons"].to_string();
+    assert!(
+        reasons.contains("Ukraine") && reasons.contains("alleged"),
+        "{reasons}"
+    );
+    assert!(reasons.contains("Cambodia"), "{reasons}");
+}
+
+#[test]
+fn every_verdict_has_the_contract_fields_and_sourced_evidence() {
+    let (_, list) = letter("2026-11-28");
+    for v in &list {
+        for field in ["id", "claim", "verdict", "counterexamples", "evidence"] {
+            assert!(v.get(field).is_some(), "{field} missing in {v}");
+        }
+        let evidence = v["evidence"].as_array().expect("evidence");
+        assert!(!evidence.is_empty(), "no evidence for {}", v["id"]);
+        // Every source cited is listed in full.
+        let listed: Vec<&str> = v["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .map(|s| s["id"].as_str().expect("id"))
+            .collect();
+        for e in evidence {
+            for s in e["sources"].as_array().expect("sources") {
+                let id = s.as_str().expect("id");
+                assert!(
+                    id == "hypothetical" || listed.contains(&id),
+                    "{id} not listed"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn exit_codes_follow_the_verdict() {
+    let code = |args: &[&str]| minewatch(args).status.code();
+    assert_eq!(
+        code(&["check", "USA is not a party", "--on", "2025-01-17"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["check", "USA is a party", "--on", "2025-01-17"]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&["check", "UKR uses AP mines", "--on", "2026-11-28"]),
+        Some(3)
+    );
+    assert_eq!(code(&["check", "all XYZ members are parties"]), Some(2));
+    // A file: 3 when none fails but some are unknown.
+    let dir = std::env::temp_dir().join(format!("minewatch-claims-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let file = dir.join("some.claims");
+    std::fs::write(&file, "A: USA is not a party\nB: UKR uses AP mines\n").expect("written");
+    let path = file.display().to_string();
+    assert_eq!(
+        code(&["check", "--file", &path, "--on", "2026-11-28"]),
+        Some(3)
+    );
+    std::fs::write(&file, "A: USA is not a party\nB: LTU is a party\n").expect("written");
+    assert_eq!(
+        code(&["check", "--file", &path, "--on", "2025-01-17"]),
+        Some(0)
+    );
+    std::fs::write(
+        &file,
+        "A: USA is not a party\nB: all of LTU, Narnia are parties\n",
+    )
+    .expect("written");
+    let output = minewatch(&["check", "--file", &path, "--on", "2025-01-17"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(":2:16: unknown state (found `Narnia`)"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `docs/letter-fact-check.md` is generated, never written by hand: it must
+/// equal what the documented command prints.
+#[test]
+fn the_fact_check_document_is_current() {
+    let output = minewatch(&[
+        "check",
+        "--file",
+        "examples/letter-2025-01-17.claims",
+        "--on",
+        "2025-01-17",
+        "--also-on",
+        "2026-11-28",
+        "--format",
+        "md",
+    ]);
+    let generated = String::from_utf8(output.stdout).expect("UTF-8");
+    let committed = std::fs::read_to_string(root().join("docs/letter-fact-check.md"))
+        .expect("docs/letter-fact-check.md");
+    assert!(
+        generated == committed,
+        "docs/letter-fact-check.md is stale; regenerate it with the command at its top"
+    );
+}
