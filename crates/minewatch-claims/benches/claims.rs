@@ -1,1 +1,45 @@
-fn main() {}
+//! Claims, measured: reading and checking one claim over all states, and the
+//! whole letter file on two dates. Run with `cargo bench -p minewatch-claims`.
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use jiff::civil::date;
+use minewatch_claims::{Checker, read_claims_file};
+use minewatch_registry::load_embedded;
+
+fn claims(c: &mut Criterion) {
+    let loaded = load_embedded().expect("the project's data");
+    let checker = Checker::new(&loaded.registry, &loaded.context);
+    let on = date(2026, 11, 28);
+    for (name, claim) in [
+        ("nato_except_usa", "all NATO members except USA are parties"),
+        ("count_all_parties", "the number of parties is 164"),
+        ("all_states_are_parties", "all states are parties"),
+        (
+            "only_governments_using",
+            "the only governments currently using AP mines are IRN, MMR, PRK, RUS",
+        ),
+    ] {
+        c.bench_function(&format!("parse and check: {name}"), |b| {
+            b.iter(|| checker.check(black_box(claim), on).expect("a claim"))
+        });
+    }
+    let text = include_str!("../../../examples/letter-2025-01-17.claims");
+    c.bench_function("letter file on two dates", |b| {
+        b.iter(|| {
+            let lines = read_claims_file(black_box(text)).expect("a claims file");
+            let mut verdicts = Vec::with_capacity(lines.len() * 2);
+            for day in [date(2025, 1, 17), on] {
+                for line in &lines {
+                    verdicts.push(checker.check(&line.text, day).expect("a claim"));
+                }
+            }
+            verdicts
+        })
+    });
+    c.bench_function("build the checker (index the names)", |b| {
+        b.iter(|| Checker::new(&loaded.registry, &loaded.context))
+    });
+}
+
+criterion_group!(benches, claims);
+criterion_main!(benches);

@@ -233,7 +233,7 @@ impl Parser<'_> {
         }
         let current = self.eat_any(&[&["the", "current"], &["current"]]);
         let state = self.state()?;
-        if current || self.at(&["policy"]) || self.at(&["'s", "policy"]) {
+        if current || self.at(&["policy"]) {
             return self.policy(state);
         }
         self.about_state(state)
@@ -751,7 +751,6 @@ impl Parser<'_> {
     /// After the state: `policy forbids use outside the Korean peninsula`,
     /// `policy on use is korea_only`.
     fn policy(&mut self, state: Iso3) -> Parsed<Statement> {
-        self.eat(&["'s"]);
         self.expect(&["policy"])?;
         let korea = |parser: &mut Parser<'_>| {
             parser.eat(&["use"]);

@@ -5,12 +5,12 @@
 use std::fs;
 use std::path::Path;
 
-use minewatch_registry::{FILES, load_files};
+use minewatch_registry::{CONTEXT_FILES, FILES, load_files};
 
 fn load_case(case: &Path) -> Result<minewatch_registry::Loaded, minewatch_registry::LoadErrors> {
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/good");
     let mut files = Vec::new();
-    for name in FILES {
+    for name in FILES.into_iter().chain(CONTEXT_FILES) {
         let override_path = case.join(name);
         let (shown, text) = if override_path.exists() {
             (
@@ -37,6 +37,20 @@ fn the_small_valid_folder_loads() {
     let loaded = load_case(Path::new("no-such-case")).expect("good/ loads");
     assert_eq!(loaded.registry.states().len(), 5);
     assert_eq!(loaded.sources.len(), 2);
+    let context = &loaded.context;
+    assert_eq!(context.groups().len(), 1);
+    assert_eq!(context.memberships().len(), 2);
+    assert_eq!(context.reports().len(), 1);
+    assert_eq!(context.uses().len(), 2);
+    // A year alone counts from its last day; a report's finding from its launch.
+    let dates: Vec<String> = context
+        .uses()
+        .iter()
+        .map(|u| u.counts_from.to_string())
+        .collect();
+    assert_eq!(dates, ["2024-11-20", "2014-12-31"]);
+    assert_eq!(context.policies().len(), 1);
+    assert_eq!(context.treaty_events().len(), 1);
 }
 
 #[test]
@@ -47,7 +61,7 @@ fn every_bad_case_is_refused_with_positions() {
         .map(|e| e.expect("entry").path())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 15, "{} cases", cases.len());
+    assert!(cases.len() >= 22, "{} cases", cases.len());
     for case in cases {
         let name = case
             .file_name()
