@@ -1,7 +1,7 @@
 //! Claims, measured: reading and checking one claim over all states, and the
 //! whole letter file on two dates. Run with `cargo bench -p minewatch-claims`.
 
-use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use criterion::{Criterion, black_box, criterion_main};
 use jiff::civil::date;
 use minewatch_claims::{Checker, read_claims_file};
 use minewatch_registry::load_embedded;
@@ -41,5 +41,9 @@ fn claims(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, claims);
-criterion_main!(benches);
+#[allow(missing_docs)]
+mod group {
+    criterion::criterion_group!(claims_benches, super::claims);
+}
+use group::claims_benches;
+criterion_main!(claims_benches);
