@@ -999,15 +999,7 @@ impl Evaluator<'_> {
         let detail = self.use_detail(report, finding);
         let mut evidence = vec![self.report_evidence(report)];
         evidence.extend(finding.map(|f| self.finding_evidence(f)));
-        let mut counterexamples = Vec::new();
-        let mut reasons = Vec::new();
-        match (truth, negated) {
-            (Truth::Yes, false) | (Truth::No, true) => {}
-            (Truth::Unknown, _) => reasons.push(detail.clone()),
-            _ => counterexamples.push(self.counterexample(state, detail.clone())),
-        }
-        let summary = format!("{}: {detail}", self.name(state));
-        conclude(self.on, summary, counterexamples, reasons, evidence)
+        self.use_verdict(state, truth, detail, evidence, negated)
     }
 
     /// The years from `from` to `to` that no report launched by the date covers.

@@ -523,33 +523,27 @@ impl Parser<'_> {
     // ---- statements about one state -----------------------------------------
 
     fn about_state(&mut self, state: Iso3) -> Parsed<Statement> {
+        let uses = self.eat_any(&[&["is", "using"], &["uses"], &["is", "still", "using"]]);
+        let does_not_use = !uses
+            && self.eat_any(&[
+                &["does", "not", "use"],
+                &["doesn't", "use"],
+                &["is", "not", "using"],
+            ]);
+        if uses || does_not_use {
+            self.mines()?;
+            let report = self.report_ref()?;
+            return Ok(Statement::Uses {
+                state,
+                report,
+                negated: does_not_use,
+            });
+        }
         if self.eat_any(&[&["is", "not"], &["isn't"], &["is", "no", "longer"]]) {
             let predicate = self.predicate()?;
             return Ok(Statement::Is {
                 state,
                 predicate,
-                negated: true,
-            });
-        }
-        if self.eat_any(&[&["is", "using"], &["uses"], &["is", "still", "using"]]) {
-            self.mines()?;
-            let report = self.report_ref()?;
-            return Ok(Statement::Uses {
-                state,
-                report,
-                negated: false,
-            });
-        }
-        if self.eat_any(&[
-            &["does", "not", "use"],
-            &["doesn't", "use"],
-            &["is", "not", "using"],
-        ]) {
-            self.mines()?;
-            let report = self.report_ref()?;
-            return Ok(Statement::Uses {
-                state,
-                report,
                 negated: true,
             });
         }

@@ -2,6 +2,7 @@
 //! its line and column.
 
 use jiff::civil::Date;
+use minewatch_core::legal_date::parse_iso_date;
 
 use crate::ClaimError;
 
@@ -60,28 +61,6 @@ pub(crate) fn fold(text: &str) -> String {
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '_')
-}
-
-/// Parses `YYYY-MM-DD` strictly.
-fn parse_date(text: &str) -> Result<Date, &'static str> {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !shaped {
-        return Err("expected a date as YYYY-MM-DD");
-    }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
-    let month = i8::try_from(number(5..7)).map_err(|_| "no such month")?;
-    let day = i8::try_from(number(8..10)).map_err(|_| "no such day")?;
-    if !(1..=12).contains(&month) {
-        return Err("no such month");
-    }
-    Date::new(number(0..4), month, day).map_err(|_| "no such day in the calendar")
 }
 
 /// Splits `text` into tokens.
@@ -155,7 +134,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ClaimError> {
                     date: None,
                 }
             } else {
-                let date = parse_date(&text).map_err(error)?;
+                let date = parse_iso_date(&text).map_err(error)?;
                 Token {
                     kind: Kind::Date,
                     norm: text.clone(),

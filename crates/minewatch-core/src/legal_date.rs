@@ -18,6 +18,33 @@
 
 use jiff::civil::Date;
 
+/// Reads a date written strictly as `YYYY-MM-DD`, and only a day the
+/// calendar has: the one spelling of a date in the data, on the command
+/// line and in claims.
+///
+/// # Errors
+/// A lower-case message saying what is wrong.
+pub fn parse_iso_date(text: &str) -> Result<Date, &'static str> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return Err("expected a date as YYYY-MM-DD");
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
+    let month = i8::try_from(number(5..7)).map_err(|_| "no such month")?;
+    let day = i8::try_from(number(8..10)).map_err(|_| "no such day")?;
+    if !(1..=12).contains(&month) {
+        return Err("no such month");
+    }
+    Date::new(number(0..4), month, day).map_err(|_| "no such day in the calendar")
+}
+
 /// The first day of the sixth month after the month of `deposit`
 /// (Art. 17(1) and (2)).
 ///

@@ -33,26 +33,13 @@ pub use minewatch_core::Registry;
 pub fn load_dir(dir: &Path) -> Result<Loaded, LoadErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for name in FILES {
+    let required = FILES.into_iter().map(|name| (name, true));
+    let optional = CONTEXT_FILES.into_iter().map(|name| (name, false));
+    for (name, needed) in required.chain(optional) {
         let path = dir.join(name);
         match std::fs::read_to_string(&path) {
             Ok(text) => files.push((name, path.display().to_string(), text)),
-            Err(e) => errors.push(LoadError {
-                file: path.display().to_string(),
-                line: 0,
-                column: 0,
-                field: None,
-                token: None,
-                message: format!("cannot read the file: {e}"),
-                source_line: None,
-            }),
-        }
-    }
-    for name in CONTEXT_FILES {
-        let path = dir.join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => files.push((name, path.display().to_string(), text)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if !needed && e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => errors.push(LoadError {
                 file: path.display().to_string(),
                 line: 0,

@@ -333,22 +333,7 @@ impl Reader {
 /// # Errors
 /// A lower-case message saying what is wrong.
 pub fn parse_date(text: &str) -> Result<Date, String> {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !shaped {
-        return Err("expected a date as YYYY-MM-DD".into());
-    }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
-    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-    let month = i8::try_from(month).map_err(|_| "no such month".to_string())?;
-    let day = i8::try_from(day).map_err(|_| "no such day".to_string())?;
-    Date::new(year, month, day).map_err(|_| "no such day in the calendar".into())
+    minewatch_core::legal_date::parse_iso_date(text).map_err(String::from)
 }
 
 /// Reads the five files of [`FILES`] and those of
