@@ -283,38 +283,15 @@ impl Evaluator<'_> {
 
     fn judge(&self, state: Iso3, predicate: &Predicate) -> Judged {
         match predicate {
-            Predicate::Party => {
+            Predicate::Party | Predicate::Status(_) | Predicate::Withdrawing => {
                 let (status, phrase, evidence) = self.status_evidence(state);
-                let truth = if status.is_bound() {
-                    Truth::Yes
-                } else {
-                    Truth::No
+                let yes = match predicate {
+                    Predicate::Party => status.is_bound(),
+                    Predicate::Status(wanted) => status == *wanted,
+                    _ => matches!(status, Status::Withdrawing | Status::WithdrawalDeferred),
                 };
                 Judged {
-                    truth,
-                    detail: phrase,
-                    evidence,
-                }
-            }
-            Predicate::Status(wanted) => {
-                let (status, phrase, evidence) = self.status_evidence(state);
-                let truth = if status == *wanted {
-                    Truth::Yes
-                } else {
-                    Truth::No
-                };
-                Judged {
-                    truth,
-                    detail: phrase,
-                    evidence,
-                }
-            }
-            Predicate::Withdrawing => {
-                let (status, phrase, evidence) = self.status_evidence(state);
-                let withdrawing =
-                    matches!(status, Status::Withdrawing | Status::WithdrawalDeferred);
-                Judged {
-                    truth: if withdrawing { Truth::Yes } else { Truth::No },
+                    truth: if yes { Truth::Yes } else { Truth::No },
                     detail: phrase,
                     evidence,
                 }
