@@ -854,7 +854,7 @@ impl Evaluator<'_> {
     fn report_evidence(&self, report: &MonitorReport) -> Evidence {
         Evidence {
             text: format!(
-                "{} (launched {}) covers {}",
+                "{}, launched {}; reporting period: {}",
                 report.title, report.published, report.period
             ),
             date: Some(report.published),
