@@ -20,17 +20,40 @@ fn claims(c: &mut Criterion) {
         ),
     ] {
         c.bench_function(&format!("parse and check: {name}"), |b| {
+            b.iter(|| {
+                let read = checker.parse(black_box(claim)).expect("a claim");
+                checker.verdict(&read, on)
+            })
+        });
+        c.bench_function(&format!("parse, check and explain: {name}"), |b| {
             b.iter(|| checker.check(black_box(claim), on).expect("a claim"))
         });
     }
+    c.bench_function("parse only: nato_except_usa", |b| {
+        b.iter(|| checker.parse(black_box("all NATO members except USA are parties")).expect("a claim"))
+    });
     let text = include_str!("../../../examples/letter-2025-01-17.claims");
     c.bench_function("letter file on two dates", |b| {
         b.iter(|| {
             let lines = read_claims_file(black_box(text)).expect("a claims file");
             let mut verdicts = Vec::with_capacity(lines.len() * 2);
-            for day in [date(2025, 1, 17), on] {
-                for line in &lines {
-                    verdicts.push(checker.check(&line.text, day).expect("a claim"));
+            for line in &lines {
+                let read = checker.parse(&line.text).expect("a claim");
+                for day in [date(2025, 1, 17), on] {
+                    verdicts.push(checker.verdict(&read, day));
+                }
+            }
+            verdicts
+        })
+    });
+    c.bench_function("letter file on two dates, explained", |b| {
+        b.iter(|| {
+            let lines = read_claims_file(black_box(text)).expect("a claims file");
+            let mut verdicts = Vec::with_capacity(lines.len() * 2);
+            for line in &lines {
+                let read = checker.parse(&line.text).expect("a claim");
+                for day in [date(2025, 1, 17), on] {
+                    verdicts.push(checker.evaluate(&read, day));
                 }
             }
             verdicts

@@ -119,6 +119,9 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) registry: &'a Registry,
     pub(crate) context: &'a Context,
     pub(crate) on: Date,
+    /// Whether to collect the evidence; without it only the states that
+    /// break the claim or cannot be judged are looked at closely.
+    pub(crate) explain: bool,
 }
 
 fn dedup(mut sources: Vec<SourceId>) -> Vec<SourceId> {
@@ -220,18 +223,16 @@ impl Evaluator<'_> {
 
     /// The state's status on the date and the day it took that status.
     fn status(&self, state: Iso3) -> (Status, Option<Date>) {
-        let status = self
-            .registry
-            .status_on(state, self.on)
-            .unwrap_or(Status::NonSignatory);
-        let since = self
-            .registry
+        // The last change on or before the date gives both (as
+        // `Registry::status_on` does).
+        self.registry
             .status_changes(state)
             .iter()
             .rev()
             .find(|(date, _)| *date <= self.on)
-            .map(|(date, _)| *date);
-        (status, since)
+            .map_or((Status::NonSignatory, None), |&(date, status)| {
+                (status, Some(date))
+            })
     }
 
     /// The sources of the state's acts up to the date (or of its row, when
@@ -261,11 +262,22 @@ impl Evaluator<'_> {
     fn status_evidence(&self, state: Iso3) -> (Status, String, Evidence) {
         let (status, since) = self.status(state);
         let phrase = self.status_phrase(status, since);
-        let evidence = Evidence {
-            text: format!("{} ({state}): {phrase}", self.name(state)),
-            date: since,
-            articles: status_articles(status),
-            sources: self.participation_sources(state),
+        // Without explanation, only the phrase is wanted (for a
+        // counter-example's reason); the fact behind it is left out.
+        let evidence = if self.explain {
+            Evidence {
+                text: format!("{} ({state}): {phrase}", self.name(state)),
+                date: since,
+                articles: status_articles(status),
+                sources: self.participation_sources(state),
+            }
+        } else {
+            Evidence {
+                text: String::new(),
+                date: since,
+                articles: Vec::new(),
+                sources: Vec::new(),
+            }
         };
         (status, phrase, evidence)
     }
@@ -279,6 +291,28 @@ impl Evaluator<'_> {
             .actions_of(state)
             .filter(|a| wanted(a.kind) && a.date <= self.on)
             .min_by_key(|a| a.date)
+    }
+
+    /// The answer alone, without the words and facts behind it: the fast
+    /// path for the many states a claim is true of.
+    fn truth(&self, (state, status): (Iso3, Status), predicate: &Predicate) -> Truth {
+        let yes = match predicate {
+            Predicate::Party | Predicate::Prohibited(_) => status.is_bound(),
+            Predicate::Status(wanted) => status == *wanted,
+            Predicate::Withdrawing => {
+                matches!(status, Status::Withdrawing | Status::WithdrawalDeferred)
+            }
+            Predicate::Signed => self
+                .first_action(state, |k| k == ActionKind::Signature)
+                .is_some(),
+            Predicate::MemberOf(group) => {
+                if !self.context.has_members_by(group, self.on) {
+                    return Truth::Unknown;
+                }
+                self.context.members_on(group, self.on).any(|m| m.state == state)
+            }
+        };
+        if yes { Truth::Yes } else { Truth::No }
     }
 
     fn judge(&self, state: Iso3, predicate: &Predicate) -> Judged {
@@ -427,21 +461,26 @@ impl Evaluator<'_> {
     }
 
     /// The states of a selection on the date, or why they cannot be told.
-    fn members(&self, selection: &Selection) -> Result<(Vec<Iso3>, Option<Evidence>), String> {
-        let (mut states, evidence): (Vec<Iso3>, Option<Evidence>) = match &selection.set {
-            StateSet::List(list) => (list.clone(), None),
-            StateSet::AllStates => (
-                self.registry.current_states().map(|s| s.iso3).collect(),
-                None,
-            ),
-            StateSet::Parties => (
-                self.registry
+    fn members(
+        &self,
+        selection: &Selection,
+    ) -> Result<(Vec<(Iso3, Status)>, Option<Evidence>), String> {
+        let (states, evidence): (Vec<Iso3>, Option<Evidence>) = match &selection.set {
+            // Every state's status in one pass, without a look-up each.
+            StateSet::AllStates | StateSet::Parties => {
+                let mut states: Vec<(Iso3, Status)> = self
+                    .registry
                     .statuses_on(self.on)
-                    .filter(|(_, status)| status.is_bound())
-                    .map(|(s, _)| s.iso3)
-                    .collect(),
-                None,
-            ),
+                    .filter(|(_, status)| {
+                        selection.set == StateSet::AllStates || status.is_bound()
+                    })
+                    .map(|(s, status)| (s.iso3, status))
+                    .filter(|(s, _)| !selection.except.contains(s))
+                    .collect();
+                states.dedup();
+                return Ok((states, None));
+            }
+            StateSet::List(list) => (list.clone(), None),
             StateSet::Signatories => (
                 self.registry
                     .current_states()
@@ -461,7 +500,7 @@ impl Evaluator<'_> {
                     ));
                 }
                 let members: Vec<_> = self.context.members_on(group, self.on).collect();
-                let evidence = Evidence {
+                let evidence = self.explain.then(|| Evidence {
                     text: format!(
                         "{group} has {} members on {}: {}",
                         members.len(),
@@ -480,13 +519,19 @@ impl Evaluator<'_> {
                             .flat_map(|m| m.sources.iter().cloned())
                             .collect(),
                     ),
-                };
-                (members.iter().map(|m| m.state).collect(), Some(evidence))
+                });
+                (members.iter().map(|m| m.state).collect(), evidence)
             }
         };
-        states.retain(|s| !selection.except.contains(s));
         let mut seen = BTreeSet::new();
-        states.retain(|s| seen.insert(*s));
+        let states = states
+            .into_iter()
+            .filter(|s| !selection.except.contains(s) && seen.insert(*s))
+            .map(|s| {
+                let status = self.registry.status_on(s, self.on);
+                (s, status.unwrap_or(Status::NonSignatory))
+            })
+            .collect();
         Ok((states, evidence))
     }
 
@@ -577,7 +622,14 @@ impl Evaluator<'_> {
         let mut counterexamples = Vec::new();
         let mut reasons = Vec::new();
         let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
-        for &state in &states {
+        for &(state, status) in &states {
+            let fine = matches!(
+                (self.truth((state, status), predicate), negated),
+                (Truth::Yes, false) | (Truth::No, true)
+            );
+            if fine && !self.explain {
+                continue;
+            }
             let judged = self.judge(state, predicate);
             match (judged.truth, negated) {
                 (Truth::Yes, false) | (Truth::No, true) => {}
@@ -586,7 +638,9 @@ impl Evaluator<'_> {
                 }
                 _ => counterexamples.push(self.counterexample(state, judged.detail)),
             }
-            evidence.push(judged.evidence);
+            if self.explain {
+                evidence.push(judged.evidence);
+            }
         }
         let summary = format!(
             "{} of the {} {} {} {}",
@@ -643,16 +697,14 @@ impl Evaluator<'_> {
         };
         let mut counted = Vec::new();
         let mut reasons = Vec::new();
-        for &state in &states {
-            match predicate.map(|p| self.judge(state, p)) {
-                None => counted.push(state),
-                Some(judged) => match judged.truth {
-                    Truth::Yes => counted.push(state),
-                    Truth::No => {}
-                    Truth::Unknown => {
-                        reasons.push(format!("{}: {}", self.name(state), judged.detail));
-                    }
-                },
+        for &(state, status) in &states {
+            match predicate.map(|p| (p, self.truth((state, status), p))) {
+                None | Some((_, Truth::Yes)) => counted.push(state),
+                Some((_, Truth::No)) => {}
+                Some((p, Truth::Unknown)) => {
+                    let detail = self.judge(state, p).detail;
+                    reasons.push(format!("{}: {detail}", self.name(state)));
+                }
             }
         }
         let what = match predicate {
@@ -663,7 +715,7 @@ impl Evaluator<'_> {
         let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
         let counts_parties =
             matches!(set.set, StateSet::Parties) || matches!(predicate, Some(Predicate::Party));
-        evidence.push(Evidence {
+        evidence.extend(self.explain.then(|| Evidence {
             text: format!(
                 "{} {what} on {}: {}",
                 counted.len(),
@@ -686,7 +738,7 @@ impl Evaluator<'_> {
                     .flat_map(|&s| self.participation_sources(s))
                     .collect(),
             ),
-        });
+        }));
         let summary = format!(
             "{} {what} on {}; the claim says {} {number}",
             counted.len(),
@@ -922,19 +974,26 @@ impl Evaluator<'_> {
             Ok(r) => r,
             Err(reason) => return self.unknown_set(reason),
         };
-        let mut evidence = vec![self.report_evidence(report)];
+        let mut evidence: Vec<Evidence> = self
+            .explain
+            .then(|| self.report_evidence(report))
+            .into_iter()
+            .collect();
         let mut counterexamples = Vec::new();
         let mut reasons = Vec::new();
-        let mut universe: BTreeSet<Iso3> = self.registry.current_states().map(|s| s.iso3).collect();
-        universe.extend(named.iter().copied());
-        universe.extend(self.context.uses_in(&report.id).map(|u| u.state));
-        for state in universe {
+        // States with no finding and not named are the many that fit the
+        // claim; only the others need a look.
+        let mut looked_at: BTreeSet<Iso3> = named.iter().copied().collect();
+        looked_at.extend(self.context.uses_in(&report.id).map(|u| u.state));
+        for state in looked_at {
             let (truth, finding) = self.judge_use(report, state);
-            let detail = self.use_detail(report, finding);
-            if let Some(f) = finding {
-                evidence.push(self.finding_evidence(f));
-            }
             let in_claim = named.contains(&state);
+            if self.explain {
+                evidence.extend(finding.map(|f| self.finding_evidence(f)));
+            } else if matches!((&truth, in_claim), (Truth::Yes, true) | (Truth::No, false)) {
+                continue;
+            }
+            let detail = self.use_detail(report, finding);
             match (truth, in_claim) {
                 (Truth::Yes, true) | (Truth::No, false) => {}
                 (Truth::Unknown, _) => reasons.push(format!("{}: {detail}", self.name(state))),
@@ -1117,13 +1176,18 @@ impl Evaluator<'_> {
             Err(reason) => return self.unknown_set(reason),
         };
         let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
-        evidence.push(self.report_evidence(report));
+        evidence.extend(self.explain.then(|| self.report_evidence(report)));
         let mut counterexamples = Vec::new();
         let mut reasons = Vec::new();
-        for state in states {
+        for (state, _) in states {
             let (truth, finding) = self.judge_use(report, state);
+            if truth == Truth::No {
+                continue;
+            }
             let detail = self.use_detail(report, finding);
-            evidence.extend(finding.map(|f| self.finding_evidence(f)));
+            if self.explain {
+                evidence.extend(finding.map(|f| self.finding_evidence(f)));
+            }
             match truth {
                 Truth::No => {}
                 Truth::Yes => counterexamples.push(self.counterexample(state, detail)),

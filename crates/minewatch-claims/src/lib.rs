@@ -78,12 +78,26 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks a claim read by [`Checker::parse`] on its own date, or on
-    /// `on` when it names none.
+    /// `on` when it names none: the verdict with all its evidence.
     pub fn evaluate(&self, claim: &Claim, on: Date) -> Verdict {
+        self.run(claim, on, true)
+    }
+
+    /// The verdict alone: the outcome, the summary, every counter-example
+    /// and every reason, but no evidence for the states that fit the claim.
+    /// Several times faster for claims over many states; the same outcome,
+    /// counter-examples and reasons as [`Checker::evaluate`] (a property
+    /// test checks it).
+    pub fn verdict(&self, claim: &Claim, on: Date) -> Verdict {
+        self.run(claim, on, false)
+    }
+
+    fn run(&self, claim: &Claim, on: Date, explain: bool) -> Verdict {
         let evaluator = eval::Evaluator {
             registry: self.registry,
             context: self.context,
             on: claim.on.unwrap_or(on),
+            explain,
         };
         evaluator.check(claim)
     }

@@ -182,6 +182,19 @@ proptest! {
         prop_assert_eq!(essentials(&full), essentials(&past), "{}", claim);
     }
 
+    /// The fast verdict and the explained one agree on everything but the
+    /// evidence.
+    #[test]
+    fn the_fast_verdict_is_the_explained_verdict(claim in any_claim(), on in any_day()) {
+        let l = loaded();
+        let checker = Checker::new(&l.registry, &l.context);
+        let read = checker.parse(&claim).map_err(|e| TestCaseError::fail(e.render("claim", &claim)))?;
+        let full = checker.evaluate(&read, on);
+        let fast = checker.verdict(&read, on);
+        prop_assert_eq!(essentials(&full), essentials(&fast), "{}", claim);
+        prop_assert_eq!(&full.summary, &fast.summary, "{}", claim);
+    }
+
     /// Reading never panics: any text gets a claim or an error with a place.
     #[test]
     fn reading_never_panics(text in "\\PC{0,80}") {
