@@ -30,7 +30,11 @@ fn claims(c: &mut Criterion) {
         });
     }
     c.bench_function("parse only: nato_except_usa", |b| {
-        b.iter(|| checker.parse(black_box("all NATO members except USA are parties")).expect("a claim"))
+        b.iter(|| {
+            checker
+                .parse(black_box("all NATO members except USA are parties"))
+                .expect("a claim")
+        })
     });
     let text = include_str!("../../../examples/letter-2025-01-17.claims");
     c.bench_function("letter file on two dates", |b| {

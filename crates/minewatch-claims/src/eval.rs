@@ -309,7 +309,9 @@ impl Evaluator<'_> {
                 if !self.context.has_members_by(group, self.on) {
                     return Truth::Unknown;
                 }
-                self.context.members_on(group, self.on).any(|m| m.state == state)
+                self.context
+                    .members_on(group, self.on)
+                    .any(|m| m.state == state)
             }
         };
         if yes { Truth::Yes } else { Truth::No }
@@ -471,9 +473,7 @@ impl Evaluator<'_> {
                 let mut states: Vec<(Iso3, Status)> = self
                     .registry
                     .statuses_on(self.on)
-                    .filter(|(_, status)| {
-                        selection.set == StateSet::AllStates || status.is_bound()
-                    })
+                    .filter(|(_, status)| selection.set == StateSet::AllStates || status.is_bound())
                     .map(|(s, status)| (s.iso3, status))
                     .filter(|(s, _)| !selection.except.contains(s))
                     .collect();
@@ -715,29 +715,31 @@ impl Evaluator<'_> {
         let mut evidence: Vec<Evidence> = set_evidence.into_iter().collect();
         let counts_parties =
             matches!(set.set, StateSet::Parties) || matches!(predicate, Some(Predicate::Party));
-        evidence.extend(self.explain.then(|| Evidence {
-            text: format!(
-                "{} {what} on {}: {}",
-                counted.len(),
-                self.on,
-                counted
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            date: None,
-            articles: if counts_parties {
-                vec!["Art. 17"]
-            } else {
-                vec![]
-            },
-            sources: dedup(
-                counted
-                    .iter()
-                    .flat_map(|&s| self.participation_sources(s))
-                    .collect(),
-            ),
+        evidence.extend(self.explain.then(|| {
+            Evidence {
+                text: format!(
+                    "{} {what} on {}: {}",
+                    counted.len(),
+                    self.on,
+                    counted
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                date: None,
+                articles: if counts_parties {
+                    vec!["Art. 17"]
+                } else {
+                    vec![]
+                },
+                sources: dedup(
+                    counted
+                        .iter()
+                        .flat_map(|&s| self.participation_sources(s))
+                        .collect(),
+                ),
+            }
         }));
         let summary = format!(
             "{} {what} on {}; the claim says {} {number}",

@@ -306,7 +306,10 @@ fn use_of_mines_by_report_and_year() {
     );
     assert_eq!(outcome("FRA does not use AP mines", TODAY), Outcome::Holds);
     assert_eq!(outcome("FRA is not using AP mines", TODAY), Outcome::Holds);
-    assert_eq!(outcome("RUS is not using AP mines", TODAY), Outcome::DoesNotHold);
+    assert_eq!(
+        outcome("RUS is not using AP mines", TODAY),
+        Outcome::DoesNotHold
+    );
     assert_eq!(
         outcome(
             "the governments using AP mines in LM2023 are exactly MMR, RUS and UKR",
