@@ -100,6 +100,10 @@ pub struct Verdict {
     pub evidence: Vec<Evidence>,
 }
 
+/// The states of a set with their status on the date, and the fact that
+/// makes them the set (a group's membership), when explaining.
+type Members = (Vec<(Iso3, Status)>, Option<Evidence>);
+
 /// A yes, no or unknown about one state.
 #[derive(Clone, PartialEq, Eq, Debug)]
 enum Truth {
@@ -463,10 +467,7 @@ impl Evaluator<'_> {
     }
 
     /// The states of a selection on the date, or why they cannot be told.
-    fn members(
-        &self,
-        selection: &Selection,
-    ) -> Result<(Vec<(Iso3, Status)>, Option<Evidence>), String> {
+    fn members(&self, selection: &Selection) -> Result<Members, String> {
         let (states, evidence): (Vec<Iso3>, Option<Evidence>) = match &selection.set {
             // Every state's status in one pass, without a look-up each.
             StateSet::AllStates | StateSet::Parties => {
