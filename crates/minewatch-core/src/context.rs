@@ -11,6 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 
+use crate::obligation_facts::{
+    CasualtyYear, ClearanceEvent, ClearanceEventKind, ContaminationEstimate, CountryCasualties,
+    Meeting, ReportFact, RetainedFigure, StockpileEvent,
+};
 use crate::{Iso3, SourceId};
 
 /// A group of states, such as NATO or the European Union.
@@ -210,6 +214,22 @@ pub enum ContextSubject {
     Policy(usize),
     /// A treaty event, by index.
     TreatyEvent(usize),
+    /// A meeting, by index.
+    Meeting(usize),
+    /// A stockpile fact, by index.
+    Stockpile(usize),
+    /// A clearance fact, by index.
+    Clearance(usize),
+    /// An Article 7 report fact, by index.
+    Report7(usize),
+    /// A retained-mines figure, by index.
+    Retained(usize),
+    /// A year of global casualties, by index.
+    Casualties(usize),
+    /// A country's casualties in a year, by index.
+    CountryCasualties(usize),
+    /// A contamination estimate, by index.
+    Contamination(usize),
 }
 
 /// The facts around participation, checked.
@@ -224,6 +244,28 @@ pub struct Context {
     /// Whether the record holds the Convention's own dates at all (kept by
     /// [`Context::cut`]): then a date not yet reached is "not yet", not unknown.
     treaty_events_recorded: bool,
+    obligations: ObligationRecord,
+}
+
+/// The facts behind Articles 3, 4, 5 and 7 and the humanitarian record.
+#[derive(Clone, Default, Debug)]
+pub struct ObligationRecord {
+    /// Meetings of States Parties and Review Conferences.
+    pub meetings: Vec<Meeting>,
+    /// Stockpile facts (Art. 4).
+    pub stockpiles: Vec<StockpileEvent>,
+    /// Clearance facts (Art. 5).
+    pub clearance: Vec<ClearanceEvent>,
+    /// Article 7 report facts.
+    pub reports: Vec<ReportFact>,
+    /// Retained mines (Art. 3).
+    pub retained: Vec<RetainedFigure>,
+    /// Global casualties by year.
+    pub casualties: Vec<CasualtyYear>,
+    /// Casualties by country and year.
+    pub country_casualties: Vec<CountryCasualties>,
+    /// Contamination estimates.
+    pub contamination: Vec<ContaminationEstimate>,
 }
 
 /// The lists a [`Context`] is made of.
@@ -241,6 +283,8 @@ pub struct ContextFacts {
     pub policies: Vec<PolicyEvent>,
     /// Treaty events.
     pub treaty_events: Vec<TreatyEvent>,
+    /// Obligation facts and the humanitarian record.
+    pub obligations: ObligationRecord,
 }
 
 impl Context {
@@ -263,6 +307,7 @@ impl Context {
             mut uses,
             mut policies,
             mut treaty_events,
+            mut obligations,
         } = facts;
         let mut violations = Vec::new();
         let mut push = |subject, field, message: String| {
@@ -404,11 +449,18 @@ impl Context {
                 );
             }
         }
+        check_obligations(&obligations, states, &mut push);
         if !violations.is_empty() {
             return Err(violations);
         }
-        memberships
-            .sort_by(|a, b| (&a.group, a.state, a.joined).cmp(&(&b.group, b.state, b.joined)));
+        obligations.stockpiles.sort_by_key(|e| (e.state, e.date));
+        obligations.clearance.sort_by_key(|e| (e.state, e.date));
+        obligations.reports.sort_by_key(|e| (e.state, e.date));
+        obligations.retained.sort_by_key(|e| (e.state, e.date));
+        obligations.casualties.sort_by_key(|c| c.year);
+        obligations.country_casualties.sort_by_key(|c| (c.state, c.year));
+        obligations.contamination.sort_by_key(|c| (c.state, c.date));
+        memberships.sort_by(|a, b| (&a.group, a.state, a.joined).cmp(&(&b.group, b.state, b.joined)));
         reports.sort_by_key(|r| r.published);
         uses.sort_by(|a, b| {
             (a.state, a.from_year, a.counts_from).cmp(&(b.state, b.from_year, b.counts_from))
@@ -423,6 +475,7 @@ impl Context {
             policies,
             treaty_events_recorded: !treaty_events.is_empty(),
             treaty_events,
+            obligations,
         })
     }
 
@@ -562,7 +615,127 @@ impl Context {
                 .cloned()
                 .collect(),
             treaty_events_recorded: self.treaty_events_recorded,
+            obligations: self.obligations.cut(on),
         }
+    }
+
+    /// The facts behind the obligations and the humanitarian record.
+    pub fn obligations(&self) -> &ObligationRecord {
+        &self.obligations
+    }
+}
+
+/// Checks the obligation facts on their own: known states and meetings,
+/// deadlines where a kind needs one, and extensions that only move a
+/// deadline later.
+fn check_obligations(
+    record: &ObligationRecord,
+    states: &BTreeSet<Iso3>,
+    push: &mut impl FnMut(ContextSubject, &'static str, String),
+) {
+    let unknown = || "no such state in states.csv".to_string();
+    let mut meeting_ids = BTreeSet::new();
+    for (i, m) in record.meetings.iter().enumerate() {
+        if !meeting_ids.insert(m.id.as_str()) {
+            push(ContextSubject::Meeting(i), "id", format!("duplicate meeting {}", m.id));
+        }
+    }
+    for (i, e) in record.stockpiles.iter().enumerate() {
+        if !states.contains(&e.state) {
+            push(ContextSubject::Stockpile(i), "state", unknown());
+        }
+    }
+    for (i, e) in record.clearance.iter().enumerate() {
+        let subject = ContextSubject::Clearance(i);
+        if !states.contains(&e.state) {
+            push(subject, "state", unknown());
+        }
+        match (&e.meeting, e.kind) {
+            (Some(id), _) if !meeting_ids.contains(id.as_str()) => {
+                push(subject, "meeting", "no such meeting in meetings.csv".into());
+            }
+            _ => {}
+        }
+        let needs_deadline = matches!(
+            e.kind,
+            ClearanceEventKind::ExtensionGranted | ClearanceEventKind::OriginalDeadline
+        );
+        if needs_deadline && e.deadline.is_none() {
+            push(subject, "deadline", "required for this event".into());
+        }
+        if e.kind == ClearanceEventKind::ExtensionGranted {
+            // Art. 5(3)-(6): an extension gives more time, never less.
+            let not_later = record.clearance[..i].iter().any(|o| {
+                o.state == e.state
+                    && o.kind == ClearanceEventKind::ExtensionGranted
+                    && o.date <= e.date
+                    && o.deadline >= e.deadline
+            });
+            if not_later {
+                push(
+                    subject,
+                    "deadline",
+                    "an extension must move the deadline later than the one granted before".into(),
+                );
+            }
+        }
+    }
+    for (i, e) in record.reports.iter().enumerate() {
+        if !states.contains(&e.state) {
+            push(ContextSubject::Report7(i), "state", unknown());
+        }
+        if e.initial && e.covering.is_some() {
+            push(
+                ContextSubject::Report7(i),
+                "covering",
+                "an initial report covers no calendar year".into(),
+            );
+        }
+    }
+    for (i, e) in record.retained.iter().enumerate() {
+        if !states.contains(&e.state) {
+            push(ContextSubject::Retained(i), "state", unknown());
+        }
+    }
+    for (i, e) in record.country_casualties.iter().enumerate() {
+        if !states.contains(&e.state) {
+            push(ContextSubject::CountryCasualties(i), "state", unknown());
+        }
+    }
+    for (i, e) in record.contamination.iter().enumerate() {
+        if !states.contains(&e.state) {
+            push(ContextSubject::Contamination(i), "state", unknown());
+        }
+        if !(e.area_km2.is_finite() && e.area_km2 >= 0.0) {
+            push(ContextSubject::Contamination(i), "area_km2", "not an area".into());
+        }
+    }
+}
+
+impl ObligationRecord {
+    /// The record as it stood on `on`. A year's casualties count from the
+    /// end of the next year: the Landmine Monitor publishes them late that
+    /// year (Landmine Monitor 2024, launched in November 2024, gives 2023).
+    pub fn cut(&self, on: Date) -> ObligationRecord {
+        fn keep<T: Clone>(list: &[T], counts: impl Fn(&T) -> bool) -> Vec<T> {
+            list.iter().filter(|x| counts(x)).cloned().collect()
+        }
+        let over = |year: i16| i32::from(year) + 1 < i32::from(on.year());
+        ObligationRecord {
+            meetings: keep(&self.meetings, |m| m.held.date <= on),
+            stockpiles: keep(&self.stockpiles, |e| e.date.date <= on),
+            clearance: keep(&self.clearance, |e| e.date.date <= on),
+            reports: keep(&self.reports, |e| e.date.date <= on),
+            retained: keep(&self.retained, |e| e.date.date <= on),
+            casualties: keep(&self.casualties, |c| over(c.year)),
+            country_casualties: keep(&self.country_casualties, |c| over(c.year)),
+            contamination: keep(&self.contamination, |c| c.date.date <= on),
+        }
+    }
+
+    /// The meeting with this id.
+    pub fn meeting(&self, id: &str) -> Option<&Meeting> {
+        self.meetings.iter().find(|m| m.id == id)
     }
 }
 

@@ -39,10 +39,12 @@ mod fact;
 mod iso3;
 pub mod legal_date;
 mod lookup;
+mod obligation_facts;
+mod obligations;
 mod registry;
 
 pub use context::{
-    Context, ContextFacts, ContextSubject, ContextViolation, Firmness, Group, Membership,
+    Context, ContextFacts, ObligationRecord, ContextSubject, ContextViolation, Firmness, Group, Membership,
     MonitorReport, PolicyEvent, TreatyEvent, TreatyEventKind, UseFinding,
 };
 pub use explain::{Assessment, Finding, FindingKind, Severity, Status, Step, WithdrawalOutcome};
@@ -51,5 +53,10 @@ pub use fact::{
     SourceConflict, SourceId, State, StateCategory, TreatyAction,
 };
 pub use iso3::Iso3;
+pub use obligations::{Obligation, ObligationState, Obligations, thousands};
+pub use obligation_facts::{
+    CasualtyYear, ClearanceEvent, ClearanceEventKind, ContaminationEstimate, CountryCasualties,
+    FactDate, Meeting, ReportFact, RetainedFigure, StockpileEvent, StockpileEventKind,
+};
 pub use lookup::NotFound;
 pub use registry::{Registry, StatusCounts, Subject, Violation};

@@ -3,7 +3,7 @@
 use crate::{LoadErrors, Loaded, load_files};
 
 /// The files of `data/` as they were when the program was built.
-pub const EMBEDDED_FILES: [(&str, &str); 11] = [
+pub const EMBEDDED_FILES: [(&str, &str); 19] = [
     ("sources.csv", include_str!("../../../data/sources.csv")),
     ("states.csv", include_str!("../../../data/states.csv")),
     (
@@ -36,6 +36,14 @@ pub const EMBEDDED_FILES: [(&str, &str); 11] = [
         "treaty_events.csv",
         include_str!("../../../data/treaty_events.csv"),
     ),
+    ("meetings.csv", include_str!("../../../data/meetings.csv")),
+    ("stockpiles.csv", include_str!("../../../data/stockpiles.csv")),
+    ("clearance.csv", include_str!("../../../data/clearance.csv")),
+    ("article7_reports.csv", include_str!("../../../data/article7_reports.csv")),
+    ("retained.csv", include_str!("../../../data/retained.csv")),
+    ("casualties.csv", include_str!("../../../data/casualties.csv")),
+    ("casualties_by_country.csv", include_str!("../../../data/casualties_by_country.csv")),
+    ("contamination.csv", include_str!("../../../data/contamination.csv")),
 ];
 
 /// Loads the embedded `data/`.

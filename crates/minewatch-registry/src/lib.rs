@@ -15,6 +15,7 @@ mod embedded;
 mod error;
 mod load;
 mod load_context;
+mod load_obligations;
 
 use std::path::Path;
 

@@ -14,15 +14,25 @@ use minewatch_core::{
 use crate::LoadError;
 use crate::csv::{Cell, Record};
 use crate::load::{Reader, SourceRecord, Table};
+use crate::load_obligations::{OBLIGATION_COLUMNS, read_obligations};
 
-/// The optional files, in the order they are read.
-pub const CONTEXT_FILES: [&str; 6] = [
+/// The optional files, in the order they are read: six around
+/// participation, then the eight of the obligations.
+pub const CONTEXT_FILES: [&str; 14] = [
     "groups.csv",
     "memberships.csv",
     "monitor_reports.csv",
     "mine_use.csv",
     "policy_events.csv",
     "treaty_events.csv",
+    "meetings.csv",
+    "stockpiles.csv",
+    "clearance.csv",
+    "article7_reports.csv",
+    "retained.csv",
+    "casualties.csv",
+    "casualties_by_country.csv",
+    "contamination.csv",
 ];
 
 const CONTEXT_COLUMNS: [&[&str]; 6] = [
@@ -60,6 +70,14 @@ impl ContextTables<'_> {
             ContextSubject::Use(i) => (3, i),
             ContextSubject::Policy(i) => (4, i),
             ContextSubject::TreatyEvent(i) => (5, i),
+            ContextSubject::Meeting(i) => (6, i),
+            ContextSubject::Stockpile(i) => (7, i),
+            ContextSubject::Clearance(i) => (8, i),
+            ContextSubject::Report7(i) => (9, i),
+            ContextSubject::Retained(i) => (10, i),
+            ContextSubject::Casualties(i) => (11, i),
+            ContextSubject::CountryCasualties(i) => (12, i),
+            ContextSubject::Contamination(i) => (13, i),
         };
         let table = self.tables.get(file)?.as_ref()?;
         let record = self.rows.get(file)?.get(index)?;
@@ -133,9 +151,10 @@ pub(crate) fn read_context<'a>(
     sources: &BTreeMap<String, SourceRecord>,
     codes: Option<&BTreeSet<Iso3>>,
 ) -> (ContextFacts, ContextTables<'a>) {
+    let columns = CONTEXT_COLUMNS.into_iter().chain(OBLIGATION_COLUMNS);
     let mut tables: Vec<Option<Table<'a>>> = CONTEXT_FILES
         .iter()
-        .zip(CONTEXT_COLUMNS)
+        .zip(columns)
         .map(|(name, columns)| {
             files
                 .iter()
@@ -382,6 +401,8 @@ pub(crate) fn read_context<'a>(
             }
         }
     }
+
+    facts.obligations = read_obligations(reader, &tables[6..], &mut rows[6..], sources, codes);
 
     for table in tables.iter_mut().flatten() {
         table.records.clear();

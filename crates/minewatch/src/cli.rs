@@ -85,6 +85,65 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// A state's obligations (Arts. 3, 4, 5, 7) on a date: deadlines and where each stands.
+    Obligations {
+        /// An ISO 3166-1 alpha-3 code or a name, in any case.
+        state: String,
+        #[command(flatten)]
+        on: OnDate,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Every State Party's open deadlines on a date, soonest first.
+    Deadlines {
+        #[command(flatten)]
+        on: OnDate,
+        /// Only deadlines within this many days of the date (overdue ones included).
+        #[arg(long, value_name = "DAYS")]
+        within: Option<u32>,
+        /// Only deadlines already missed.
+        #[arg(long)]
+        overdue: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+    },
+    /// Recorded casualties of mines and explosive remnants of war by year.
+    Casualties {
+        /// One country's figures instead of the world's.
+        #[arg(long, value_name = "STATE")]
+        country: Option<String>,
+        /// First year.
+        #[arg(long, value_name = "YEAR")]
+        from: Option<i16>,
+        /// Last year.
+        #[arg(long, value_name = "YEAR")]
+        to: Option<i16>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+    },
+    /// A printable fact sheet on a state: status, withdrawal, alliances, peers,
+    /// key facts checked, use of mines, obligations, casualties; every fact sourced.
+    Brief {
+        /// An ISO 3166-1 alpha-3 code or a name, in any case.
+        state: String,
+        #[command(flatten)]
+        on: OnDate,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = BriefFormat::Md)]
+        format: BriefFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Peers to compare with, comma-separated codes or names (`LVA,EST,POL`).
+        #[arg(long, value_name = "STATES", value_delimiter = ',')]
+        peers: Vec<String>,
+        /// Also show what has changed since this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
     /// What an act that has not happened would change.
     #[command(name = "what-if", subcommand)]
     WhatIf(WhatIf),
@@ -133,6 +192,12 @@ pub(crate) enum Format {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BriefFormat {
+    Md,
+    Html,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CheckFormat {
     Text,
     Json,
@@ -176,6 +241,11 @@ mod tests {
             "minewatch check USA is not a party --on 2025-01-17 --format json",
             "minewatch check --file examples/letter-2025-01-17.claims --on 2026-11-28 --format json",
             "minewatch check --file f.claims --on 2025-01-17 --also-on 2026-11-28 --format md",
+            "minewatch obligations GRC --on 2026-11-28 --format json",
+            "minewatch brief LTU --on 2025-01-17 --peers LVA,EST,POL,FIN,SWE --format html --out b.html",
+            "minewatch brief lithuania --since 2025-01-17",
+            "minewatch deadlines --on 2026-11-28 --within 365 --overdue --format csv",
+            "minewatch casualties --country UKR --from 2020 --to 2024 --format json",
         ] {
             let args: Vec<&str> = line.split(' ').collect();
             assert!(Cli::try_parse_from(&args).is_ok(), "{line}");

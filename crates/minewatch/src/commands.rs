@@ -53,6 +53,74 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             };
             return crate::check::run(&loaded, &input, &dates, format, out);
         }
+        Command::Brief {
+            state,
+            on,
+            format,
+            out: file,
+            peers,
+            since,
+        } => {
+            let on = on_date(&on)?;
+            let state = find(registry, &state)?;
+            let mut codes = Vec::new();
+            for peer in peers.iter().filter(|p| !p.trim().is_empty()) {
+                codes.push(find(registry, peer)?.iso3);
+            }
+            let since = match &since {
+                Some(text) => Some(date_arg("--since", text)?),
+                None => None,
+            };
+            let request = minewatch_brief::BriefRequest {
+                state: state.iso3,
+                on,
+                peers: codes,
+                since,
+            };
+            let brief = minewatch_brief::build(&loaded, &request);
+            let text = match format {
+                crate::cli::BriefFormat::Md => brief.markdown(),
+                crate::cli::BriefFormat::Html => brief.html(),
+            };
+            match file {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                None => write!(out, "{text}")?,
+            }
+        }
+        Command::Obligations { state, on, format } => {
+            let on = on_date(&on)?;
+            let state = find(registry, &state)?;
+            crate::obligations_cmd::obligations(&loaded, state, on, format, out)?;
+        }
+        Command::Deadlines {
+            on,
+            within,
+            overdue,
+            format,
+        } => {
+            let on = on_date(&on)?;
+            crate::obligations_cmd::deadlines(
+                &loaded,
+                on,
+                within.map(i64::from),
+                overdue,
+                format,
+                out,
+            )?;
+        }
+        Command::Casualties {
+            country,
+            from,
+            to,
+            format,
+        } => {
+            let country = match &country {
+                Some(q) => Some(find(registry, q)?),
+                None => None,
+            };
+            crate::obligations_cmd::casualties(&loaded, country, from, to, format, out)?;
+        }
         Command::Status { state, on, format } => {
             let on = on_date(&on)?;
             let state = find(registry, &state)?;

@@ -11,6 +11,7 @@
 mod check;
 mod cli;
 mod commands;
+mod obligations_cmd;
 mod output;
 
 use std::io::Write;

@@ -1,4 +1,5 @@
-//! The Convention's articles on participation, one module each.
+//! The Convention's articles, one module each: participation (15-20 and
+//! succession) and the obligations of a State Party (3, 4, 5, 7).
 //!
 //! Every module opens with a paraphrase of its article (never the text) and
 //! holds the rules that article makes, as pure functions of dates and facts.
@@ -6,6 +7,10 @@
 //! happened.
 
 pub mod art15_signature;
+pub mod art3_retention;
+pub mod art4_stockpile_destruction;
+pub mod art5_clearance;
+pub mod art7_transparency;
 pub mod art16_consent;
 pub mod art17_entry_into_force;
 pub mod art18_provisional_application;

@@ -1,0 +1,119 @@
+//! Article 4: destruction of stockpiled anti-personnel mines.
+//!
+//! Paraphrase: each State Party destroys, or ensures the destruction of, all
+//! the stockpiled anti-personnel mines it owns or possesses, or that are under
+//! its jurisdiction or control, as soon as possible and at the latest four
+//! years after the Convention enters into force for it. (Mines kept under
+//! Art. 3 for training are the one exception.)
+//!
+//! The deadline is the anniversary: entry into force on 1 March 2004 gives
+//! 1 March 2008 (Greece). Whether it was met is a matter of record: a
+//! declaration of no stockpile or of completed destruction meets it; a
+//! stockpile still held after the deadline misses it; with no record at all
+//! the answer is unknown, never met and never missed.
+
+use jiff::civil::Date;
+use jiff::Span;
+
+use crate::{StockpileEvent, StockpileEventKind};
+
+/// The years a State Party has to destroy its stockpile.
+pub const YEARS_TO_DESTROY: i64 = 4;
+
+/// The deadline for a state for which the Convention entered into force on
+/// `entry_into_force`.
+pub fn deadline(entry_into_force: Date) -> Option<Date> {
+    entry_into_force
+        .checked_add(Span::new().years(YEARS_TO_DESTROY))
+        .ok()
+}
+
+/// Where the obligation stands on a date, from the stockpile facts known then.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Standing<'a> {
+    /// The state declared it holds no stockpile.
+    NoStockpile(&'a StockpileEvent),
+    /// Destruction completed (possibly after the deadline).
+    Completed(&'a StockpileEvent),
+    /// A stockpile is on record and the deadline is still ahead.
+    InProgress,
+    /// The deadline passed with a stockpile on record and no completion; the
+    /// latest figure of mines remaining, if one is known.
+    Missed(Option<&'a StockpileEvent>),
+    /// Nothing is recorded about the stockpile.
+    NoRecord,
+}
+
+/// Applies Art. 4 on `on` to the state's stockpile facts (any order; only
+/// those dated on or before `on` count).
+pub fn standing<'a>(events: &[&'a StockpileEvent], deadline: Date, on: Date) -> Standing<'a> {
+    let known: Vec<&StockpileEvent> = events.iter().copied().filter(|e| e.date.date <= on).collect();
+    if let Some(e) = known.iter().find(|e| e.kind == StockpileEventKind::NoStockpile) {
+        return Standing::NoStockpile(e);
+    }
+    if let Some(e) = known.iter().find(|e| e.kind == StockpileEventKind::Completed) {
+        return Standing::Completed(e);
+    }
+    if known.is_empty() {
+        return Standing::NoRecord;
+    }
+    if on <= deadline {
+        return Standing::InProgress;
+    }
+    let remaining = known
+        .iter()
+        .copied()
+        .filter(|e| e.kind == StockpileEventKind::Remaining)
+        .max_by_key(|e| e.date);
+    Standing::Missed(remaining)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FactDate, Iso3, SourceId};
+    use jiff::civil::date;
+
+    fn event(kind: StockpileEventKind, on: Date, quantity: Option<u64>) -> StockpileEvent {
+        StockpileEvent {
+            state: Iso3::parse("GRC").expect("code"),
+            kind,
+            date: FactDate::day(on),
+            quantity,
+            sources: vec![SourceId::new("s")],
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn greece_four_years_after_2004_03_01() {
+        assert_eq!(deadline(date(2004, 3, 1)), Some(date(2008, 3, 1)));
+        assert_eq!(deadline(date(2006, 6, 1)), Some(date(2010, 6, 1)));
+        // A leap day keeps to the end of February.
+        assert_eq!(deadline(date(2004, 2, 29)), Some(date(2008, 2, 29)));
+        assert_eq!(deadline(date(2008, 2, 29)), Some(date(2012, 2, 29)));
+    }
+
+    #[test]
+    fn missed_with_the_latest_figure_remaining() {
+        let declared = event(StockpileEventKind::Declared, date(2004, 6, 1), Some(1_566_532));
+        let left_2014 = event(StockpileEventKind::Remaining, date(2014, 6, 1), Some(729_184));
+        let left_2021 = event(StockpileEventKind::Remaining, date(2021, 12, 31), Some(343_413));
+        let events = [&declared, &left_2021, &left_2014];
+        let d = date(2008, 3, 1);
+        assert_eq!(standing(&events, d, date(2007, 1, 1)), Standing::InProgress);
+        assert_eq!(standing(&events, d, date(2015, 1, 1)), Standing::Missed(Some(&left_2014)));
+        assert_eq!(standing(&events, d, date(2026, 1, 1)), Standing::Missed(Some(&left_2021)));
+        // Before anything is on record, nothing is known.
+        assert_eq!(standing(&events, d, date(2004, 1, 1)), Standing::NoRecord);
+    }
+
+    #[test]
+    fn completion_meets_it_even_late() {
+        let done = event(StockpileEventKind::Completed, date(2017, 4, 5), None);
+        assert_eq!(
+            standing(&[&done], date(2008, 3, 1), date(2020, 1, 1)),
+            Standing::Completed(&done)
+        );
+    }
+}

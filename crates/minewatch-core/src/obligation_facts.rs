@@ -1,0 +1,277 @@
+//! The facts the obligations of Articles 3, 4, 5 and 7 are computed from,
+//! and the humanitarian record (casualties, contamination). Part of the
+//! [`Context`](crate::Context).
+
+use std::fmt;
+
+use jiff::civil::Date;
+
+use crate::{Iso3, SourceId};
+
+/// A date, or only a year when the source gives no more. A year alone
+/// counts from its last day: a fact "in 2009" is known to have happened by
+/// 31 December 2009, not before.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct FactDate {
+    /// The day, or the last day of the year.
+    pub date: Date,
+    /// Whether only the year is known.
+    pub year_only: bool,
+}
+
+impl FactDate {
+    /// A known day.
+    pub fn day(date: Date) -> FactDate {
+        FactDate {
+            date,
+            year_only: false,
+        }
+    }
+
+    /// A year alone, counted from its last day.
+    pub fn year(year: i16) -> Option<FactDate> {
+        Some(FactDate {
+            date: Date::new(year, 12, 31).ok()?,
+            year_only: true,
+        })
+    }
+}
+
+impl fmt::Display for FactDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.year_only {
+            write!(f, "{}", self.date.year())
+        } else {
+            write!(f, "{}", self.date)
+        }
+    }
+}
+
+/// A Meeting of States Parties or a Review Conference.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Meeting {
+    /// The short name (`12MSP`, `5RC`).
+    pub id: String,
+    /// The full name.
+    pub name: String,
+    /// Whether it was a Review Conference (Art. 12) rather than a Meeting of
+    /// States Parties (Art. 11).
+    pub review_conference: bool,
+    /// When it was held: its first day, or its year.
+    pub held: FactDate,
+    /// Its last day, when known.
+    pub end: Option<Date>,
+    /// Where.
+    pub place: String,
+    /// Where the facts come from.
+    pub sources: Vec<SourceId>,
+}
+
+/// What a stockpile fact says (Art. 4).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StockpileEventKind {
+    /// A declared stockpile.
+    Declared,
+    /// Destruction of the stockpile completed.
+    Completed,
+    /// Mines still held at a date.
+    Remaining,
+    /// The state declared it holds no stockpile.
+    NoStockpile,
+    /// A number destroyed by a date, without completion.
+    Destroyed,
+}
+
+impl StockpileEventKind {
+    /// Every kind.
+    pub const ALL: [StockpileEventKind; 5] = [
+        StockpileEventKind::Declared,
+        StockpileEventKind::Completed,
+        StockpileEventKind::Remaining,
+        StockpileEventKind::NoStockpile,
+        StockpileEventKind::Destroyed,
+    ];
+
+    /// The data file spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StockpileEventKind::Declared => "declared",
+            StockpileEventKind::Completed => "completed",
+            StockpileEventKind::Remaining => "remaining",
+            StockpileEventKind::NoStockpile => "no_stockpile",
+            StockpileEventKind::Destroyed => "destroyed",
+        }
+    }
+
+    /// Parses the data file spelling.
+    pub fn parse(text: &str) -> Option<StockpileEventKind> {
+        StockpileEventKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// A dated fact about a state's stockpile.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StockpileEvent {
+    /// The state.
+    pub state: Iso3,
+    /// What it says.
+    pub kind: StockpileEventKind,
+    /// When.
+    pub date: FactDate,
+    /// How many mines, when a number is given.
+    pub quantity: Option<u64>,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// What a clearance fact says (Art. 5).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ClearanceEventKind {
+    /// A Meeting of States Parties or Review Conference granted a new deadline (Art. 5(3)-(6)).
+    ExtensionGranted,
+    /// The state declared its mined areas cleared.
+    Completed,
+    /// The state asked for an extension; the outcome is not recorded.
+    Requested,
+    /// The state's original deadline, where it is not entry into force plus ten years.
+    OriginalDeadline,
+}
+
+impl ClearanceEventKind {
+    /// Every kind.
+    pub const ALL: [ClearanceEventKind; 4] = [
+        ClearanceEventKind::ExtensionGranted,
+        ClearanceEventKind::Completed,
+        ClearanceEventKind::Requested,
+        ClearanceEventKind::OriginalDeadline,
+    ];
+
+    /// The data file spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClearanceEventKind::ExtensionGranted => "extension_granted",
+            ClearanceEventKind::Completed => "completed",
+            ClearanceEventKind::Requested => "requested",
+            ClearanceEventKind::OriginalDeadline => "original_deadline",
+        }
+    }
+
+    /// Parses the data file spelling.
+    pub fn parse(text: &str) -> Option<ClearanceEventKind> {
+        ClearanceEventKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// A dated fact about a state's clearance obligation.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ClearanceEvent {
+    /// The state.
+    pub state: Iso3,
+    /// What it says.
+    pub kind: ClearanceEventKind,
+    /// When (for a grant, the meeting's date or year).
+    pub date: FactDate,
+    /// The meeting that granted it, for a grant.
+    pub meeting: Option<String>,
+    /// The deadline granted, requested, or originally set.
+    pub deadline: Option<Date>,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// Whether an Article 7 report was submitted or is missing.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReportFact {
+    /// The state.
+    pub state: Iso3,
+    /// The initial report (Art. 7(1)) rather than an annual update (Art. 7(2)).
+    pub initial: bool,
+    /// For an annual update, the calendar year it covers.
+    pub covering: Option<i16>,
+    /// Submitted, or noted as missing.
+    pub submitted: bool,
+    /// The date of the submission, or of the note that it was missing.
+    pub date: FactDate,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// A declared number of mines retained for training (Art. 3).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RetainedFigure {
+    /// The state.
+    pub state: Iso3,
+    /// The date or year of the figure.
+    pub date: FactDate,
+    /// How many mines.
+    pub quantity: u64,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// The world's recorded mine and explosive-remnant casualties in a year.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CasualtyYear {
+    /// The calendar year.
+    pub year: i16,
+    /// People killed or injured.
+    pub total: u64,
+    /// Killed, when given.
+    pub killed: Option<u64>,
+    /// Injured, when given.
+    pub injured: Option<u64>,
+    /// Civilians as a percentage of casualties of known status, when given.
+    pub civilian_share: Option<u8>,
+    /// Children as a percentage, when given.
+    pub child_share: Option<u8>,
+    /// The Monitor edition that first reported it.
+    pub report: String,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// A country's recorded casualties in a year.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CountryCasualties {
+    /// The calendar year.
+    pub year: i16,
+    /// The state.
+    pub state: Iso3,
+    /// People killed or injured.
+    pub total: u64,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// An estimate of a state's mine-contaminated area.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ContaminationEstimate {
+    /// The state.
+    pub state: Iso3,
+    /// The date or year of the data.
+    pub date: FactDate,
+    /// The area in square kilometres.
+    pub area_km2: f64,
+    /// `cha` (confirmed), `sha` (suspected), `total` or `released`.
+    pub kind: String,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}

@@ -1,0 +1,635 @@
+//! A State Party's obligations on a date — Articles 3, 4, 5 and 7 — with
+//! where each stands and why.
+//!
+//! Obligations exist only while a state is bound. Before the Convention
+//! enters into force for a state that has consented they are `not_yet_due`;
+//! when its withdrawal takes effect they end (Art. 20(3)), and the
+//! explanation says when, adding that its duties under other rules of
+//! international law remain (Art. 20(4)). Where the record has nothing, the
+//! answer is `unknown`: never `met`, never `missed`.
+
+use std::fmt;
+
+use jiff::civil::Date;
+
+use crate::articles::art5_clearance::extensions::{self, Applied, Grant};
+use crate::articles::{art3_retention, art4_stockpile_destruction as art4, art5_clearance as art5};
+use crate::articles::art7_transparency as art7;
+use crate::articles::art4_stockpile_destruction::Standing;
+use crate::{ClearanceEventKind, Context, FactDate, Iso3, Registry, SourceId, Status, Step};
+
+/// Where an obligation stands. The names are part of the command-line and
+/// API contract.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum ObligationState {
+    /// It will arise when the Convention enters into force for the state.
+    NotYetDue,
+    /// Open, with its deadline ahead.
+    Due,
+    /// Fulfilled (possibly late: the detail says).
+    Met,
+    /// The deadline passed without it being fulfilled.
+    Missed,
+    /// Open, with a deadline extended under Art. 5(3)-(6).
+    Extended,
+    /// The state's withdrawal has taken effect; the obligation ended.
+    Ended,
+    /// The record cannot tell.
+    Unknown,
+}
+
+impl ObligationState {
+    /// Every state, in order.
+    pub const ALL: [ObligationState; 7] = [
+        ObligationState::NotYetDue,
+        ObligationState::Due,
+        ObligationState::Met,
+        ObligationState::Missed,
+        ObligationState::Extended,
+        ObligationState::Ended,
+        ObligationState::Unknown,
+    ];
+
+    /// The contract name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObligationState::NotYetDue => "not_yet_due",
+            ObligationState::Due => "due",
+            ObligationState::Met => "met",
+            ObligationState::Missed => "missed",
+            ObligationState::Extended => "extended",
+            ObligationState::Ended => "ended",
+            ObligationState::Unknown => "unknown",
+        }
+    }
+
+    /// Whether a deadline is still to be met: `due`, `extended` or `missed`.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ObligationState::Due | ObligationState::Extended | ObligationState::Missed
+        )
+    }
+}
+
+impl fmt::Display for ObligationState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One obligation of one state on one date.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Obligation {
+    /// The article (`Art. 4`).
+    pub article: &'static str,
+    /// What it is: `stockpile_destruction`, `mine_clearance`,
+    /// `initial_report`, `annual_report`, `retained_mines`.
+    pub kind: &'static str,
+    /// The deadline, when it has one.
+    pub deadline: Option<Date>,
+    /// Where it stands.
+    pub state: ObligationState,
+    /// One sentence: what is known.
+    pub detail: String,
+    /// The steps that led there, oldest first.
+    pub explanation: Vec<Step>,
+    /// Every source used.
+    pub sources: Vec<SourceId>,
+}
+
+/// When a state was bound: from entry into force, until its withdrawal took effect.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Bound {
+    entry_into_force: Date,
+    withdrawn: Option<Date>,
+}
+
+fn step(article: &'static str, date: Date, text: String, sources: Vec<SourceId>) -> Step {
+    Step {
+        article,
+        date,
+        text,
+        sources: dedup(sources),
+        status: None,
+    }
+}
+
+/// A whole number with thousands separators: 1,566,532.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// " (in 2009)" for a fact known only to its year, else nothing.
+fn year_only(date: FactDate) -> String {
+    if date.year_only {
+        format!(" (in {date})")
+    } else {
+        String::new()
+    }
+}
+
+fn dedup(mut sources: Vec<SourceId>) -> Vec<SourceId> {
+    sources.sort();
+    sources.dedup();
+    sources
+}
+
+/// Computes obligations for one record.
+pub struct Obligations<'a> {
+    registry: &'a Registry,
+    context: &'a Context,
+}
+
+impl<'a> Obligations<'a> {
+    /// Obligations over this record.
+    pub fn new(registry: &'a Registry, context: &'a Context) -> Obligations<'a> {
+        Obligations { registry, context }
+    }
+
+    /// When the state is (or will be) bound, as the record stands on `on`:
+    /// `None` if it has not consented by then.
+    fn bound(&self, state: Iso3, on: Date) -> Option<Bound> {
+        let changes = self.registry.status_changes(state);
+        let consented = changes
+            .iter()
+            .any(|(d, s)| *d <= on && *s >= Status::Consented);
+        if !consented {
+            return None;
+        }
+        let entry_into_force = changes
+            .iter()
+            .find(|(_, s)| *s == Status::Party)
+            .map(|(d, _)| *d)?;
+        let withdrawn = changes
+            .iter()
+            .find(|(d, s)| *s == Status::Withdrawn && *d <= on)
+            .map(|(d, _)| *d);
+        Some(Bound {
+            entry_into_force,
+            withdrawn,
+        })
+    }
+
+    /// The sources of the acts that made the state bound.
+    fn binding_sources(&self, state: Iso3, until: Date) -> Vec<SourceId> {
+        dedup(
+            self.registry
+                .actions_of(state)
+                .filter(|a| a.effective_date() <= until && a.kind != crate::ActionKind::Withdrawal)
+                .flat_map(|a| a.sources.iter().cloned())
+                .collect(),
+        )
+    }
+
+    /// Every obligation of `state` on `on`, or none if it had not consented
+    /// to be bound by then.
+    pub fn of(&self, state: Iso3, on: Date) -> Vec<Obligation> {
+        let Some(bound) = self.bound(state, on) else {
+            return Vec::new();
+        };
+        let eif = bound.entry_into_force;
+        let name = self.registry.name_of(state);
+        let eif_step = step(
+            "Art. 17",
+            eif,
+            format!("The Convention enters into force for {name}"),
+            self.binding_sources(state, eif),
+        );
+        // A withdrawn state's obligations are told as they stood on its last
+        // day as a party, then ended.
+        let as_of = match bound.withdrawn {
+            Some(w) => w.yesterday().unwrap_or(w).min(on),
+            None => on,
+        };
+        let mut list = vec![
+            self.stockpile(state, eif, as_of),
+            self.clearance(state, eif, as_of),
+            self.initial_report(state, eif, as_of),
+            self.annual_report(state, eif, as_of),
+            self.retention(state, as_of),
+        ];
+        for obligation in &mut list {
+            obligation.explanation.insert(0, eif_step.clone());
+            if eif > on {
+                obligation.state = ObligationState::NotYetDue;
+                obligation.detail = format!(
+                    "arises when the Convention enters into force for {name} on {eif}; {}",
+                    obligation.detail
+                );
+            }
+            if let Some(ended) = bound.withdrawn {
+                let sources = dedup(
+                    self.registry
+                        .actions_of(state)
+                        .filter(|a| a.kind == crate::ActionKind::Withdrawal)
+                        .flat_map(|a| a.sources.iter().cloned())
+                        .collect(),
+                );
+                obligation.explanation.push(step(
+                    "Art. 20(3)",
+                    ended,
+                    format!(
+                        "{name}'s withdrawal takes effect: this obligation under the Convention ends on {ended} \
+                         (Art. 20(4): its duties under other rules of international law remain)"
+                    ),
+                    sources.clone(),
+                ));
+                obligation.detail = format!(
+                    "ended on {ended}, when {name}'s withdrawal took effect; before that: {}",
+                    obligation.detail
+                );
+                obligation.state = ObligationState::Ended;
+                obligation.sources.extend(sources);
+            }
+            obligation.explanation.sort_by_key(|s| s.date);
+            let mut all: Vec<SourceId> = obligation
+                .explanation
+                .iter()
+                .flat_map(|s| s.sources.iter().cloned())
+                .collect();
+            all.append(&mut obligation.sources);
+            obligation.sources = dedup(all);
+        }
+        list
+    }
+
+    fn stockpile(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
+        let facts = &self.context.obligations().stockpiles;
+        let events: Vec<_> = facts.iter().filter(|e| e.state == state).collect();
+        let deadline = art4::deadline(eif);
+        let mut explanation = Vec::new();
+        if let Some(d) = deadline {
+            explanation.push(step(
+                "Art. 4",
+                d,
+                format!("Deadline to destroy its stockpile: four years after entry into force, {d}"),
+                vec![],
+            ));
+        }
+        for e in events.iter().filter(|e| e.date.date <= on) {
+            let amount = e.quantity.map(|q| format!(": {} mines", thousands(q))).unwrap_or_default();
+            let label = match e.kind {
+                crate::StockpileEventKind::Declared => "Stockpile declared",
+                crate::StockpileEventKind::Completed => "Stockpile destruction completed",
+                crate::StockpileEventKind::Remaining => "Still held",
+                crate::StockpileEventKind::NoStockpile => "Declares no stockpile",
+                crate::StockpileEventKind::Destroyed => "Destroyed so far",
+            };
+            explanation.push(step(
+                "Art. 4",
+                e.date.date,
+                format!("{label}{amount}{}{}", year_only(e.date), note(&e.note)),
+                e.sources.clone(),
+            ));
+        }
+        let d = deadline.unwrap_or(Date::MAX);
+        let (state_now, detail) = match art4::standing(&events, d, on) {
+            Standing::NoStockpile(e) => (
+                ObligationState::Met,
+                format!("declared no stockpile ({})", e.date),
+            ),
+            Standing::Completed(e) if e.date.date > d => (
+                ObligationState::Met,
+                format!("destruction completed {}, after the {d} deadline", e.date),
+            ),
+            Standing::Completed(e) => (
+                ObligationState::Met,
+                format!("destruction completed {}", e.date),
+            ),
+            Standing::InProgress => (
+                ObligationState::Due,
+                format!("stockpile on record; destruction due by {d}"),
+            ),
+            Standing::Missed(Some(left)) => (
+                ObligationState::Missed,
+                format!(
+                    "deadline {d} passed; {} mines still held as of {}",
+                    left.quantity.map_or("some".to_string(), thousands),
+                    left.date
+                ),
+            ),
+            Standing::Missed(None) => (
+                ObligationState::Missed,
+                format!("deadline {d} passed with no completion on record"),
+            ),
+            Standing::NoRecord => (
+                ObligationState::Unknown,
+                format!("the record has no stockpile declaration or destruction; the deadline is {d}"),
+            ),
+        };
+        Obligation {
+            article: "Art. 4",
+            kind: "stockpile_destruction",
+            deadline,
+            state: state_now,
+            detail,
+            explanation,
+            sources: vec![],
+        }
+    }
+
+    fn clearance(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
+        let record = self.context.obligations();
+        let events: Vec<_> = record
+            .clearance
+            .iter()
+            .filter(|e| e.state == state && e.date.date <= on)
+            .collect();
+        let any_on_record = record.clearance.iter().any(|e| e.state == state);
+        let original = events
+            .iter()
+            .find(|e| e.kind == ClearanceEventKind::OriginalDeadline)
+            .and_then(|e| e.deadline);
+        let base = original.or_else(|| art5::base_deadline(eif));
+        let mut explanation = Vec::new();
+        if let Some(b) = base.filter(|_| any_on_record) {
+            let how = if original.is_some() {
+                "as set for it".to_string()
+            } else {
+                "ten years after entry into force".to_string()
+            };
+            explanation.push(step(
+                "Art. 5(1)",
+                b,
+                format!("Deadline to clear its mined areas: {how}, {b}"),
+                vec![],
+            ));
+        }
+        let grants: Vec<(Grant, &crate::ClearanceEvent)> = events
+            .iter()
+            .filter(|e| e.kind == ClearanceEventKind::ExtensionGranted)
+            .filter_map(|e| {
+                let deadline = e.deadline?;
+                Some((
+                    Grant {
+                        granted: e.date.date,
+                        deadline,
+                    },
+                    *e,
+                ))
+            })
+            .collect();
+        let plain: Vec<Grant> = grants.iter().map(|(g, _)| *g).collect();
+        let (deadline, history) = match base {
+            Some(b) => {
+                let (d, h) = extensions::deadline_on(b, &plain, on);
+                (Some(d), h)
+            }
+            None => (None, Vec::new()),
+        };
+        for (grant, applied) in &history {
+            let Some((_, event)) = grants.iter().find(|(g, _)| g == grant) else {
+                continue;
+            };
+            let meeting = event
+                .meeting
+                .as_deref()
+                .and_then(|id| record.meeting(id))
+                .map_or_else(
+                    || format!("A meeting of States Parties ({})", event.date),
+                    |m| format!("{} ({})", m.name, m.held),
+                );
+            let text = match applied {
+                Applied::Replaced { from } => format!(
+                    "{meeting} grants an extension: the deadline moves from {from} to {}",
+                    grant.deadline
+                ),
+                Applied::Refused { current } => format!(
+                    "{meeting} records a deadline of {}, not later than {current}: not an extension, not applied",
+                    grant.deadline
+                ),
+            };
+            let mut sources = event.sources.clone();
+            if let Some(m) = event.meeting.as_deref().and_then(|id| record.meeting(id)) {
+                sources.extend(m.sources.iter().cloned());
+            }
+            explanation.push(step("Art. 5(3)-(6)", event.date.date, text, sources));
+        }
+        for e in events
+            .iter()
+            .filter(|e| matches!(e.kind, ClearanceEventKind::Requested | ClearanceEventKind::Completed))
+        {
+            let text = match e.kind {
+                ClearanceEventKind::Completed => {
+                    format!("Declares its mined areas cleared{}{}", year_only(e.date), note(&e.note))
+                }
+                _ => format!(
+                    "Requests an extension{}{}; the outcome is not on record",
+                    year_only(e.date),
+                    e.deadline.map(|d| format!(" to {d}")).unwrap_or_default()
+                ),
+            };
+            let article = if e.kind == ClearanceEventKind::Completed { "Art. 5(1)" } else { "Art. 5(3)" };
+            explanation.push(step(article, e.date.date, text, e.sources.clone()));
+        }
+        let completed = events
+            .iter()
+            .filter(|e| e.kind == ClearanceEventKind::Completed)
+            .max_by_key(|e| e.date);
+        let extended = history
+            .iter()
+            .any(|(_, a)| matches!(a, Applied::Replaced { .. }));
+        let d = deadline.unwrap_or(Date::MAX);
+        let (state_now, detail) = if let Some(done) = completed {
+            (
+                ObligationState::Met,
+                format!("declared its mined areas cleared ({})", done.date),
+            )
+        } else if !any_on_record {
+            (
+                ObligationState::Unknown,
+                "the record has no clearance data: whether it has mined areas is not recorded".to_string(),
+            )
+        } else if on > d {
+            (
+                ObligationState::Missed,
+                format!("deadline {d} passed without completion or a further extension on record"),
+            )
+        } else if extended {
+            (
+                ObligationState::Extended,
+                format!("clearance due by {d}, as extended"),
+            )
+        } else {
+            (ObligationState::Due, format!("clearance due by {d}"))
+        };
+        Obligation {
+            article: "Art. 5",
+            kind: "mine_clearance",
+            deadline: if any_on_record { deadline } else { None },
+            state: state_now,
+            detail,
+            explanation,
+            sources: vec![],
+        }
+    }
+
+    fn report_facts(&self, state: Iso3, on: Date, initial: bool, covering: Option<i16>) -> Vec<&crate::ReportFact> {
+        self.context
+            .obligations()
+            .reports
+            .iter()
+            .filter(|r| r.state == state && r.date.date <= on && r.initial == initial && r.covering == covering)
+            .collect()
+    }
+
+    fn initial_report(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
+        let due = art7::initial_report_due(eif);
+        let d = due.unwrap_or(Date::MAX);
+        let facts = self.report_facts(state, on, true, None);
+        let mut explanation = vec![step(
+            "Art. 7(1)",
+            d,
+            format!("Initial transparency report due 180 days after entry into force, {d}"),
+            vec![],
+        )];
+        for f in &facts {
+            let what = if f.submitted { "submitted" } else { "noted as not submitted" };
+            explanation.push(step(
+                "Art. 7(1)",
+                f.date.date,
+                format!("Initial report {what}{}{}", year_only(f.date), note(&f.note)),
+                f.sources.clone(),
+            ));
+        }
+        let submitted = facts.iter().filter(|f| f.submitted).min_by_key(|f| f.date);
+        let missing = facts.iter().filter(|f| !f.submitted).max_by_key(|f| f.date);
+        let (state_now, detail) = match (submitted, missing) {
+            (Some(f), _) if f.date.date > d => (
+                ObligationState::Met,
+                format!("submitted {}, after the {d} deadline", f.date),
+            ),
+            (Some(f), _) => (ObligationState::Met, format!("submitted {}", f.date)),
+            (None, Some(f)) if on > d => (
+                ObligationState::Missed,
+                format!("due {d}; still not submitted as of {}", f.date),
+            ),
+            (None, _) if on <= d => (ObligationState::Due, format!("due {d}")),
+            (None, _) => (
+                ObligationState::Unknown,
+                format!("due {d}; the record does not say whether it was submitted"),
+            ),
+        };
+        Obligation {
+            article: "Art. 7(1)",
+            kind: "initial_report",
+            deadline: due,
+            state: state_now,
+            detail,
+            explanation,
+            sources: vec![],
+        }
+    }
+
+    /// The next annual update: covering the current (or just ended) calendar
+    /// year, due on the next 30 April.
+    fn annual_report(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
+        let year = art7::next_covering_year(on.max(eif));
+        let due = art7::annual_update_due(year);
+        let d = due.unwrap_or(Date::MAX);
+        let facts = self.report_facts(state, on, false, Some(year));
+        let mut explanation = vec![step(
+            "Art. 7(2)",
+            d,
+            format!("Annual update covering {year} due by 30 April, {d}"),
+            vec![],
+        )];
+        // The previous update, when the record says anything of it.
+        for f in self.report_facts(state, on, false, Some(year - 1)).into_iter().chain(facts.iter().copied()) {
+            let what = if f.submitted { "submitted" } else { "noted as not submitted" };
+            explanation.push(step(
+                "Art. 7(2)",
+                f.date.date,
+                format!(
+                    "Annual update covering {} {what}{}{}",
+                    f.covering.unwrap_or_default(),
+                    year_only(f.date),
+                    note(&f.note)
+                ),
+                f.sources.clone(),
+            ));
+        }
+        let (state_now, detail) = match facts.iter().find(|f| f.submitted) {
+            Some(f) => (ObligationState::Met, format!("covering {year}: submitted {}", f.date)),
+            None => (ObligationState::Due, format!("covering {year}: due {d}")),
+        };
+        Obligation {
+            article: "Art. 7(2)",
+            kind: "annual_report",
+            deadline: due,
+            state: state_now,
+            detail,
+            explanation,
+            sources: vec![],
+        }
+    }
+
+    fn retention(&self, state: Iso3, on: Date) -> Obligation {
+        let figures: Vec<_> = self
+            .context
+            .obligations()
+            .retained
+            .iter()
+            .filter(|f| f.state == state)
+            .collect();
+        let latest = art3_retention::latest(&figures, on);
+        let mut explanation = Vec::new();
+        for f in figures.iter().filter(|f| f.date.date <= on) {
+            explanation.push(step(
+                "Art. 3",
+                f.date.date,
+                format!(
+                    "{} mines retained for training{}{}",
+                    thousands(f.quantity),
+                    year_only(f.date),
+                    note(&f.note)
+                ),
+                f.sources.clone(),
+            ));
+        }
+        let (state_now, detail) = match latest {
+            Some(f) if f.quantity == 0 => (
+                ObligationState::Met,
+                format!("retains no mines ({})", f.date),
+            ),
+            Some(f) => (
+                ObligationState::Unknown,
+                format!(
+                    "retains {} mines ({}); whether that is the minimum absolutely necessary is a judgement the record cannot make",
+                    thousands(f.quantity),
+                    f.date
+                ),
+            ),
+            None => (
+                ObligationState::Unknown,
+                "the record has no figure of mines retained".to_string(),
+            ),
+        };
+        Obligation {
+            article: "Art. 3",
+            kind: "retained_mines",
+            deadline: None,
+            state: state_now,
+            detail,
+            explanation,
+            sources: vec![],
+        }
+    }
+}
+
+fn note(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(" ({text})")
+    }
+}
