@@ -26,12 +26,14 @@ fn benches(c: &mut Criterion) {
         peers: ["LVA", "EST", "POL", "FIN", "SWE"].map(code).to_vec(),
         since: Some(date(2025, 1, 17)),
     };
-    c.bench_function("one brief (Lithuania, five peers, changes since), Markdown", |b| {
-        b.iter(|| build(&loaded, black_box(&request)).markdown())
-    });
-    c.bench_function("one brief (Lithuania, five peers, changes since), HTML", |b| {
-        b.iter(|| build(&loaded, black_box(&request)).html())
-    });
+    c.bench_function(
+        "one brief (Lithuania, five peers, changes since), Markdown",
+        |b| b.iter(|| build(&loaded, black_box(&request)).markdown()),
+    );
+    c.bench_function(
+        "one brief (Lithuania, five peers, changes since), HTML",
+        |b| b.iter(|| build(&loaded, black_box(&request)).html()),
+    );
 }
 
 #[allow(missing_docs)]

@@ -169,7 +169,9 @@ impl Doc {
             for part in parts {
                 match part {
                     Inline::Text(t) => out.push_str(&escape_html(t)),
-                    Inline::Strong(t) => out.push_str(&format!("<strong>{}</strong>", escape_html(t))),
+                    Inline::Strong(t) => {
+                        out.push_str(&format!("<strong>{}</strong>", escape_html(t)))
+                    }
                     Inline::Cite(ids) if !ids.is_empty() => {
                         let marks: Vec<String> = numbering
                             .numbers(ids)

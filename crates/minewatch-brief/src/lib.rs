@@ -118,7 +118,11 @@ impl<'a> Builder<'a> {
             text(format!(" ({}).", describe_status(assessment.status))),
         ];
         if let Some(eif) = assessment.entry_into_force {
-            let verb = if eif <= on { "has been in force for it since" } else { "enters into force for it on" };
+            let verb = if eif <= on {
+                "has been in force for it since"
+            } else {
+                "enters into force for it on"
+            };
             first.push(text(format!(" The Convention {verb} {eif}.")));
         }
         if let Some(w) = &assessment.withdrawal {
@@ -150,7 +154,16 @@ impl<'a> Builder<'a> {
         let findings: Vec<Vec<Inline>> = assessment
             .findings
             .iter()
-            .map(|f| vec![text(format!("Note ({}): {}", f.kind.as_str().replace('_', " "), f.text)), cite(&f.sources)])
+            .map(|f| {
+                vec![
+                    text(format!(
+                        "Note ({}): {}",
+                        f.kind.as_str().replace('_', " "),
+                        f.text
+                    )),
+                    cite(&f.sources),
+                ]
+            })
             .collect();
         if !findings.is_empty() {
             blocks.push(Block::List(findings));
@@ -188,7 +201,10 @@ impl<'a> Builder<'a> {
                     }
                     None => vec![text("No withdrawal outcome could be computed.")],
                 },
-                Err(e) => vec![text(format!("A withdrawal cannot be computed: {}.", e.message))],
+                Err(e) => vec![text(format!(
+                    "A withdrawal cannot be computed: {}.",
+                    e.message
+                ))],
             },
             Status::Withdrawing | Status::WithdrawalDeferred => vec![text(format!(
                 "{} has already notified its withdrawal (see above); until it takes effect it remains bound by every obligation (Art. 20(3)).",
@@ -232,10 +248,7 @@ impl<'a> Builder<'a> {
                 .collect();
             let mut item = vec![
                 strong(group.name.clone()),
-                text(format!(
-                    ": a member since {}",
-                    membership.joined
-                )),
+                text(format!(": a member since {}", membership.joined)),
                 cite(&membership.sources),
                 text(format!(
                     ". {} of its {members} members are States Parties on {on}",
@@ -318,14 +331,20 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let names: Vec<String> = found.iter().map(|u| self.name_of(u.state)).collect();
-                    let sources: Vec<SourceId> =
-                        found.iter().flat_map(|u| u.sources.iter().cloned()).collect();
+                    let sources: Vec<SourceId> = found
+                        .iter()
+                        .flat_map(|u| u.sources.iter().cloned())
+                        .collect();
                     let label = match firmness {
                         Firmness::Confirmed => "Use by government forces confirmed",
                         Firmness::Alleged => "Use alleged, not confirmed",
                         Firmness::Denied => "Use alleged and denied by the government",
                     };
-                    items.push(vec![strong(label), text(format!(": {}.", names.join(", "))), cite(&sources)]);
+                    items.push(vec![
+                        strong(label),
+                        text(format!(": {}.", names.join(", "))),
+                        cite(&sources),
+                    ]);
                 }
                 vec![
                     Block::Paragraph(vec![
@@ -361,7 +380,9 @@ impl<'a> Builder<'a> {
                     vec![
                         vec![text(o.article)],
                         vec![text(o.kind.replace('_', " "))],
-                        vec![text(o.deadline.map_or("none".to_string(), |d| d.to_string()))],
+                        vec![text(
+                            o.deadline.map_or("none".to_string(), |d| d.to_string()),
+                        )],
                         vec![strong(o.state.as_str())],
                         vec![text(o.detail.clone()), cite(&o.sources)],
                     ]
@@ -370,7 +391,10 @@ impl<'a> Builder<'a> {
             let open = list.iter().filter(|o| o.state.is_open()).count();
             let ended = list.iter().any(|o| o.state == ObligationState::Ended);
             let summary = if ended {
-                format!("{} has no open obligations under the Convention on {on}: they ended when its withdrawal took effect.", self.name)
+                format!(
+                    "{} has no open obligations under the Convention on {on}: they ended when its withdrawal took effect.",
+                    self.name
+                )
             } else {
                 format!("{open} open deadline(s) on {on}.")
             };
@@ -399,7 +423,11 @@ impl<'a> Builder<'a> {
         let record = self.loaded.context.obligations().cut(on);
         let state = self.request.state;
         let mut items = Vec::new();
-        for c in record.country_casualties.iter().filter(|c| c.state == state) {
+        for c in record
+            .country_casualties
+            .iter()
+            .filter(|c| c.state == state)
+        {
             items.push(vec![
                 text(format!(
                     "{}: {} recorded casualties of mines and explosive remnants of war",
@@ -421,7 +449,11 @@ impl<'a> Builder<'a> {
                         "released" => "released",
                         _ => "estimated contaminated area",
                     },
-                    if c.note.is_empty() { String::new() } else { format!(": {}", c.note) }
+                    if c.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", c.note)
+                    }
                 )),
                 cite(&c.sources),
             ]);
@@ -471,13 +503,20 @@ impl<'a> Builder<'a> {
             let (sources, more) = evidence_sources(&verdict);
             let mut why = vec![text(verdict.summary.clone())];
             if !verdict.reasons.is_empty() {
-                why.push(text(format!("; unknown because: {}", verdict.reasons.join("; "))));
+                why.push(text(format!(
+                    "; unknown because: {}",
+                    verdict.reasons.join("; ")
+                )));
             }
             why.push(cite(&sources));
             if more > 0 {
                 why.push(text(format!(" (and {more} more sources)")));
             }
-            rows.push(vec![vec![text(claim.clone())], vec![strong(verdict.outcome.as_str())], why]);
+            rows.push(vec![
+                vec![text(claim.clone())],
+                vec![strong(verdict.outcome.as_str())],
+                why,
+            ]);
         }
         Section {
             heading: "Key facts, checked".into(),
@@ -486,7 +525,11 @@ impl<'a> Builder<'a> {
                     "Each line is a claim in Minewatch's claim language, checked against the record on {on} (`minewatch check`)."
                 ))]),
                 Block::Table {
-                    header: vec!["Claim".into(), "Verdict".into(), "What the record shows".into()],
+                    header: vec![
+                        "Claim".into(),
+                        "Verdict".into(),
+                        "What the record shows".into(),
+                    ],
                     rows,
                 },
             ],
@@ -499,7 +542,9 @@ impl<'a> Builder<'a> {
         let mut items = Vec::new();
         let then = r.counts_on(since).bound();
         let now = r.counts_on(on).bound();
-        items.push(vec![text(format!("States Parties: {then} on {since}, {now} on {on}."))]);
+        items.push(vec![text(format!(
+            "States Parties: {then} on {since}, {now} on {on}."
+        ))]);
         for &state in std::iter::once(&self.request.state).chain(&self.request.peers) {
             let (before, was) = self.status_phrase(state, since);
             let (after, is) = self.status_phrase(state, on);
@@ -518,7 +563,10 @@ impl<'a> Builder<'a> {
         let mut changed_claims = Vec::new();
         let code = self.request.state.as_str();
         for claim in KEY_CLAIMS.iter().skip(2).map(|c| c.replace("{S}", code)) {
-            let (Ok(a), Ok(b)) = (self.checker.check(&claim, since), self.checker.check(&claim, on)) else {
+            let (Ok(a), Ok(b)) = (
+                self.checker.check(&claim, since),
+                self.checker.check(&claim, on),
+            ) else {
                 continue;
             };
             if a.outcome != b.outcome {
@@ -539,10 +587,16 @@ fn describe_status(status: Status) -> &'static str {
     match status {
         Status::NonSignatory => "it has neither signed nor consented to be bound",
         Status::Signatory => "it has signed but not consented to be bound",
-        Status::Consented => "it has consented to be bound; the Convention is not yet in force for it",
+        Status::Consented => {
+            "it has consented to be bound; the Convention is not yet in force for it"
+        }
         Status::Party => "a State Party, bound by the Convention",
-        Status::Withdrawing => "it has notified its withdrawal and stays bound until it takes effect",
-        Status::WithdrawalDeferred => "its withdrawal waits for the end of an armed conflict; it stays bound",
+        Status::Withdrawing => {
+            "it has notified its withdrawal and stays bound until it takes effect"
+        }
+        Status::WithdrawalDeferred => {
+            "its withdrawal waits for the end of an armed conflict; it stays bound"
+        }
         Status::Withdrawn => "its withdrawal has taken effect; the Convention no longer binds it",
     }
 }
@@ -569,7 +623,10 @@ pub fn build<'a>(loaded: &'a Loaded, request: &'a BriefRequest) -> Brief<'a> {
         sections.push(builder.changes(since));
     }
     let doc = Doc {
-        title: format!("{} and the Anti-Personnel Mine Ban Convention", builder.name),
+        title: format!(
+            "{} and the Anti-Personnel Mine Ban Convention",
+            builder.name
+        ),
         subtitle: format!(
             "Fact sheet valid for {}{}. Every fact is footnoted with its source.",
             request.on,

@@ -458,9 +458,12 @@ impl Context {
         obligations.reports.sort_by_key(|e| (e.state, e.date));
         obligations.retained.sort_by_key(|e| (e.state, e.date));
         obligations.casualties.sort_by_key(|c| c.year);
-        obligations.country_casualties.sort_by_key(|c| (c.state, c.year));
+        obligations
+            .country_casualties
+            .sort_by_key(|c| (c.state, c.year));
         obligations.contamination.sort_by_key(|c| (c.state, c.date));
-        memberships.sort_by(|a, b| (&a.group, a.state, a.joined).cmp(&(&b.group, b.state, b.joined)));
+        memberships
+            .sort_by(|a, b| (&a.group, a.state, a.joined).cmp(&(&b.group, b.state, b.joined)));
         reports.sort_by_key(|r| r.published);
         uses.sort_by(|a, b| {
             (a.state, a.from_year, a.counts_from).cmp(&(b.state, b.from_year, b.counts_from))
@@ -637,7 +640,11 @@ fn check_obligations(
     let mut meeting_ids = BTreeSet::new();
     for (i, m) in record.meetings.iter().enumerate() {
         if !meeting_ids.insert(m.id.as_str()) {
-            push(ContextSubject::Meeting(i), "id", format!("duplicate meeting {}", m.id));
+            push(
+                ContextSubject::Meeting(i),
+                "id",
+                format!("duplicate meeting {}", m.id),
+            );
         }
     }
     for (i, e) in record.stockpiles.iter().enumerate() {
@@ -663,7 +670,7 @@ fn check_obligations(
         if needs_deadline && e.deadline.is_none() {
             push(subject, "deadline", "required for this event".into());
         }
-        if e.kind == ClearanceEventKind::ExtensionGranted {
+        if e.kind == ClearanceEventKind::ExtensionGranted && e.deadline.is_some() {
             // Art. 5(3)-(6): an extension gives more time, never less.
             let not_later = record.clearance[..i].iter().any(|o| {
                 o.state == e.state
@@ -707,7 +714,11 @@ fn check_obligations(
             push(ContextSubject::Contamination(i), "state", unknown());
         }
         if !(e.area_km2.is_finite() && e.area_km2 >= 0.0) {
-            push(ContextSubject::Contamination(i), "area_km2", "not an area".into());
+            push(
+                ContextSubject::Contamination(i),
+                "area_km2",
+                "not an area".into(),
+            );
         }
     }
 }

@@ -44,8 +44,8 @@ mod obligations;
 mod registry;
 
 pub use context::{
-    Context, ContextFacts, ObligationRecord, ContextSubject, ContextViolation, Firmness, Group, Membership,
-    MonitorReport, PolicyEvent, TreatyEvent, TreatyEventKind, UseFinding,
+    Context, ContextFacts, ContextSubject, ContextViolation, Firmness, Group, Membership,
+    MonitorReport, ObligationRecord, PolicyEvent, TreatyEvent, TreatyEventKind, UseFinding,
 };
 pub use explain::{Assessment, Finding, FindingKind, Severity, Status, Step, WithdrawalOutcome};
 pub use fact::{
@@ -53,10 +53,10 @@ pub use fact::{
     SourceConflict, SourceId, State, StateCategory, TreatyAction,
 };
 pub use iso3::Iso3;
-pub use obligations::{Obligation, ObligationState, Obligations, thousands};
+pub use lookup::NotFound;
 pub use obligation_facts::{
     CasualtyYear, ClearanceEvent, ClearanceEventKind, ContaminationEstimate, CountryCasualties,
     FactDate, Meeting, ReportFact, RetainedFigure, StockpileEvent, StockpileEventKind,
 };
-pub use lookup::NotFound;
+pub use obligations::{Obligation, ObligationState, Obligations, thousands};
 pub use registry::{Registry, StatusCounts, Subject, Violation};

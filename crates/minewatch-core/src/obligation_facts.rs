@@ -80,16 +80,19 @@ pub enum StockpileEventKind {
     NoStockpile,
     /// A number destroyed by a date, without completion.
     Destroyed,
+    /// Completion reported by this date; when it happened is not on record.
+    CompletionReported,
 }
 
 impl StockpileEventKind {
     /// Every kind.
-    pub const ALL: [StockpileEventKind; 5] = [
+    pub const ALL: [StockpileEventKind; 6] = [
         StockpileEventKind::Declared,
         StockpileEventKind::Completed,
         StockpileEventKind::Remaining,
         StockpileEventKind::NoStockpile,
         StockpileEventKind::Destroyed,
+        StockpileEventKind::CompletionReported,
     ];
 
     /// The data file spelling.
@@ -100,6 +103,7 @@ impl StockpileEventKind {
             StockpileEventKind::Remaining => "remaining",
             StockpileEventKind::NoStockpile => "no_stockpile",
             StockpileEventKind::Destroyed => "destroyed",
+            StockpileEventKind::CompletionReported => "completion_reported",
         }
     }
 

@@ -12,10 +12,10 @@ use std::fmt;
 
 use jiff::civil::Date;
 
-use crate::articles::art5_clearance::extensions::{self, Applied, Grant};
-use crate::articles::{art3_retention, art4_stockpile_destruction as art4, art5_clearance as art5};
-use crate::articles::art7_transparency as art7;
 use crate::articles::art4_stockpile_destruction::Standing;
+use crate::articles::art5_clearance::extensions::{self, Applied, Grant};
+use crate::articles::art7_transparency as art7;
+use crate::articles::{art3_retention, art4_stockpile_destruction as art4, art5_clearance as art5};
 use crate::{ClearanceEventKind, Context, FactDate, Iso3, Registry, SourceId, Status, Step};
 
 /// Where an obligation stands. The names are part of the command-line and
@@ -226,6 +226,7 @@ impl<'a> Obligations<'a> {
                     obligation.detail
                 );
             }
+            obligation.explanation.sort_by_key(|s| s.date);
             if let Some(ended) = bound.withdrawn {
                 let sources = dedup(
                     self.registry
@@ -250,7 +251,6 @@ impl<'a> Obligations<'a> {
                 obligation.state = ObligationState::Ended;
                 obligation.sources.extend(sources);
             }
-            obligation.explanation.sort_by_key(|s| s.date);
             let mut all: Vec<SourceId> = obligation
                 .explanation
                 .iter()
@@ -271,18 +271,24 @@ impl<'a> Obligations<'a> {
             explanation.push(step(
                 "Art. 4",
                 d,
-                format!("Deadline to destroy its stockpile: four years after entry into force, {d}"),
+                format!(
+                    "Deadline to destroy its stockpile: four years after entry into force, {d}"
+                ),
                 vec![],
             ));
         }
         for e in events.iter().filter(|e| e.date.date <= on) {
-            let amount = e.quantity.map(|q| format!(": {} mines", thousands(q))).unwrap_or_default();
+            let amount = e
+                .quantity
+                .map(|q| format!(": {} mines", thousands(q)))
+                .unwrap_or_default();
             let label = match e.kind {
                 crate::StockpileEventKind::Declared => "Stockpile declared",
                 crate::StockpileEventKind::Completed => "Stockpile destruction completed",
                 crate::StockpileEventKind::Remaining => "Still held",
                 crate::StockpileEventKind::NoStockpile => "Declares no stockpile",
                 crate::StockpileEventKind::Destroyed => "Destroyed so far",
+                crate::StockpileEventKind::CompletionReported => "Completion reported",
             };
             explanation.push(step(
                 "Art. 4",
@@ -305,11 +311,22 @@ impl<'a> Obligations<'a> {
                 ObligationState::Met,
                 format!("destruction completed {}", e.date),
             ),
+            Standing::CompletionReported(e) => (
+                ObligationState::Met,
+                if e.date.date > d {
+                    format!(
+                        "completion reported by {}; whether it came before the {d} deadline is not on record",
+                        e.date
+                    )
+                } else {
+                    format!("completion reported by {}", e.date)
+                },
+            ),
             Standing::InProgress => (
                 ObligationState::Due,
                 format!("stockpile on record; destruction due by {d}"),
             ),
-            Standing::Missed(Some(left)) => (
+            Standing::Missed(Some(left)) if left.date.date >= d => (
                 ObligationState::Missed,
                 format!(
                     "deadline {d} passed; {} mines still held as of {}",
@@ -317,13 +334,19 @@ impl<'a> Obligations<'a> {
                     left.date
                 ),
             ),
-            Standing::Missed(None) => (
-                ObligationState::Missed,
-                format!("deadline {d} passed with no completion on record"),
+            // A stockpile on record but nothing held after the deadline and no
+            // completion: the record cannot tell.
+            Standing::Missed(_) => (
+                ObligationState::Unknown,
+                format!(
+                    "deadline {d} passed; the record has neither a completion nor a figure of mines still held after it"
+                ),
             ),
             Standing::NoRecord => (
                 ObligationState::Unknown,
-                format!("the record has no stockpile declaration or destruction; the deadline is {d}"),
+                format!(
+                    "the record has no stockpile declaration or destruction; the deadline is {d}"
+                ),
             ),
         };
         Obligation {
@@ -414,13 +437,19 @@ impl<'a> Obligations<'a> {
             }
             explanation.push(step("Art. 5(3)-(6)", event.date.date, text, sources));
         }
-        for e in events
-            .iter()
-            .filter(|e| matches!(e.kind, ClearanceEventKind::Requested | ClearanceEventKind::Completed))
-        {
+        for e in events.iter().filter(|e| {
+            matches!(
+                e.kind,
+                ClearanceEventKind::Requested | ClearanceEventKind::Completed
+            )
+        }) {
             let text = match e.kind {
                 ClearanceEventKind::Completed => {
-                    format!("Declares its mined areas cleared{}{}", year_only(e.date), note(&e.note))
+                    format!(
+                        "Declares its mined areas cleared{}{}",
+                        year_only(e.date),
+                        note(&e.note)
+                    )
                 }
                 _ => format!(
                     "Requests an extension{}{}; the outcome is not on record",
@@ -428,12 +457,23 @@ impl<'a> Obligations<'a> {
                     e.deadline.map(|d| format!(" to {d}")).unwrap_or_default()
                 ),
             };
-            let article = if e.kind == ClearanceEventKind::Completed { "Art. 5(1)" } else { "Art. 5(3)" };
+            let article = if e.kind == ClearanceEventKind::Completed {
+                "Art. 5(1)"
+            } else {
+                "Art. 5(3)"
+            };
             explanation.push(step(article, e.date.date, text, e.sources.clone()));
         }
         let completed = events
             .iter()
             .filter(|e| e.kind == ClearanceEventKind::Completed)
+            .max_by_key(|e| e.date);
+        // A request made after the last grant, whose outcome the record lacks.
+        let last_grant = history.last().map(|(g, _)| g.granted);
+        let pending = events
+            .iter()
+            .filter(|e| e.kind == ClearanceEventKind::Requested)
+            .filter(|e| last_grant.is_none_or(|g| e.date.date > g))
             .max_by_key(|e| e.date);
         let extended = history
             .iter()
@@ -447,12 +487,25 @@ impl<'a> Obligations<'a> {
         } else if !any_on_record {
             (
                 ObligationState::Unknown,
-                "the record has no clearance data: whether it has mined areas is not recorded".to_string(),
+                "the record has no clearance data: whether it has mined areas is not recorded"
+                    .to_string(),
+            )
+        } else if let (true, Some(request)) = (on > d, pending) {
+            (
+                ObligationState::Unknown,
+                format!(
+                    "deadline {d} passed; an extension was requested ({}) and its outcome is not on record",
+                    request.date
+                ),
             )
         } else if on > d {
+            // No completion and no later grant on record is a gap in the
+            // record as often as a breach: it is not called missed.
             (
-                ObligationState::Missed,
-                format!("deadline {d} passed without completion or a further extension on record"),
+                ObligationState::Unknown,
+                format!(
+                    "deadline {d} passed; the record has neither a completion nor a further extension"
+                ),
             )
         } else if extended {
             (
@@ -473,12 +526,23 @@ impl<'a> Obligations<'a> {
         }
     }
 
-    fn report_facts(&self, state: Iso3, on: Date, initial: bool, covering: Option<i16>) -> Vec<&crate::ReportFact> {
+    fn report_facts(
+        &self,
+        state: Iso3,
+        on: Date,
+        initial: bool,
+        covering: Option<i16>,
+    ) -> Vec<&crate::ReportFact> {
         self.context
             .obligations()
             .reports
             .iter()
-            .filter(|r| r.state == state && r.date.date <= on && r.initial == initial && r.covering == covering)
+            .filter(|r| {
+                r.state == state
+                    && r.date.date <= on
+                    && r.initial == initial
+                    && r.covering == covering
+            })
             .collect()
     }
 
@@ -493,11 +557,19 @@ impl<'a> Obligations<'a> {
             vec![],
         )];
         for f in &facts {
-            let what = if f.submitted { "submitted" } else { "noted as not submitted" };
+            let what = if f.submitted {
+                "submitted"
+            } else {
+                "noted as not submitted"
+            };
             explanation.push(step(
                 "Art. 7(1)",
                 f.date.date,
-                format!("Initial report {what}{}{}", year_only(f.date), note(&f.note)),
+                format!(
+                    "Initial report {what}{}{}",
+                    year_only(f.date),
+                    note(&f.note)
+                ),
                 f.sources.clone(),
             ));
         }
@@ -544,8 +616,16 @@ impl<'a> Obligations<'a> {
             vec![],
         )];
         // The previous update, when the record says anything of it.
-        for f in self.report_facts(state, on, false, Some(year - 1)).into_iter().chain(facts.iter().copied()) {
-            let what = if f.submitted { "submitted" } else { "noted as not submitted" };
+        for f in self
+            .report_facts(state, on, false, Some(year - 1))
+            .into_iter()
+            .chain(facts.iter().copied())
+        {
+            let what = if f.submitted {
+                "submitted"
+            } else {
+                "noted as not submitted"
+            };
             explanation.push(step(
                 "Art. 7(2)",
                 f.date.date,
@@ -559,7 +639,10 @@ impl<'a> Obligations<'a> {
             ));
         }
         let (state_now, detail) = match facts.iter().find(|f| f.submitted) {
-            Some(f) => (ObligationState::Met, format!("covering {year}: submitted {}", f.date)),
+            Some(f) => (
+                ObligationState::Met,
+                format!("covering {year}: submitted {}", f.date),
+            ),
             None => (ObligationState::Due, format!("covering {year}: due {d}")),
         };
         Obligation {

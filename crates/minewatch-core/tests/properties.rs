@@ -270,3 +270,47 @@ fn a_withdrawal_before_consent_is_refused_with_its_article() {
         violations[0].message
     );
 }
+
+mod clearance_extensions {
+    use jiff::civil::{Date, date};
+    use minewatch_core::articles::art5_clearance::extensions::{Grant, deadline_on};
+    use minewatch_core::articles::{art4_stockpile_destruction, art5_clearance, art7_transparency};
+    use proptest::prelude::*;
+
+    fn day() -> impl Strategy<Value = Date> {
+        (0i32..20_000).prop_map(|n| date(1999, 3, 1) + jiff::Span::new().days(i64::from(n)))
+    }
+
+    proptest! {
+        /// Whatever grants are recorded, in whatever order, the deadline in
+        /// force never moves earlier as time passes, never precedes the base
+        /// deadline, and is always one of the dates on record.
+        #[test]
+        fn extensions_only_move_deadlines_later(
+            eif in day(),
+            grants in prop::collection::vec((day(), day()), 0..6),
+            a in day(),
+            b in day(),
+        ) {
+            let base = art5_clearance::base_deadline(eif).expect("in range");
+            let grants: Vec<Grant> = grants.into_iter().map(|(granted, deadline)| Grant { granted, deadline }).collect();
+            let (early, late) = if a <= b { (a, b) } else { (b, a) };
+            let (d1, _) = deadline_on(base, &grants, early);
+            let (d2, history) = deadline_on(base, &grants, late);
+            prop_assert!(d1 <= d2);
+            prop_assert!(d2 >= base);
+            prop_assert!(d2 == base || grants.iter().any(|g| g.deadline == d2));
+            prop_assert!(history.iter().all(|(g, _)| g.granted <= late));
+        }
+
+        /// No deadline precedes entry into force.
+        #[test]
+        fn deadlines_follow_entry_into_force(eif in day(), covering in 1999i16..2060) {
+            prop_assert!(art4_stockpile_destruction::deadline(eif).expect("in range") > eif);
+            prop_assert!(art5_clearance::base_deadline(eif).expect("in range") > eif);
+            prop_assert!(art7_transparency::initial_report_due(eif).expect("in range") > eif);
+            let due = art7_transparency::annual_update_due(covering).expect("in range");
+            prop_assert!(i32::from(due.year()) == i32::from(covering) + 1);
+        }
+    }
+}

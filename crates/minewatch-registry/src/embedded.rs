@@ -37,13 +37,28 @@ pub const EMBEDDED_FILES: [(&str, &str); 19] = [
         include_str!("../../../data/treaty_events.csv"),
     ),
     ("meetings.csv", include_str!("../../../data/meetings.csv")),
-    ("stockpiles.csv", include_str!("../../../data/stockpiles.csv")),
+    (
+        "stockpiles.csv",
+        include_str!("../../../data/stockpiles.csv"),
+    ),
     ("clearance.csv", include_str!("../../../data/clearance.csv")),
-    ("article7_reports.csv", include_str!("../../../data/article7_reports.csv")),
+    (
+        "article7_reports.csv",
+        include_str!("../../../data/article7_reports.csv"),
+    ),
     ("retained.csv", include_str!("../../../data/retained.csv")),
-    ("casualties.csv", include_str!("../../../data/casualties.csv")),
-    ("casualties_by_country.csv", include_str!("../../../data/casualties_by_country.csv")),
-    ("contamination.csv", include_str!("../../../data/contamination.csv")),
+    (
+        "casualties.csv",
+        include_str!("../../../data/casualties.csv"),
+    ),
+    (
+        "casualties_by_country.csv",
+        include_str!("../../../data/casualties_by_country.csv"),
+    ),
+    (
+        "contamination.csv",
+        include_str!("../../../data/contamination.csv"),
+    ),
 ];
 
 /// Loads the embedded `data/`.

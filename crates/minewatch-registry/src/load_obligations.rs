@@ -15,10 +15,16 @@ use crate::load::{Reader, SourceRecord, Table};
 
 /// The columns of the last eight of [`CONTEXT_FILES`](crate::CONTEXT_FILES).
 pub(crate) const OBLIGATION_COLUMNS: [&[&str]; 8] = [
-    &["id", "name", "kind", "year", "start", "end", "place", "sources"],
+    &[
+        "id", "name", "kind", "year", "start", "end", "place", "sources",
+    ],
     &["state", "event", "date", "quantity", "sources", "note"],
-    &["state", "event", "date", "meeting", "deadline", "sources", "note"],
-    &["state", "report", "covering", "status", "date", "sources", "note"],
+    &[
+        "state", "event", "date", "meeting", "deadline", "sources", "note",
+    ],
+    &[
+        "state", "report", "covering", "status", "date", "sources", "note",
+    ],
     &["state", "date", "quantity", "sources", "note"],
     &[
         "year",
@@ -145,8 +151,15 @@ pub(crate) fn read_obligations(
             let end = reader.optional_date(table, record, "end");
             let place = table.cell(record, "place").text.clone();
             let ids = reader.sources(table, record, sources);
-            if let (Some(id), Some(name), Some(kind), Some(Some(year)), Some(start), Some(end), Some(ids)) =
-                (id, name, kind, year, start, end, ids)
+            if let (
+                Some(id),
+                Some(name),
+                Some(kind),
+                Some(Some(year)),
+                Some(start),
+                Some(end),
+                Some(ids),
+            ) = (id, name, kind, year, start, end, ids)
             {
                 let held = match start {
                     Some(day) => Some(FactDate::day(day)),
@@ -172,7 +185,13 @@ pub(crate) fn read_obligations(
         for record in &table.records {
             let s = state(reader, table, record);
             let names: Vec<&str> = StockpileEventKind::ALL.iter().map(|k| k.as_str()).collect();
-            let kind = reader.kind(table, record, "event", StockpileEventKind::parse, &names.join(", "));
+            let kind = reader.kind(
+                table,
+                record,
+                "event",
+                StockpileEventKind::parse,
+                &names.join(", "),
+            );
             let date = reader.fact_date(table, record, "date");
             let quantity = reader.number::<u64>(table, record, "quantity", false);
             let common = reader.common(table, record, sources);
@@ -196,7 +215,13 @@ pub(crate) fn read_obligations(
         for record in &table.records {
             let s = state(reader, table, record);
             let names: Vec<&str> = ClearanceEventKind::ALL.iter().map(|k| k.as_str()).collect();
-            let kind = reader.kind(table, record, "event", ClearanceEventKind::parse, &names.join(", "));
+            let kind = reader.kind(
+                table,
+                record,
+                "event",
+                ClearanceEventKind::parse,
+                &names.join(", "),
+            );
             let date = reader.fact_date(table, record, "date");
             let deadline = reader.optional_date(table, record, "deadline");
             let meeting = table.cell(record, "meeting").text.clone();
@@ -246,8 +271,14 @@ pub(crate) fn read_obligations(
             );
             let date = reader.fact_date(table, record, "date");
             let common = reader.common(table, record, sources);
-            if let (Some(state), Some(initial), Some(covering), Some(submitted), Some(date), Some(c)) =
-                (s, initial, covering, submitted, date, common)
+            if let (
+                Some(state),
+                Some(initial),
+                Some(covering),
+                Some(submitted),
+                Some(date),
+                Some(c),
+            ) = (s, initial, covering, submitted, date, common)
             {
                 out.reports.push(ReportFact {
                     state,
@@ -269,7 +300,9 @@ pub(crate) fn read_obligations(
             let date = reader.fact_date(table, record, "date");
             let quantity = reader.number::<u64>(table, record, "quantity", true);
             let common = reader.common(table, record, sources);
-            if let (Some(state), Some(date), Some(Some(quantity)), Some(c)) = (s, date, quantity, common) {
+            if let (Some(state), Some(date), Some(Some(quantity)), Some(c)) =
+                (s, date, quantity, common)
+            {
                 out.retained.push(RetainedFigure {
                     state,
                     date,
@@ -323,7 +356,9 @@ pub(crate) fn read_obligations(
             let s = state(reader, table, record);
             let total = reader.number::<u64>(table, record, "total", true);
             let common = reader.common(table, record, sources);
-            if let (Some(Some(year)), Some(state), Some(Some(total)), Some(c)) = (year, s, total, common) {
+            if let (Some(Some(year)), Some(state), Some(Some(total)), Some(c)) =
+                (year, s, total, common)
+            {
                 out.country_casualties.push(CountryCasualties {
                     year,
                     state,
@@ -341,10 +376,16 @@ pub(crate) fn read_obligations(
             let s = state(reader, table, record);
             let date = reader.fact_date(table, record, "date");
             let area_cell = table.cell(record, "area_km2");
-            let area = area_cell.text.parse::<f64>().ok().filter(|a| a.is_finite() && *a >= 0.0);
+            let area = area_cell
+                .text
+                .parse::<f64>()
+                .ok()
+                .filter(|a| a.is_finite() && *a >= 0.0);
             if area.is_none() {
                 let message = "expected an area in square kilometres, like 61.79".to_string();
-                reader.errors.push(table.error(area_cell, "area_km2", message));
+                reader
+                    .errors
+                    .push(table.error(area_cell, "area_km2", message));
             }
             let kind = reader.kind(
                 table,

@@ -20,8 +20,10 @@ fn load_case(case: &Path) -> Result<minewatch_registry::Loaded, minewatch_regist
                 ),
                 fs::read_to_string(&override_path),
             )
-        } else {
+        } else if good.join(name).exists() || FILES.contains(&name) {
             (format!("good/{name}"), fs::read_to_string(good.join(name)))
+        } else {
+            continue;
         };
         files.push((name, shown, text.expect("readable fixture")));
     }

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use jiff::civil::Date;
 use jiff::Span;
+use jiff::civil::Date;
 use minewatch_core::{Obligation, ObligationState, Obligations, State};
 use minewatch_registry::Loaded;
 use serde::Serialize;
@@ -59,10 +59,7 @@ pub(crate) fn obligations_text(
         .registry
         .status_on(state.iso3, on)
         .map_or("unknown", |s| s.as_str());
-    let mut out = format!(
-        "{} ({}) on {on}: {status}\n",
-        state.name, state.iso3
-    );
+    let mut out = format!("{} ({}) on {on}: {status}\n", state.name, state.iso3);
     if list.is_empty() {
         out.push_str(
             "  no obligations: it has not consented to be bound by the Convention on this date\n",
@@ -71,7 +68,9 @@ pub(crate) fn obligations_text(
     }
     let mut citations = Citations::default();
     for o in list {
-        let deadline = o.deadline.map_or("no deadline".to_string(), |d| format!("deadline {d}"));
+        let deadline = o
+            .deadline
+            .map_or("no deadline".to_string(), |d| format!("deadline {d}"));
         out.push_str(&format!(
             "\n{} {} ({deadline}): {}\n  {}\n",
             o.article, o.kind, o.state, o.detail
@@ -182,14 +181,19 @@ pub(crate) fn deadlines(
             });
         }
     }
-    rows.sort_by(|a, b| (&a.deadline, &a.state, a.article).cmp(&(&b.deadline, &b.state, b.article)));
+    rows.sort_by(|a, b| {
+        (&a.deadline, &a.state, a.article).cmp(&(&b.deadline, &b.state, b.article))
+    });
     match format {
         TableFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)?;
         }
         TableFormat::Csv => {
-            writeln!(out, "state,name,article,kind,deadline,days,obligation_state,detail")?;
+            writeln!(
+                out,
+                "state,name,article,kind,deadline,days,obligation_state,detail"
+            )?;
             for r in &rows {
                 writeln!(
                     out,
@@ -206,7 +210,11 @@ pub(crate) fn deadlines(
             }
         }
         TableFormat::Text => {
-            writeln!(out, "Open deadlines of States Parties on {on} ({}):", rows.len())?;
+            writeln!(
+                out,
+                "Open deadlines of States Parties on {on} ({}):",
+                rows.len()
+            )?;
             for r in &rows {
                 writeln!(
                     out,
@@ -306,7 +314,9 @@ pub(crate) fn casualties(
             }
         }
         TableFormat::Text => {
-            let whose = country.map_or("the world".to_string(), |s| format!("{} ({})", s.name, s.iso3));
+            let whose = country.map_or("the world".to_string(), |s| {
+                format!("{} ({})", s.name, s.iso3)
+            });
             writeln!(
                 out,
                 "Recorded casualties of mines and explosive remnants of war, {whose} (Landmine Monitor):"
@@ -326,8 +336,11 @@ pub(crate) fn casualties(
                 if let Some(c) = r.child_share {
                     line.push_str(&format!("  children {c}%"));
                 }
-                let ids: Vec<minewatch_core::SourceId> =
-                    r.sources.iter().map(|s| minewatch_core::SourceId::new(s)).collect();
+                let ids: Vec<minewatch_core::SourceId> = r
+                    .sources
+                    .iter()
+                    .map(|s| minewatch_core::SourceId::new(s))
+                    .collect();
                 line.push_str(&format!(" {}", citations.cite(&ids)));
                 writeln!(out, "{}", line.trim_end())?;
             }

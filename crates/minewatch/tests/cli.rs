@@ -306,3 +306,76 @@ snapshot!(
     "--on",
     "2025-13-01"
 );
+
+snapshot!(
+    obligations_greece_json,
+    "obligations",
+    "GRC",
+    "--on",
+    "2026-11-28",
+    "--format",
+    "json"
+);
+snapshot!(
+    obligations_lithuania_ended,
+    "obligations",
+    "LTU",
+    "--on",
+    "2026-11-28"
+);
+snapshot!(
+    obligations_afghanistan,
+    "obligations",
+    "AFG",
+    "--on",
+    "2026-11-28"
+);
+snapshot!(
+    deadlines_within_a_year,
+    "deadlines",
+    "--on",
+    "2026-11-28",
+    "--within",
+    "365",
+    "--format",
+    "csv"
+);
+snapshot!(
+    deadlines_overdue,
+    "deadlines",
+    "--on",
+    "2026-11-28",
+    "--overdue"
+);
+snapshot!(casualties_world, "casualties", "--from", "2019");
+snapshot!(
+    casualties_ukraine_json,
+    "casualties",
+    "--country",
+    "Ukraine",
+    "--format",
+    "json"
+);
+snapshot!(
+    brief_lithuania_letter_md,
+    "brief",
+    "LTU",
+    "--on",
+    "2025-01-17",
+    "--peers",
+    "LVA,EST,POL,FIN,SWE"
+);
+snapshot!(
+    brief_lithuania_today_html,
+    "brief",
+    "LTU",
+    "--on",
+    "2026-11-28",
+    "--peers",
+    "LVA,EST,POL,FIN,SWE",
+    "--since",
+    "2025-01-17",
+    "--format",
+    "html"
+);
+snapshot!(brief_unknown_peer, "brief", "LTU", "--peers", "LVA,Narnia");

@@ -215,3 +215,70 @@ fn the_fact_check_document_is_current() {
         "docs/letter-fact-check.md is stale; regenerate it with the command at its top"
     );
 }
+
+fn brief(args: &[&str]) -> String {
+    let output = minewatch(args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The brief for Lithuania on the letter's date holds every fact the letter
+/// relies on, each checked and sourced.
+#[test]
+fn the_lithuania_brief_of_the_letter_date_has_every_fact_of_the_letter() {
+    let md = brief(&[
+        "brief",
+        "LTU",
+        "--on",
+        "2025-01-17",
+        "--peers",
+        "LVA,EST,POL,FIN,SWE",
+    ]);
+    for fact in [
+        "The Convention has been in force for it since 2003-11-01", // L1
+        "| the number of parties is 164 | **holds**",               // L2
+        "| Latvia (LVA) | party since 2006-01-01",                  // L3
+        "| Sweden (SWE) | party since 1999-05-01",                  // L3
+        "| all EU members are parties | **holds**",                 // L4
+        "| all NATO members except USA are parties | **holds**",    // L5
+        "| USA is not a party | **holds**",                         // L6
+        "Use by government forces confirmed**: Iran (Islamic Republic of), Myanmar, Democratic People's Republic of Korea, Russian Federation", // L7
+        "| USA has not used AP mines since 1991 | **does not hold**", // L8
+        "| current USA policy forbids use outside the Korean peninsula | **holds**", // L9
+        "the Convention was adopted on 1997-09-18",                   // L10
+        "| LTU is prohibited from using, assisting, encouraging or inducing anyone | **holds**", // L11
+        "it would take effect on 2025-07-17, six months later (Art. 20(3))", // L12
+    ] {
+        assert!(md.contains(fact), "missing: {fact}");
+    }
+    assert!(md.contains("## Sources"));
+}
+
+/// The same brief today shows what changed.
+#[test]
+fn the_lithuania_brief_of_today_shows_what_changed() {
+    let md = brief(&[
+        "brief",
+        "LTU",
+        "--on",
+        "2026-11-28",
+        "--peers",
+        "LVA,EST,POL,FIN,SWE",
+        "--since",
+        "2025-01-17",
+    ]);
+    for fact in [
+        "## What has changed since 2025-01-17",
+        "States Parties: 164 on 2025-01-17, 161 on 2026-11-28.",
+        "Lithuania: party since 2003-11-01 → withdrawn since 2025-12-27.",
+        "Poland: party since 2013-06-01 → withdrawn since 2026-02-20.",
+        "“all NATO members except USA are parties”: holds → does not hold",
+        "Lithuania has no open obligations under the Convention on 2026-11-28",
+    ] {
+        assert!(md.contains(fact), "missing: {fact}");
+    }
+}

@@ -12,8 +12,8 @@
 //! stockpile still held after the deadline misses it; with no record at all
 //! the answer is unknown, never met and never missed.
 
-use jiff::civil::Date;
 use jiff::Span;
+use jiff::civil::Date;
 
 use crate::{StockpileEvent, StockpileEventKind};
 
@@ -35,6 +35,8 @@ pub enum Standing<'a> {
     NoStockpile(&'a StockpileEvent),
     /// Destruction completed (possibly after the deadline).
     Completed(&'a StockpileEvent),
+    /// Completion reported by a date; when it happened is not on record.
+    CompletionReported(&'a StockpileEvent),
     /// A stockpile is on record and the deadline is still ahead.
     InProgress,
     /// The deadline passed with a stockpile on record and no completion; the
@@ -47,12 +49,28 @@ pub enum Standing<'a> {
 /// Applies Art. 4 on `on` to the state's stockpile facts (any order; only
 /// those dated on or before `on` count).
 pub fn standing<'a>(events: &[&'a StockpileEvent], deadline: Date, on: Date) -> Standing<'a> {
-    let known: Vec<&StockpileEvent> = events.iter().copied().filter(|e| e.date.date <= on).collect();
-    if let Some(e) = known.iter().find(|e| e.kind == StockpileEventKind::NoStockpile) {
+    let known: Vec<&StockpileEvent> = events
+        .iter()
+        .copied()
+        .filter(|e| e.date.date <= on)
+        .collect();
+    if let Some(e) = known
+        .iter()
+        .find(|e| e.kind == StockpileEventKind::NoStockpile)
+    {
         return Standing::NoStockpile(e);
     }
-    if let Some(e) = known.iter().find(|e| e.kind == StockpileEventKind::Completed) {
+    if let Some(e) = known
+        .iter()
+        .find(|e| e.kind == StockpileEventKind::Completed)
+    {
         return Standing::Completed(e);
+    }
+    if let Some(e) = known
+        .iter()
+        .find(|e| e.kind == StockpileEventKind::CompletionReported)
+    {
+        return Standing::CompletionReported(e);
     }
     if known.is_empty() {
         return Standing::NoRecord;
@@ -96,14 +114,32 @@ mod tests {
 
     #[test]
     fn missed_with_the_latest_figure_remaining() {
-        let declared = event(StockpileEventKind::Declared, date(2004, 6, 1), Some(1_566_532));
-        let left_2014 = event(StockpileEventKind::Remaining, date(2014, 6, 1), Some(729_184));
-        let left_2021 = event(StockpileEventKind::Remaining, date(2021, 12, 31), Some(343_413));
+        let declared = event(
+            StockpileEventKind::Declared,
+            date(2004, 6, 1),
+            Some(1_566_532),
+        );
+        let left_2014 = event(
+            StockpileEventKind::Remaining,
+            date(2014, 6, 1),
+            Some(729_184),
+        );
+        let left_2021 = event(
+            StockpileEventKind::Remaining,
+            date(2021, 12, 31),
+            Some(343_413),
+        );
         let events = [&declared, &left_2021, &left_2014];
         let d = date(2008, 3, 1);
         assert_eq!(standing(&events, d, date(2007, 1, 1)), Standing::InProgress);
-        assert_eq!(standing(&events, d, date(2015, 1, 1)), Standing::Missed(Some(&left_2014)));
-        assert_eq!(standing(&events, d, date(2026, 1, 1)), Standing::Missed(Some(&left_2021)));
+        assert_eq!(
+            standing(&events, d, date(2015, 1, 1)),
+            Standing::Missed(Some(&left_2014))
+        );
+        assert_eq!(
+            standing(&events, d, date(2026, 1, 1)),
+            Standing::Missed(Some(&left_2021))
+        );
         // Before anything is on record, nothing is known.
         assert_eq!(standing(&events, d, date(2004, 1, 1)), Standing::NoRecord);
     }

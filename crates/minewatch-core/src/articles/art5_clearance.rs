@@ -13,8 +13,8 @@
 //! kept in [`extensions`]: each granted extension replaces the deadline then
 //! in force, from the day it is granted, and only ever moves it later.
 
-use jiff::civil::Date;
 use jiff::Span;
+use jiff::civil::Date;
 
 /// The years a State Party has to clear its mined areas.
 pub const YEARS_TO_CLEAR: i64 = 10;
@@ -92,13 +92,28 @@ mod tests {
     fn afghanistan_moved_by_each_grant_from_its_day() {
         let base = date(2013, 3, 1);
         let grants = [
-            Grant { granted: date(2024, 11, 29), deadline: date(2030, 3, 1) },
-            Grant { granted: date(2012, 12, 7), deadline: date(2023, 3, 1) },
-            Grant { granted: date(2022, 11, 25), deadline: date(2025, 3, 1) },
+            Grant {
+                granted: date(2024, 11, 29),
+                deadline: date(2030, 3, 1),
+            },
+            Grant {
+                granted: date(2012, 12, 7),
+                deadline: date(2023, 3, 1),
+            },
+            Grant {
+                granted: date(2022, 11, 25),
+                deadline: date(2025, 3, 1),
+            },
         ];
         assert_eq!(deadline_on(base, &grants, date(2012, 1, 1)).0, base);
-        assert_eq!(deadline_on(base, &grants, date(2013, 1, 1)).0, date(2023, 3, 1));
-        assert_eq!(deadline_on(base, &grants, date(2023, 1, 1)).0, date(2025, 3, 1));
+        assert_eq!(
+            deadline_on(base, &grants, date(2013, 1, 1)).0,
+            date(2023, 3, 1)
+        );
+        assert_eq!(
+            deadline_on(base, &grants, date(2023, 1, 1)).0,
+            date(2025, 3, 1)
+        );
         let (now, history) = deadline_on(base, &grants, date(2026, 11, 28));
         assert_eq!(now, date(2030, 3, 1));
         assert_eq!(history.len(), 3);
@@ -108,7 +123,10 @@ mod tests {
     #[test]
     fn an_extension_never_moves_the_deadline_earlier() {
         let base = date(2013, 3, 1);
-        let grants = [Grant { granted: date(2012, 12, 7), deadline: date(2012, 12, 31) }];
+        let grants = [Grant {
+            granted: date(2012, 12, 7),
+            deadline: date(2012, 12, 31),
+        }];
         let (now, history) = deadline_on(base, &grants, date(2020, 1, 1));
         assert_eq!(now, base);
         assert_eq!(history[0].1, Applied::Refused { current: base });

@@ -7,8 +7,8 @@
 //! information every year, covering the last calendar year, by 30 April
 //! (7(2)).
 
-use jiff::civil::Date;
 use jiff::Span;
+use jiff::civil::Date;
 
 /// Days after entry into force by which the initial report is due (Art. 7(1)).
 pub const DAYS_FOR_INITIAL_REPORT: i64 = 180;
@@ -43,9 +43,15 @@ mod tests {
     #[test]
     fn initial_report_180_days_after_entry_into_force() {
         // Tuvalu: in force 2012-03-01, initial report due 2012-08-28.
-        assert_eq!(initial_report_due(date(2012, 3, 1)), Some(date(2012, 8, 28)));
+        assert_eq!(
+            initial_report_due(date(2012, 3, 1)),
+            Some(date(2012, 8, 28))
+        );
         // The first forty: in force 1999-03-01, due 1999-08-28.
-        assert_eq!(initial_report_due(date(1999, 3, 1)), Some(date(1999, 8, 28)));
+        assert_eq!(
+            initial_report_due(date(1999, 3, 1)),
+            Some(date(1999, 8, 28))
+        );
     }
 
     #[test]

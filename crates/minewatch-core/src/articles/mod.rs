@@ -7,13 +7,13 @@
 //! happened.
 
 pub mod art15_signature;
-pub mod art3_retention;
-pub mod art4_stockpile_destruction;
-pub mod art5_clearance;
-pub mod art7_transparency;
 pub mod art16_consent;
 pub mod art17_entry_into_force;
 pub mod art18_provisional_application;
 pub mod art19_reservations;
 pub mod art20_withdrawal;
+pub mod art3_retention;
+pub mod art4_stockpile_destruction;
+pub mod art5_clearance;
+pub mod art7_transparency;
 pub mod succession;
