@@ -256,11 +256,10 @@ pub(crate) fn run(
                 }
             }
             if single {
-                serde_json::to_writer_pretty(&mut *out, &list[0])?;
+                crate::commands::json(out, &list[0])?;
             } else {
-                serde_json::to_writer_pretty(&mut *out, &list)?;
+                crate::commands::json(out, &list)?;
             }
-            writeln!(out)?;
         }
         CheckFormat::Text => {
             let mut citations = Citations::default();

@@ -467,7 +467,7 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
-fn json<T: serde::Serialize>(out: Out<'_>, value: &T) -> Result<(), CliError> {
+pub(crate) fn json<T: serde::Serialize>(out: Out<'_>, value: &T) -> Result<(), CliError> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())

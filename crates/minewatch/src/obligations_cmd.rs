@@ -112,8 +112,7 @@ pub(crate) fn obligations(
                     .map_or("unknown", |s| s.as_str()),
                 obligations: list.iter().map(ObligationJson::from).collect(),
             };
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)?;
+            crate::commands::json(out, &value)?;
         }
         Format::Text => write!(out, "{}", obligations_text(loaded, state, on, &list))?,
     }
@@ -186,8 +185,7 @@ pub(crate) fn deadlines(
     });
     match format {
         TableFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            writeln!(out)?;
+            crate::commands::json(out, &rows)?;
         }
         TableFormat::Csv => {
             writeln!(
@@ -290,8 +288,7 @@ pub(crate) fn casualties(
     let pct = |v: Option<u8>| v.map(|n| n.to_string()).unwrap_or_default();
     match format {
         TableFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            writeln!(out)?;
+            crate::commands::json(out, &rows)?;
         }
         TableFormat::Csv => {
             writeln!(
