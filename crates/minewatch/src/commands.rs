@@ -460,6 +460,20 @@ fn print_summary(loaded: &Loaded, dir: &Path, out: Out<'_>) -> Result<(), CliErr
         c.policies().len(),
         c.treaty_events().len()
     )?;
+    let o = c.obligations();
+    writeln!(
+        out,
+        "{}: obligations: {} meetings, {} stockpile facts, {} clearance facts, {} Article 7 report facts, {} retained figures, {} years of casualties, {} country-years, {} contamination estimates",
+        dir.display(),
+        o.meetings.len(),
+        o.stockpiles.len(),
+        o.clearance.len(),
+        o.reports.len(),
+        o.retained.len(),
+        o.casualties.len(),
+        o.country_casualties.len(),
+        o.contamination.len()
+    )?;
     Ok(())
 }
 
