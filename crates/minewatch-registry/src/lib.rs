@@ -19,6 +19,7 @@ mod load_obligations;
 
 use std::path::Path;
 
+pub use csv::{read_rows, write_rows};
 pub use embedded::{EMBEDDED_FILES, load_embedded};
 pub use error::{LoadError, LoadErrors};
 pub use load::{FILES, Loaded, SourceRecord, load_files, parse_date};

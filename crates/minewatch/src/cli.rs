@@ -19,6 +19,26 @@ pub(crate) struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
+    /// Serve the web monitor and the JSON API (stops cleanly on Ctrl-C).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Database URL; created and filled from the built-in data/ on first start.
+        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// Manage the editors who may add treaty actions through the API.
+    #[command(subcommand)]
+    Editor(EditorCommand),
+    /// Write the database back to the data/ format in DIR.
+    Export {
+        /// The folder to write.
+        dir: PathBuf,
+        /// Database URL.
+        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
     /// A state's status on a date, with the explanation and findings.
     Status {
         /// An ISO 3166-1 alpha-3 code or a name, in any case.
@@ -170,6 +190,18 @@ pub(crate) enum WhatIf {
 }
 
 #[derive(Subcommand, Debug)]
+pub(crate) enum EditorCommand {
+    /// Create an editor and print its token once (only a hash is stored).
+    Add {
+        /// The editor's name.
+        name: String,
+        /// Database URL.
+        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub(crate) enum DataCommand {
     /// Validate a data folder and report every problem at once.
     Check {
@@ -242,6 +274,9 @@ mod tests {
             "minewatch check --file examples/letter-2025-01-17.claims --on 2026-11-28 --format json",
             "minewatch check --file f.claims --on 2025-01-17 --also-on 2026-11-28 --format md",
             "minewatch obligations GRC --on 2026-11-28 --format json",
+            "minewatch serve --addr 127.0.0.1:8080 --database sqlite://minewatch.db",
+            "minewatch editor add alice --database sqlite:///tmp/m.db",
+            "minewatch export out --database sqlite:///tmp/m.db",
             "minewatch brief LTU --on 2025-01-17 --peers LVA,EST,POL,FIN,SWE --format html --out b.html",
             "minewatch brief lithuania --since 2025-01-17",
             "minewatch deadlines --on 2026-11-28 --within 365 --overdue --format csv",

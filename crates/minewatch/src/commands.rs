@@ -16,6 +16,33 @@ type Out<'a> = &'a mut dyn Write;
 
 /// Runs one command line.
 pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
+    match &cli.command {
+        Command::Serve { addr, database } => {
+            init_logging();
+            runtime()?.block_on(minewatch_web::serve(addr, database))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Editor(crate::cli::EditorCommand::Add { name, database }) => {
+            let token = runtime()?.block_on(async {
+                let store = minewatch_web::Store::open(database).await?;
+                store.add_editor(name).await
+            })?;
+            writeln!(
+                out,
+                "editor {name} added; the token (shown once, stored only as a hash):\n{token}"
+            )?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Export { dir, database } => {
+            let n = runtime()?.block_on(async {
+                let store = minewatch_web::Store::open(database).await?;
+                store.export(dir).await
+            })?;
+            writeln!(out, "wrote {n} files to {}", dir.display())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     if let Command::Data(DataCommand::Check { dir }) = &cli.command {
         let dir = dir
             .clone()
@@ -403,7 +430,10 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             }
         }
         // Handled before the registry is loaded: it checks another folder.
-        Command::Data(DataCommand::Check { .. }) => {}
+        Command::Data(DataCommand::Check { .. })
+        | Command::Serve { .. }
+        | Command::Editor(_)
+        | Command::Export { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -485,6 +515,22 @@ pub(crate) fn json<T: serde::Serialize>(out: Out<'_>, value: &T) -> Result<(), C
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError(format!("cannot start the runtime: {e}")))
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn today() -> Date {

@@ -1,0 +1,485 @@
+//! The pages: server-rendered HTML that works without JavaScript.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use jiff::civil::Date;
+use minewatch_core::{Iso3, Obligations, Status};
+use serde::Deserialize;
+
+use crate::api::{check_claim, history_rows, party_rows};
+use crate::app::{ApiError, AppState, cached, on_date};
+use crate::map::{HEIGHT, WIDTH};
+
+/// Query parameters of the pages.
+#[derive(Deserialize, Default)]
+pub(crate) struct PageQuery {
+    on: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+    claim: Option<String>,
+    format: Option<String>,
+    peers: Option<String>,
+}
+
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = r#"
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"DejaVu Sans",sans-serif;color:#1b1b1b;background:#fff}
+a{color:#0b4f8a}
+a:focus,button:focus,input:focus,select:focus{outline:3px solid #f2a900;outline-offset:2px}
+.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px}
+header.top{background:#5c0f0f;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;align-items:baseline}
+header.top a{color:#fff;text-decoration:none;font-weight:600}
+header.top .brand{font-size:1.15rem;margin-right:1rem}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.2rem 0 .6rem}
+h2{font-size:1.15rem;margin:1.4rem 0 .5rem;border-bottom:2px solid #5c0f0f}
+form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}
+label{font-weight:600;display:block;font-size:.9rem}
+input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #767676;border-radius:4px}
+input[type=text]{min-width:min(36rem,90vw)}
+button{background:#0b4f8a;color:#fff;border-color:#0b4f8a;cursor:pointer}
+table{border-collapse:collapse;width:100%;font-size:.95rem}
+th,td{border-bottom:1px solid #ccc;padding:.3rem .45rem;text-align:left;vertical-align:top}
+th{background:#f3efef}
+.counts{display:flex;flex-wrap:wrap;gap:.4rem 1rem;margin:.5rem 0;padding:0;list-style:none}
+.swatch{display:inline-block;width:.9em;height:.9em;border:1px solid #555;vertical-align:-.1em;margin-right:.3em}
+svg.map{width:100%;height:auto;background:#eaf2f8;border:1px solid #bcd}
+svg.map path{stroke:#fff;stroke-width:.4}
+svg.map a:focus path,svg.map path:hover{stroke:#000;stroke-width:1.2}
+.party{fill:#1a7f37}.withdrawing,.withdrawal_deferred{fill:#e08e0b}.withdrawn{fill:#b3261e}
+.consented{fill:#7fbf7f}.signatory{fill:#8fa8d8}.non_signatory{fill:#9a9a9a}.nodata{fill:#d9d9d9}
+.badge{padding:.05rem .45rem;border-radius:1rem;color:#fff;font-weight:600;font-size:.9rem}
+.b-party{background:#1a7f37}.b-withdrawing,.b-withdrawal_deferred{background:#9a5b00}.b-withdrawn{background:#b3261e}
+.b-consented{background:#2f6b2f}.b-signatory{background:#35508a}.b-non_signatory{background:#555}
+.verdict{font-size:1.2rem;font-weight:700}
+.muted{color:#555}
+footer{max-width:72rem;margin:2rem auto;padding:1rem;border-top:1px solid #ccc;color:#555;font-size:.9rem}
+@media (max-width:40rem){body{font-size:15px}th,td{padding:.25rem}.hide-s{display:none}}
+@media print{header.top,form,footer{display:none}main{max-width:none}a{color:inherit;text-decoration:none}}
+"#;
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{t} · Minewatch</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
+         <header class=\"top\"><a class=\"brand\" href=\"/\">Minewatch</a>\
+         <nav aria-label=\"Main\"><a href=\"/\">Map</a> · <a href=\"/parties\">Parties</a> · \
+         <a href=\"/history\">History</a> · <a href=\"/claims\">Check a claim</a> · <a href=\"/about\">About</a></nav></header>\n\
+         <main id=\"main\">\n{body}\n</main>\n<footer>Minewatch: the Anti-Personnel Mine Ban Convention (1997), computed from a sourced record. \
+         Every status follows Articles 15–20 as applied to the depositary record; see <a href=\"/about\">About</a> for the sources and how to cite a page.</footer>\n\
+         </body>\n</html>\n",
+        t = esc(title)
+    )
+}
+
+fn page(headers: &HeaderMap, title: &str, body: &str) -> Response {
+    cached(headers, "text/html; charset=utf-8", layout(title, body))
+}
+
+/// A page for a bad request: the error, readable.
+fn error_page(e: &ApiError) -> Response {
+    let body = format!("<h1>{}</h1><p>{}</p>", e.status.as_u16(), esc(&e.message));
+    (e.status, Html(layout("Error", &body))).into_response()
+}
+
+pub(crate) fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(layout("Not found", "<h1>Not found</h1><p>No such page. <a href=\"/\">Back to the map</a>.</p>")),
+    )
+        .into_response()
+}
+
+fn date_form(action: &str, on: Date, extra: &str) -> String {
+    format!(
+        "<form class=\"inline\" method=\"get\" action=\"{action}\">{extra}<div><label for=\"on\">Date</label>\
+         <input type=\"date\" id=\"on\" name=\"on\" value=\"{on}\" min=\"1997-12-03\"></div>\
+         <button type=\"submit\">Show</button></form>"
+    )
+}
+
+fn badge(status: Status) -> String {
+    format!("<span class=\"badge b-{s}\">{s}</span>", s = status.as_str())
+}
+
+/// `/`: the world map coloured by status on the date, with legend, counts and a table.
+pub(crate) async fn map(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+    let on = match on_date(&app, q.on.as_deref()) {
+        Ok(on) => on,
+        Err(e) => return error_page(&e),
+    };
+    if let Some(html) = app.map_cache.lock().ok().and_then(|c| c.get(&on).cloned()) {
+        return cached(&headers, "text/html; charset=utf-8", html.as_ref().clone());
+    }
+    let loaded = app.record();
+    let r = &loaded.registry;
+    let mut body = String::with_capacity(160_000);
+    let counts = r.counts_on(on);
+    let _ = write!(
+        body,
+        "<h1>Who is bound by the Mine Ban Convention on {on}</h1>{}",
+        date_form("/", on, "")
+    );
+    body.push_str("<ul class=\"counts\" aria-label=\"Counts\">");
+    for status in Status::ALL {
+        let _ = write!(
+            body,
+            "<li><span class=\"swatch {s}\" style=\"background:currentColor\"></span><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect class=\"{s}\" width=\"14\" height=\"14\"/></svg> {s}: <strong>{n}</strong></li>",
+            s = status.as_str(),
+            n = counts.get(status)
+        );
+    }
+    let _ = write!(body, "<li>bound in all: <strong>{}</strong></li></ul>", counts.bound());
+    let _ = write!(
+        body,
+        "<svg class=\"map\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">World map of states by status on {on}; the table below lists every state</title>"
+    );
+    for shape in &app.shapes {
+        match shape.iso3.and_then(|c| r.status_on(c, on).map(|s| (c, s))) {
+            Some((code, status)) => {
+                let _ = write!(
+                    body,
+                    "<a href=\"/states/{code}?on={on}\" aria-label=\"{name}: {s}\"><path class=\"{s}\" data-iso3=\"{code}\" d=\"{d}\"><title>{name}: {s}</title></path></a>",
+                    name = esc(r.name_of(code)),
+                    s = status.as_str(),
+                    d = shape.path
+                );
+            }
+            None => {
+                let _ = write!(
+                    body,
+                    "<path class=\"nodata\" d=\"{d}\"><title>{name}: not in the record</title></path>",
+                    name = esc(&shape.name),
+                    d = shape.path
+                );
+            }
+        }
+    }
+    body.push_str("</svg>");
+    let _ = write!(
+        body,
+        "<h2 id=\"table\">Every state on {on}</h2><p><a href=\"/api/v1/parties?on={on}&amp;format=csv\" download>Download the States Parties as CSV</a></p>\
+         <table><caption class=\"muted\">States by status on {on}</caption><thead><tr><th scope=\"col\">State</th><th scope=\"col\">Code</th><th scope=\"col\">Status</th></tr></thead><tbody>"
+    );
+    for (state, status) in r.statuses_on(on) {
+        let _ = write!(
+            body,
+            "<tr data-iso3=\"{c}\"><td><a href=\"/states/{c}?on={on}\">{n}</a></td><td>{c}</td><td>{b}</td></tr>",
+            c = state.iso3,
+            n = esc(&state.name),
+            b = badge(status)
+        );
+    }
+    body.push_str("</tbody></table>");
+    let html = layout(&format!("The map on {on}"), &body);
+    if let Ok(mut cache) = app.map_cache.lock() {
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache.insert(on, Arc::new(html.clone()));
+    }
+    cached(&headers, "text/html; charset=utf-8", html)
+}
+
+fn find(app: &AppState, code: &str) -> Result<Iso3, ApiError> {
+    app.record()
+        .registry
+        .find_state(code)
+        .map(|s| s.iso3)
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_state", format!("unknown state `{code}`")))
+}
+
+/// `/states/{ISO3}`: status, why, findings, groups, obligations, brief.
+pub(crate) async fn state(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let (on, iso3) = match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let loaded = app.record();
+    let r = &loaded.registry;
+    let Some(a) = r.assess(iso3, on) else {
+        return not_found();
+    };
+    let name = esc(r.name_of(iso3));
+    let mut body = format!(
+        "<h1>{name} ({iso3})</h1>{}<p class=\"verdict\" id=\"status\">On {on}: {}</p>",
+        date_form(&format!("/states/{iso3}"), on, ""),
+        badge(a.status)
+    );
+    if let Some(eif) = a.entry_into_force {
+        let _ = write!(body, "<p>In force for it from {eif}.</p>");
+    }
+    if let Some(w) = &a.withdrawal {
+        let effect = w.effective.map_or("deferred until the armed conflict ends (Art. 20(3))".to_string(), |d| d.to_string());
+        let _ = write!(body, "<p>Withdrawal notified {}; takes effect: {effect}.</p>", w.received);
+    }
+    let _ = write!(body, "<p><a href=\"#why\">Why?</a> · <a href=\"/states/{iso3}/brief?on={on}\">Printable brief</a> · <a href=\"/api/v1/states/{iso3}?on={on}\">JSON</a></p>");
+    body.push_str("<h2 id=\"why\">Why</h2><ol>");
+    for s in &a.steps {
+        let change = s.status.map(|x| format!(" → <strong>{x}</strong>")).unwrap_or_default();
+        let sources: Vec<String> = s.sources.iter().map(|x| format!("<code>{}</code>", esc(x.as_str()))).collect();
+        let _ = write!(
+            body,
+            "<li><strong>{}</strong> ({}) {}{change} <span class=\"muted\">[{}]</span></li>",
+            s.date,
+            esc(s.article),
+            esc(&s.text),
+            sources.join(", ")
+        );
+    }
+    body.push_str("</ol>");
+    if !a.findings.is_empty() {
+        body.push_str("<h2>Findings</h2><ul>");
+        for f in &a.findings {
+            let _ = write!(body, "<li><strong>{}</strong>: {}</li>", f.kind.as_str().replace('_', " "), esc(&f.text));
+        }
+        body.push_str("</ul>");
+    }
+    let groups: Vec<String> = loaded
+        .context
+        .groups()
+        .iter()
+        .filter(|g| loaded.context.members_on(&g.id, on).any(|m| m.state == iso3))
+        .map(|g| esc(&g.name))
+        .collect();
+    if !groups.is_empty() {
+        let _ = write!(body, "<h2>Groups</h2><p>A member of {} on {on}.</p>", groups.join(", "));
+    }
+    let obligations = Obligations::new(r, &loaded.context).of(iso3, on);
+    if !obligations.is_empty() {
+        body.push_str("<h2>Obligations</h2><table><thead><tr><th scope=\"col\">Article</th><th scope=\"col\">Obligation</th><th scope=\"col\">Deadline</th><th scope=\"col\">State</th><th scope=\"col\" class=\"hide-s\">Detail</th></tr></thead><tbody>");
+        for o in &obligations {
+            let _ = write!(
+                body,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td><td class=\"hide-s\">{}</td></tr>",
+                esc(o.article),
+                o.kind.replace('_', " "),
+                o.deadline.map_or("—".to_string(), |d| d.to_string()),
+                o.state,
+                esc(&o.detail)
+            );
+        }
+        body.push_str("</tbody></table>");
+    }
+    page(&headers, &format!("{} on {on}", r.name_of(iso3)), &body)
+}
+
+/// `/states/{ISO3}/brief`: the printable brief (HTML), or Markdown with `?format=md`.
+pub(crate) async fn brief(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let (on, iso3) = match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let loaded = app.record();
+    let peers: Vec<Iso3> = q
+        .peers
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|p| loaded.registry.find_state(p.trim()).ok().map(|s| s.iso3))
+        .collect();
+    let request = minewatch_brief::BriefRequest { state: iso3, on, peers, since: None };
+    let brief = minewatch_brief::build(&loaded, &request);
+    match q.format.as_deref() {
+        Some("md") => cached(&headers, "text/markdown; charset=utf-8", brief.markdown()),
+        _ => cached(&headers, "text/html; charset=utf-8", brief.html()),
+    }
+}
+
+/// `/parties`: a sortable, filterable table with CSV download.
+pub(crate) async fn parties(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+    let on = match on_date(&app, q.on.as_deref()) {
+        Ok(on) => on,
+        Err(e) => return error_page(&e),
+    };
+    let loaded = app.record();
+    let filter = q.q.clone().unwrap_or_default();
+    let needle = filter.to_lowercase();
+    let mut rows: Vec<_> = party_rows(&loaded, on, false)
+        .into_iter()
+        .filter(|(c, n, _, _)| needle.is_empty() || n.to_lowercase().contains(&needle) || c.as_str().eq_ignore_ascii_case(&needle))
+        .collect();
+    let sort = q.sort.clone().unwrap_or_else(|| "name".into());
+    match sort.as_str() {
+        "since" => rows.sort_by_key(|r| (r.3, r.1.clone())),
+        "code" => rows.sort_by_key(|r| r.0),
+        _ => rows.sort_by(|a, b| a.1.cmp(&b.1)),
+    }
+    let options: String = ["name", "code", "since"]
+        .iter()
+        .map(|s| format!("<option value=\"{s}\"{}>{s}</option>", if *s == sort { " selected" } else { "" }))
+        .collect();
+    let extra = format!(
+        "<div><label for=\"q\">Filter</label><input id=\"q\" name=\"q\" value=\"{}\" placeholder=\"name or code\"></div>\
+         <div><label for=\"sort\">Sort by</label><select id=\"sort\" name=\"sort\">{options}</select></div>",
+        esc(&filter)
+    );
+    let mut body = format!(
+        "<h1>States Parties on {on}: {}</h1>{}<p><a id=\"csv\" href=\"/api/v1/parties?on={on}&amp;format=csv\" download=\"parties-{on}.csv\">Download CSV</a></p>\
+         <table><thead><tr><th scope=\"col\">State</th><th scope=\"col\">Code</th><th scope=\"col\">Status</th><th scope=\"col\">Since</th></tr></thead><tbody>",
+        rows.len(),
+        date_form("/parties", on, &extra)
+    );
+    for (c, n, s, d) in &rows {
+        let _ = write!(
+            body,
+            "<tr><td><a href=\"/states/{c}?on={on}\">{}</a></td><td>{c}</td><td>{}</td><td>{}</td></tr>",
+            esc(n),
+            badge(*s),
+            d.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
+    body.push_str("</tbody></table>");
+    page(&headers, &format!("Parties on {on}"), &body)
+}
+
+/// `/history`: signatories, consented and bound states over time, as an SVG chart.
+pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let loaded = app.record();
+    let rows = history_rows(&loaded, app.today());
+    let (w, h, pad) = (720.0_f64, 320.0_f64, 40.0_f64);
+    let max = 200.0;
+    let n = rows.len().max(2) as f64 - 1.0;
+    let point = |i: usize, v: usize| {
+        (
+            pad + i as f64 / n * (w - 2.0 * pad),
+            h - pad - v as f64 / max * (h - 2.0 * pad),
+        )
+    };
+    let series = |pick: fn(&crate::api::HistoryRow) -> usize| -> String {
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (x, y) = point(i, pick(r));
+                format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" })
+            })
+            .collect()
+    };
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"hist-title\" style=\"width:100%;max-width:48rem;height:auto\"><title id=\"hist-title\">Signatories, consented and bound states, 1998 to today</title>"
+    );
+    for v in [0, 50, 100, 150, 200] {
+        let (_, y) = point(0, v);
+        let _ = write!(svg, "<line x1=\"{pad}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"4\" y=\"{:.1}\" font-size=\"11\">{v}</text>", w - pad, y + 4.0);
+    }
+    for (i, r) in rows.iter().enumerate().step_by(4) {
+        let (x, _) = point(i, 0);
+        let _ = write!(svg, "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>", x - 12.0, h - 18.0, &r.date[..4]);
+    }
+    let _ = write!(
+        svg,
+        "<path d=\"{}\" fill=\"none\" stroke=\"#35508a\" stroke-width=\"2\"/><path d=\"{}\" fill=\"none\" stroke=\"#7fbf7f\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/><path d=\"{}\" fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"3\"/></svg>",
+        series(|r| r.signatories),
+        series(|r| r.consented),
+        series(|r| r.bound)
+    );
+    let mut body = format!(
+        "<h1>The Convention over time</h1><p><span style=\"color:#35508a\">━</span> signatories · <span style=\"color:#7fbf7f\">╌</span> consented (bound or waiting for entry into force) · <span style=\"color:#1a7f37\">━</span> bound</p>{svg}\
+         <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Signatories</th><th scope=\"col\">Consented</th><th scope=\"col\">Bound</th></tr></thead><tbody>"
+    );
+    for r in &rows {
+        let _ = write!(body, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.date, r.signatories, r.consented, r.bound);
+    }
+    body.push_str("</tbody></table>");
+    page(&headers, "History", &body)
+}
+
+/// `/claims`: a form to check a claim.
+pub(crate) async fn claims(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+    let on = match on_date(&app, q.on.as_deref()) {
+        Ok(on) => on,
+        Err(e) => return error_page(&e),
+    };
+    let claim = q.claim.clone().unwrap_or_default();
+    let extra = format!(
+        "<div><label for=\"claim\">Claim</label><input type=\"text\" id=\"claim\" name=\"claim\" value=\"{}\" placeholder=\"all NATO members except USA are parties\"></div>",
+        esc(&claim)
+    );
+    let mut body = format!(
+        "<h1>Check a claim</h1><p>Write a sentence about the Convention; it is checked against the record on the date. The language is described in <code>docs/claims.md</code>.</p>{}",
+        date_form("/claims", on, &extra)
+    );
+    if !claim.trim().is_empty() {
+        let loaded = app.record();
+        match check_claim(&loaded, &claim, on) {
+            Ok(v) => {
+                let _ = write!(body, "<p class=\"verdict\" id=\"verdict\">On {}: {}</p><p>{}</p>", v.on, v.verdict, esc(&v.summary));
+                if !v.counterexamples.is_empty() {
+                    body.push_str("<h2>Counter-examples</h2><ul>");
+                    for c in &v.counterexamples {
+                        let _ = write!(body, "<li><a href=\"/states/{}?on={}\">{}</a>: {}</li>", c.iso3, v.on, esc(&c.name), esc(&c.reason));
+                    }
+                    body.push_str("</ul>");
+                }
+                if !v.reasons.is_empty() {
+                    body.push_str("<h2>Unknown because</h2><ul>");
+                    for r in &v.reasons {
+                        let _ = write!(body, "<li>{}</li>", esc(r));
+                    }
+                    body.push_str("</ul>");
+                }
+                body.push_str("<h2>Evidence</h2><ul>");
+                for e in &v.evidence {
+                    let _ = write!(body, "<li>{} <span class=\"muted\">{} [{}]</span></li>", esc(&e.text), e.articles.join(", "), esc(&e.sources.join(", ")));
+                }
+                body.push_str("</ul>");
+            }
+            Err(e) => {
+                let _ = write!(body, "<p class=\"verdict\" role=\"alert\">This claim cannot be read: {}</p>", esc(&e.message));
+            }
+        }
+    }
+    page(&headers, "Check a claim", &body)
+}
+
+/// `/about`: what the data is, its sources, how to cite.
+pub(crate) async fn about(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let loaded = app.record();
+    let mut body = String::from(
+        "<h1>About Minewatch</h1><p>Minewatch holds a sourced record of every state's acts under the Anti-Personnel Mine Ban Convention \
+         (signatures, instruments of consent, successions, withdrawals) and computes from it, with the Convention's articles, where each state \
+         stands on any date and why. Around it: groups, use of mines by government forces (Landmine Monitor), policy, obligations under \
+         Articles 3, 4, 5 and 7, and the humanitarian record.</p>\
+         <h2>How to cite a page</h2><p>Give the page's address with its date, which fixes the answer: for example \
+         <code>Minewatch, \"Lithuania on 2026-01-01\", /states/LTU?on=2026-01-01</code>. Every fact on a page names its sources, listed below.</p>\
+         <h2>The map</h2><p>Country shapes: Natural Earth 1:110m Admin 0 (public domain), as redistributed by world-atlas (ISC licence), vendored with the program.</p>\
+         <h2>Sources</h2><ul>",
+    );
+    for s in loaded.sources.values() {
+        let _ = write!(
+            body,
+            "<li><code>{}</code> {}, {}. <a href=\"{}\">{}</a></li>",
+            esc(&s.id),
+            esc(&s.publisher),
+            esc(&s.title),
+            esc(&s.url),
+            esc(&s.url)
+        );
+    }
+    body.push_str("</ul>");
+    let _ = header::CONTENT_TYPE;
+    page(&headers, "About", &body)
+}
