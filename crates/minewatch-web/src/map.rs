@@ -91,8 +91,20 @@ fn ring(arcs: &[Vec<(f64, f64)>], indices: &[Value]) -> Vec<(f64, f64)> {
 fn path_of(rings: &[Vec<(f64, f64)>]) -> String {
     let mut d = String::new();
     for ring in rings {
+        // A ring that crosses the antimeridian (Russia, Fiji) is unwrapped so
+        // it runs on past the edge of the view instead of across the world.
+        let mut offset = 0.0;
+        let mut previous: Option<f64> = None;
         for (i, (lon, lat)) in ring.iter().enumerate() {
-            let (x, y) = project(*lon, *lat);
+            if let Some(p) = previous {
+                if lon - p > 180.0 {
+                    offset -= 360.0;
+                } else if p - lon > 180.0 {
+                    offset += 360.0;
+                }
+            }
+            previous = Some(*lon);
+            let (x, y) = project(lon + offset, *lat);
             d.push(if i == 0 { 'M' } else { 'L' });
             d.push_str(&format!("{x:.1},{y:.1}"));
         }

@@ -137,7 +137,7 @@ pub(crate) async fn map(State(app): State<Arc<AppState>>, headers: HeaderMap, Qu
     for status in Status::ALL {
         let _ = write!(
             body,
-            "<li><span class=\"swatch {s}\" style=\"background:currentColor\"></span><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect class=\"{s}\" width=\"14\" height=\"14\"/></svg> {s}: <strong>{n}</strong></li>",
+            "<li><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect class=\"{s}\" width=\"14\" height=\"14\"/></svg> {s}: <strong>{n}</strong></li>",
             s = status.as_str(),
             n = counts.get(status)
         );
