@@ -94,7 +94,10 @@ pub(crate) async fn states(
         .collect();
     if wants_csv(&q)? {
         let mut out = vec![vec!["iso3".into(), "name".into(), "category".into()]];
-        out.extend(rows.iter().map(|r| vec![r.iso3.clone(), r.name.clone(), r.category.into()]));
+        out.extend(
+            rows.iter()
+                .map(|r| vec![r.iso3.clone(), r.name.clone(), r.category.into()]),
+        );
         return Ok(csv_body(&headers, out));
     }
     Ok(json_body(&headers, &rows))
@@ -130,7 +133,10 @@ fn status_out(loaded: &Loaded, iso3: Iso3, on: Date) -> Option<StatusOut> {
         on: on.to_string(),
         status: a.status.as_str(),
         entry_into_force: a.entry_into_force.map(|d| d.to_string()),
-        withdrawal_effective: a.withdrawal.and_then(|w| w.effective).map(|d| d.to_string()),
+        withdrawal_effective: a
+            .withdrawal
+            .and_then(|w| w.effective)
+            .map(|d| d.to_string()),
         explanation: a
             .steps
             .iter()
@@ -147,7 +153,12 @@ fn status_out(loaded: &Loaded, iso3: Iso3, on: Date) -> Option<StatusOut> {
             .context
             .groups()
             .iter()
-            .filter(|g| loaded.context.members_on(&g.id, on).any(|m| m.state == iso3))
+            .filter(|g| {
+                loaded
+                    .context
+                    .members_on(&g.id, on)
+                    .any(|m| m.state == iso3)
+            })
             .map(|g| g.id.clone())
             .collect(),
     })
@@ -185,7 +196,11 @@ struct PartiesOut {
 
 /// The states bound on `on` (and, with `consented`, those whose consent
 /// is deposited and not yet in force).
-pub(crate) fn party_rows(loaded: &Loaded, on: Date, consented: bool) -> Vec<(Iso3, String, Status, Option<Date>)> {
+pub(crate) fn party_rows(
+    loaded: &Loaded,
+    on: Date,
+    consented: bool,
+) -> Vec<(Iso3, String, Status, Option<Date>)> {
     loaded
         .registry
         .statuses_on(on)
@@ -227,9 +242,19 @@ pub(crate) async fn parties(
     let consented = flag(q.consented.as_deref(), "consented")?;
     let rows = party_rows(&loaded, on, consented);
     if wants_csv(&q)? {
-        let mut out = vec![vec!["iso3".into(), "name".into(), "status".into(), "since".into()]];
+        let mut out = vec![vec![
+            "iso3".into(),
+            "name".into(),
+            "status".into(),
+            "since".into(),
+        ]];
         out.extend(rows.iter().map(|(c, n, s, d)| {
-            vec![c.to_string(), n.clone(), s.as_str().into(), d.map(|d| d.to_string()).unwrap_or_default()]
+            vec![
+                c.to_string(),
+                n.clone(),
+                s.as_str().into(),
+                d.map(|d| d.to_string()).unwrap_or_default(),
+            ]
         }));
         return Ok(csv_body(&headers, out));
     }
@@ -300,9 +325,19 @@ pub(crate) async fn history(
     let loaded = app.record();
     let rows = history_rows(&loaded, app.today());
     if wants_csv(&q)? {
-        let mut out = vec![vec!["date".into(), "signatories".into(), "consented".into(), "bound".into()]];
+        let mut out = vec![vec![
+            "date".into(),
+            "signatories".into(),
+            "consented".into(),
+            "bound".into(),
+        ]];
         out.extend(rows.iter().map(|r| {
-            vec![r.date.clone(), r.signatories.to_string(), r.consented.to_string(), r.bound.to_string()]
+            vec![
+                r.date.clone(),
+                r.signatories.to_string(),
+                r.consented.to_string(),
+                r.bound.to_string(),
+            ]
         }));
         return Ok(csv_body(&headers, out));
     }
@@ -397,7 +432,10 @@ pub(crate) fn check_claim(loaded: &Loaded, claim: &str, on: Date) -> Result<Verd
 }
 
 /// `POST /api/v1/claims` with `{"claim": "...", "on": "YYYY-MM-DD"}`.
-pub(crate) async fn claims(State(app): State<Arc<AppState>>, body: Body) -> Result<Response, ApiError> {
+pub(crate) async fn claims(
+    State(app): State<Arc<AppState>>,
+    body: Body,
+) -> Result<Response, ApiError> {
     let input: ClaimIn = read_json(body).await?;
     let on = on_date(&app, input.on.as_deref())?;
     let loaded = app.record();
@@ -451,7 +489,11 @@ pub(crate) async fn add_action(
         )
     };
     let token = bearer(&headers).ok_or_else(unauthorized)?;
-    let editor = app.store.editor_for(token).await?.ok_or_else(unauthorized)?;
+    let editor = app
+        .store
+        .editor_for(token)
+        .await?
+        .ok_or_else(unauthorized)?;
     let input: ActionIn = read_json(body).await?;
     let _guard = app.write.lock().await;
     let loaded = app.record();
@@ -461,11 +503,18 @@ pub(crate) async fn add_action(
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "bad_action",
-            format!("`action` is one of {} (found `{}`)", names.join(", "), input.action),
+            format!(
+                "`action` is one of {} (found `{}`)",
+                names.join(", "),
+                input.action
+            ),
         )
         .field("action"));
     }
-    for (field, value) in [("date", Some(&input.date)), ("bound_from", input.bound_from.as_ref())] {
+    for (field, value) in [
+        ("date", Some(&input.date)),
+        ("bound_from", input.bound_from.as_ref()),
+    ] {
         if let Some(text) = value.filter(|t| !t.is_empty()) {
             minewatch_registry::parse_date(text).map_err(|e| {
                 ApiError::new(
@@ -473,7 +522,11 @@ pub(crate) async fn add_action(
                     "bad_date",
                     format!("`{field}`: {e} (found `{text}`)"),
                 )
-                .field(if field == "date" { "date" } else { "bound_from" })
+                .field(if field == "date" {
+                    "date"
+                } else {
+                    "bound_from"
+                })
             })?;
         }
     }
@@ -485,7 +538,9 @@ pub(crate) async fn add_action(
         )
         .field("sources"));
     }
-    let new_source = input.source.map(|s| vec![s.id, s.publisher, s.title, s.url]);
+    let new_source = input
+        .source
+        .map(|s| vec![s.id, s.publisher, s.title, s.url]);
     let action = NewAction {
         row: vec![
             state.to_string(),
@@ -531,9 +586,21 @@ pub(crate) async fn audit(
 ) -> Result<Response, ApiError> {
     let entries = app.store.audit().await?;
     if wants_csv(&q)? {
-        let mut out = vec![vec!["id".into(), "editor".into(), "at".into(), "what".into(), "source".into()]];
+        let mut out = vec![vec![
+            "id".into(),
+            "editor".into(),
+            "at".into(),
+            "what".into(),
+            "source".into(),
+        ]];
         out.extend(entries.iter().map(|e| {
-            vec![e.id.to_string(), e.editor.clone(), e.at.clone(), e.what.clone(), e.source.clone()]
+            vec![
+                e.id.to_string(),
+                e.editor.clone(),
+                e.at.clone(),
+                e.what.clone(),
+                e.source.clone(),
+            ]
         }));
         return Ok(csv_body(&headers, out));
     }
@@ -542,5 +609,9 @@ pub(crate) async fn audit(
 
 /// `GET /api/v1/openapi.json`.
 pub(crate) async fn openapi(headers: HeaderMap) -> Response {
-    cached(&headers, "application/json", include_str!("openapi.json").to_string())
+    cached(
+        &headers,
+        "application/json",
+        include_str!("openapi.json").to_string(),
+    )
 }

@@ -38,7 +38,10 @@ impl AppState {
     ///
     /// # Errors
     /// When the stored record does not load.
-    pub async fn new(store: Store, today: Option<Date>) -> Result<Arc<AppState>, crate::StoreError> {
+    pub async fn new(
+        store: Store,
+        today: Option<Date>,
+    ) -> Result<Arc<AppState>, crate::StoreError> {
         let loaded = store.load().await?;
         Ok(Arc::new(AppState {
             store,
@@ -101,7 +104,11 @@ struct ErrorFields<'a> {
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             code,

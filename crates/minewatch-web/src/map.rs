@@ -39,7 +39,10 @@ fn project(lon: f64, lat: f64) -> (f64, f64) {
 fn arcs(topology: &Value) -> Vec<Vec<(f64, f64)>> {
     let scale = &topology["transform"]["scale"];
     let translate = &topology["transform"]["translate"];
-    let (sx, sy) = (scale[0].as_f64().unwrap_or(1.0), scale[1].as_f64().unwrap_or(1.0));
+    let (sx, sy) = (
+        scale[0].as_f64().unwrap_or(1.0),
+        scale[1].as_f64().unwrap_or(1.0),
+    );
     let (tx, ty) = (
         translate[0].as_f64().unwrap_or(0.0),
         translate[1].as_f64().unwrap_or(0.0),
@@ -141,7 +144,10 @@ pub(crate) fn shapes() -> Vec<Shape> {
         }
         let polygons: Vec<&Value> = match g["type"].as_str() {
             Some("Polygon") => vec![&g["arcs"]],
-            Some("MultiPolygon") => g["arcs"].as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+            Some("MultiPolygon") => g["arcs"]
+                .as_array()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
             _ => continue,
         };
         let mut rings = Vec::new();
@@ -174,7 +180,10 @@ mod tests {
         assert!(ltu.path.starts_with('M') && ltu.path.ends_with('Z'));
         // Lithuania lies around 21-27°E, 53-56°N.
         let (x, y) = project(24.0, 55.0);
-        assert!(ltu.path.contains(&format!("{:.0}", x).chars().take(2).collect::<String>()));
+        assert!(
+            ltu.path
+                .contains(&format!("{:.0}", x).chars().take(2).collect::<String>())
+        );
         assert!(y > 0.0 && y < HEIGHT / 2.0);
     }
 }

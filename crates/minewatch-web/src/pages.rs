@@ -98,7 +98,10 @@ fn error_page(e: &ApiError) -> Response {
 pub(crate) fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
-        Html(layout("Not found", "<h1>Not found</h1><p>No such page. <a href=\"/\">Back to the map</a>.</p>")),
+        Html(layout(
+            "Not found",
+            "<h1>Not found</h1><p>No such page. <a href=\"/\">Back to the map</a>.</p>",
+        )),
     )
         .into_response()
 }
@@ -112,11 +115,18 @@ fn date_form(action: &str, on: Date, extra: &str) -> String {
 }
 
 fn badge(status: Status) -> String {
-    format!("<span class=\"badge b-{s}\">{s}</span>", s = status.as_str())
+    format!(
+        "<span class=\"badge b-{s}\">{s}</span>",
+        s = status.as_str()
+    )
 }
 
 /// `/`: the world map coloured by status on the date, with legend, counts and a table.
-pub(crate) async fn map(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+pub(crate) async fn map(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let on = match on_date(&app, q.on.as_deref()) {
         Ok(on) => on,
         Err(e) => return error_page(&e),
@@ -142,7 +152,11 @@ pub(crate) async fn map(State(app): State<Arc<AppState>>, headers: HeaderMap, Qu
             n = counts.get(status)
         );
     }
-    let _ = write!(body, "<li>bound in all: <strong>{}</strong></li></ul>", counts.bound());
+    let _ = write!(
+        body,
+        "<li>bound in all: <strong>{}</strong></li></ul>",
+        counts.bound()
+    );
     let _ = write!(
         body,
         "<svg class=\"map\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">World map of states by status on {on}; the table below lists every state</title>"
@@ -199,7 +213,13 @@ fn find(app: &AppState, code: &str) -> Result<Iso3, ApiError> {
         .registry
         .find_state(code)
         .map(|s| s.iso3)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_state", format!("unknown state `{code}`")))
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_state",
+                format!("unknown state `{code}`"),
+            )
+        })
 }
 
 /// `/states/{ISO3}`: status, why, findings, groups, obligations, brief.
@@ -209,10 +229,11 @@ pub(crate) async fn state(
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let (on, iso3) = match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+    let (on, iso3) =
+        match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
+            Ok(x) => x,
+            Err(e) => return error_page(&e),
+        };
     let loaded = app.record();
     let r = &loaded.registry;
     let Some(a) = r.assess(iso3, on) else {
@@ -228,14 +249,31 @@ pub(crate) async fn state(
         let _ = write!(body, "<p>In force for it from {eif}.</p>");
     }
     if let Some(w) = &a.withdrawal {
-        let effect = w.effective.map_or("deferred until the armed conflict ends (Art. 20(3))".to_string(), |d| d.to_string());
-        let _ = write!(body, "<p>Withdrawal notified {}; takes effect: {effect}.</p>", w.received);
+        let effect = w.effective.map_or(
+            "deferred until the armed conflict ends (Art. 20(3))".to_string(),
+            |d| d.to_string(),
+        );
+        let _ = write!(
+            body,
+            "<p>Withdrawal notified {}; takes effect: {effect}.</p>",
+            w.received
+        );
     }
-    let _ = write!(body, "<p><a href=\"#why\">Why?</a> · <a href=\"/states/{iso3}/brief?on={on}\">Printable brief</a> · <a href=\"/api/v1/states/{iso3}?on={on}\">JSON</a></p>");
+    let _ = write!(
+        body,
+        "<p><a href=\"#why\">Why?</a> · <a href=\"/states/{iso3}/brief?on={on}\">Printable brief</a> · <a href=\"/api/v1/states/{iso3}?on={on}\">JSON</a></p>"
+    );
     body.push_str("<h2 id=\"why\">Why</h2><ol>");
     for s in &a.steps {
-        let change = s.status.map(|x| format!(" → <strong>{x}</strong>")).unwrap_or_default();
-        let sources: Vec<String> = s.sources.iter().map(|x| format!("<code>{}</code>", esc(x.as_str()))).collect();
+        let change = s
+            .status
+            .map(|x| format!(" → <strong>{x}</strong>"))
+            .unwrap_or_default();
+        let sources: Vec<String> = s
+            .sources
+            .iter()
+            .map(|x| format!("<code>{}</code>", esc(x.as_str())))
+            .collect();
         let _ = write!(
             body,
             "<li><strong>{}</strong> ({}) {}{change} <span class=\"muted\">[{}]</span></li>",
@@ -249,7 +287,12 @@ pub(crate) async fn state(
     if !a.findings.is_empty() {
         body.push_str("<h2>Findings</h2><ul>");
         for f in &a.findings {
-            let _ = write!(body, "<li><strong>{}</strong>: {}</li>", f.kind.as_str().replace('_', " "), esc(&f.text));
+            let _ = write!(
+                body,
+                "<li><strong>{}</strong>: {}</li>",
+                f.kind.as_str().replace('_', " "),
+                esc(&f.text)
+            );
         }
         body.push_str("</ul>");
     }
@@ -257,11 +300,20 @@ pub(crate) async fn state(
         .context
         .groups()
         .iter()
-        .filter(|g| loaded.context.members_on(&g.id, on).any(|m| m.state == iso3))
+        .filter(|g| {
+            loaded
+                .context
+                .members_on(&g.id, on)
+                .any(|m| m.state == iso3)
+        })
         .map(|g| esc(&g.name))
         .collect();
     if !groups.is_empty() {
-        let _ = write!(body, "<h2>Groups</h2><p>A member of {} on {on}.</p>", groups.join(", "));
+        let _ = write!(
+            body,
+            "<h2>Groups</h2><p>A member of {} on {on}.</p>",
+            groups.join(", ")
+        );
     }
     let obligations = Obligations::new(r, &loaded.context).of(iso3, on);
     if !obligations.is_empty() {
@@ -289,10 +341,11 @@ pub(crate) async fn brief(
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let (on, iso3) = match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+    let (on, iso3) =
+        match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
+            Ok(x) => x,
+            Err(e) => return error_page(&e),
+        };
     let loaded = app.record();
     let peers: Vec<Iso3> = q
         .peers
@@ -301,7 +354,12 @@ pub(crate) async fn brief(
         .split(',')
         .filter_map(|p| loaded.registry.find_state(p.trim()).ok().map(|s| s.iso3))
         .collect();
-    let request = minewatch_brief::BriefRequest { state: iso3, on, peers, since: None };
+    let request = minewatch_brief::BriefRequest {
+        state: iso3,
+        on,
+        peers,
+        since: None,
+    };
     let brief = minewatch_brief::build(&loaded, &request);
     match q.format.as_deref() {
         Some("md") => cached(&headers, "text/markdown; charset=utf-8", brief.markdown()),
@@ -310,7 +368,11 @@ pub(crate) async fn brief(
 }
 
 /// `/parties`: a sortable, filterable table with CSV download.
-pub(crate) async fn parties(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+pub(crate) async fn parties(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let on = match on_date(&app, q.on.as_deref()) {
         Ok(on) => on,
         Err(e) => return error_page(&e),
@@ -320,7 +382,11 @@ pub(crate) async fn parties(State(app): State<Arc<AppState>>, headers: HeaderMap
     let needle = filter.to_lowercase();
     let mut rows: Vec<_> = party_rows(&loaded, on, false)
         .into_iter()
-        .filter(|(c, n, _, _)| needle.is_empty() || n.to_lowercase().contains(&needle) || c.as_str().eq_ignore_ascii_case(&needle))
+        .filter(|(c, n, _, _)| {
+            needle.is_empty()
+                || n.to_lowercase().contains(&needle)
+                || c.as_str().eq_ignore_ascii_case(&needle)
+        })
         .collect();
     let sort = q.sort.clone().unwrap_or_else(|| "name".into());
     match sort.as_str() {
@@ -330,7 +396,12 @@ pub(crate) async fn parties(State(app): State<Arc<AppState>>, headers: HeaderMap
     }
     let options: String = ["name", "code", "since"]
         .iter()
-        .map(|s| format!("<option value=\"{s}\"{}>{s}</option>", if *s == sort { " selected" } else { "" }))
+        .map(|s| {
+            format!(
+                "<option value=\"{s}\"{}>{s}</option>",
+                if *s == sort { " selected" } else { "" }
+            )
+        })
         .collect();
     let extra = format!(
         "<div><label for=\"q\">Filter</label><input id=\"q\" name=\"q\" value=\"{}\" placeholder=\"name or code\"></div>\
@@ -383,11 +454,22 @@ pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap
     );
     for v in [0, 50, 100, 150, 200] {
         let (_, y) = point(0, v);
-        let _ = write!(svg, "<line x1=\"{pad}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"4\" y=\"{:.1}\" font-size=\"11\">{v}</text>", w - pad, y + 4.0);
+        let _ = write!(
+            svg,
+            "<line x1=\"{pad}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"4\" y=\"{:.1}\" font-size=\"11\">{v}</text>",
+            w - pad,
+            y + 4.0
+        );
     }
     for (i, r) in rows.iter().enumerate().step_by(4) {
         let (x, _) = point(i, 0);
-        let _ = write!(svg, "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>", x - 12.0, h - 18.0, &r.date[..4]);
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>",
+            x - 12.0,
+            h - 18.0,
+            &r.date[..4]
+        );
     }
     let _ = write!(
         svg,
@@ -401,14 +483,22 @@ pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap
          <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Signatories</th><th scope=\"col\">Consented</th><th scope=\"col\">Bound</th></tr></thead><tbody>"
     );
     for r in &rows {
-        let _ = write!(body, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.date, r.signatories, r.consented, r.bound);
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            r.date, r.signatories, r.consented, r.bound
+        );
     }
     body.push_str("</tbody></table>");
     page(&headers, "History", &body)
 }
 
 /// `/claims`: a form to check a claim.
-pub(crate) async fn claims(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+pub(crate) async fn claims(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let on = match on_date(&app, q.on.as_deref()) {
         Ok(on) => on,
         Err(e) => return error_page(&e),
@@ -426,11 +516,24 @@ pub(crate) async fn claims(State(app): State<Arc<AppState>>, headers: HeaderMap,
         let loaded = app.record();
         match check_claim(&loaded, &claim, on) {
             Ok(v) => {
-                let _ = write!(body, "<p class=\"verdict\" id=\"verdict\">On {}: {}</p><p>{}</p>", v.on, v.verdict, esc(&v.summary));
+                let _ = write!(
+                    body,
+                    "<p class=\"verdict\" id=\"verdict\">On {}: {}</p><p>{}</p>",
+                    v.on,
+                    v.verdict,
+                    esc(&v.summary)
+                );
                 if !v.counterexamples.is_empty() {
                     body.push_str("<h2>Counter-examples</h2><ul>");
                     for c in &v.counterexamples {
-                        let _ = write!(body, "<li><a href=\"/states/{}?on={}\">{}</a>: {}</li>", c.iso3, v.on, esc(&c.name), esc(&c.reason));
+                        let _ = write!(
+                            body,
+                            "<li><a href=\"/states/{}?on={}\">{}</a>: {}</li>",
+                            c.iso3,
+                            v.on,
+                            esc(&c.name),
+                            esc(&c.reason)
+                        );
                     }
                     body.push_str("</ul>");
                 }
@@ -443,12 +546,22 @@ pub(crate) async fn claims(State(app): State<Arc<AppState>>, headers: HeaderMap,
                 }
                 body.push_str("<h2>Evidence</h2><ul>");
                 for e in &v.evidence {
-                    let _ = write!(body, "<li>{} <span class=\"muted\">{} [{}]</span></li>", esc(&e.text), e.articles.join(", "), esc(&e.sources.join(", ")));
+                    let _ = write!(
+                        body,
+                        "<li>{} <span class=\"muted\">{} [{}]</span></li>",
+                        esc(&e.text),
+                        e.articles.join(", "),
+                        esc(&e.sources.join(", "))
+                    );
                 }
                 body.push_str("</ul>");
             }
             Err(e) => {
-                let _ = write!(body, "<p class=\"verdict\" role=\"alert\">This claim cannot be read: {}</p>", esc(&e.message));
+                let _ = write!(
+                    body,
+                    "<p class=\"verdict\" role=\"alert\">This claim cannot be read: {}</p>",
+                    esc(&e.message)
+                );
             }
         }
     }

@@ -21,7 +21,11 @@ use sqlx::{Row, Sqlite, Transaction};
 
 /// The tables that hold a data file row by row, with their columns.
 const TABLES: [(&str, &str, &[&str]); 3] = [
-    ("sources.csv", "sources", &["id", "publisher", "title", "url"]),
+    (
+        "sources.csv",
+        "sources",
+        &["id", "publisher", "title", "url"],
+    ),
     (
         "states.csv",
         "states",
@@ -145,8 +149,14 @@ impl Store {
                 Some((_, table, columns)) => {
                     let rows = read_rows(text).map_err(|e| StoreError(format!("{name}:{e}")))?;
                     for (ord, row) in rows.iter().skip(1).enumerate() {
-                        insert_row(&mut tx, table, columns, i64::try_from(ord).unwrap_or(0), row)
-                            .await?;
+                        insert_row(
+                            &mut tx,
+                            table,
+                            columns,
+                            i64::try_from(ord).unwrap_or(0),
+                            row,
+                        )
+                        .await?;
                     }
                 }
                 None => {
@@ -173,10 +183,7 @@ impl Store {
     pub async fn files(&self) -> Result<BTreeMap<String, String>, StoreError> {
         let mut files = BTreeMap::new();
         for (name, table, columns) in TABLES {
-            let select = format!(
-                "SELECT {} FROM {table} ORDER BY ord",
-                columns.join(", ")
-            );
+            let select = format!("SELECT {} FROM {table} ORDER BY ord", columns.join(", "));
             let rows = sqlx::query(&select).fetch_all(&self.pool).await?;
             let mut out = vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
             for row in rows {
@@ -247,7 +254,11 @@ impl Store {
         )
         .bind(editor)
         .bind(now())
-        .bind(write_rows(std::slice::from_ref(&action.row)).trim_end().to_string())
+        .bind(
+            write_rows(std::slice::from_ref(&action.row))
+                .trim_end()
+                .to_string(),
+        )
         .bind(action.row.get(4).cloned().unwrap_or_default())
         .fetch_one(&mut *tx)
         .await?;
@@ -271,17 +282,18 @@ impl Store {
             "mw_{}",
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
-        let result = sqlx::query("INSERT INTO editors (name, token_sha256, created) VALUES (?, ?, ?)")
-            .bind(name)
-            .bind(token_hash(&token))
-            .bind(now())
-            .execute(&self.pool)
-            .await;
+        let result =
+            sqlx::query("INSERT INTO editors (name, token_sha256, created) VALUES (?, ?, ?)")
+                .bind(name)
+                .bind(token_hash(&token))
+                .bind(now())
+                .execute(&self.pool)
+                .await;
         match result {
             Ok(_) => Ok(token),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(StoreError(format!("an editor named {name:?} already exists")))
-            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError(format!(
+                "an editor named {name:?} already exists"
+            ))),
             Err(e) => Err(e.into()),
         }
     }
@@ -341,8 +353,9 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
         for (name, text) in &files {
-            std::fs::write(dir.join(name), text)
-                .map_err(|e| StoreError(format!("cannot write {}: {e}", dir.join(name).display())))?;
+            std::fs::write(dir.join(name), text).map_err(|e| {
+                StoreError(format!("cannot write {}: {e}", dir.join(name).display()))
+            })?;
         }
         Ok(files.len())
     }
@@ -378,7 +391,8 @@ async fn insert_row(
 /// Loads files (with an extra action row and source row appended) through
 /// the project's loader.
 fn load(files: &BTreeMap<String, String>, extra: Option<&NewAction>) -> Result<Loaded, LoadErrors> {
-    let mut texts: BTreeMap<&str, String> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let mut texts: BTreeMap<&str, String> =
+        files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
     if let Some(action) = extra {
         if let Some(text) = texts.get_mut("treaty_actions.csv") {
             text.push_str(&write_rows(std::slice::from_ref(&action.row)));
@@ -390,8 +404,13 @@ fn load(files: &BTreeMap<String, String>, extra: Option<&NewAction>) -> Result<L
     let shown: Vec<(String, &str, &str)> = FILES
         .iter()
         .chain(CONTEXT_FILES.iter())
-        .filter_map(|name| texts.get(name).map(|t| (format!("database:{name}"), *name, t.as_str())))
+        .filter_map(|name| {
+            texts
+                .get(name)
+                .map(|t| (format!("database:{name}"), *name, t.as_str()))
+        })
         .collect();
-    let borrowed: Vec<(&str, &str, &str)> = shown.iter().map(|(p, n, t)| (*n, p.as_str(), *t)).collect();
+    let borrowed: Vec<(&str, &str, &str)> =
+        shown.iter().map(|(p, n, t)| (*n, p.as_str(), *t)).collect();
     load_files(&borrowed)
 }

@@ -1,0 +1,332 @@
+//! The application without a socket: each request goes straight to the
+//! router (tower's `oneshot`) over a fresh database in a temporary folder.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use jiff::civil::date;
+use minewatch_web::{AppState, Store, router};
+use tower::ServiceExt;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+async fn fresh() -> (Arc<AppState>, Store, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "minewatch-router-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let url = format!("sqlite://{}", dir.join("test.db").display());
+    let store = Store::open(&url).await.expect("a database");
+    let state = AppState::new(store.clone(), Some(date(2026, 11, 28)))
+        .await
+        .expect("the record loads");
+    (state, store, dir)
+}
+
+async fn send(
+    state: &Arc<AppState>,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = router(state.clone())
+        .oneshot(request)
+        .await
+        .expect("a response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = to_bytes(response.into_body(), 10 << 20)
+        .await
+        .expect("a body");
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("a request")
+}
+
+fn post(uri: &str, token: Option<&str>, body: &str) -> Request<Body> {
+    let mut b = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    b.body(Body::from(body.to_string())).expect("a request")
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[tokio::test]
+async fn parties_on_the_letter_date_are_164() {
+    let (state, _, _) = fresh().await;
+    let (status, headers, body) = send(&state, get("/api/v1/parties?on=2025-01-17")).await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["count"], 164);
+    assert_eq!(v["parties"].as_array().map(Vec::len), Some(164));
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert!(headers.contains_key(header::ETAG));
+    assert!(
+        headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap_or("")
+            .contains("max-age")
+    );
+    // The same answer again is 304 for a client that has it.
+    let etag = headers[header::ETAG].clone();
+    let request = Request::get("/api/v1/parties?on=2025-01-17")
+        .header(header::IF_NONE_MATCH, etag)
+        .body(Body::empty())
+        .expect("a request");
+    let (status, _, body) = send(&state, request).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    // And as CSV.
+    let (status, headers, body) =
+        send(&state, get("/api/v1/parties?on=2025-01-17&format=csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/csv")
+    );
+    assert_eq!(body.lines().count(), 165);
+}
+
+#[tokio::test]
+async fn lithuania_withdrawn_with_the_explanation() {
+    let (state, _, _) = fresh().await;
+    let (status, _, body) = send(&state, get("/api/v1/states/LTU?on=2026-01-01")).await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["status"], "withdrawn");
+    let steps = v["explanation"].as_array().expect("steps");
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["article"] == "Art. 20(3)" && s["status"] == "withdrawn")
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_get_4xx_json_errors() {
+    let (state, _, _) = fresh().await;
+    for (uri, code, field) in [
+        (
+            "/api/v1/parties?on=2025-02-30",
+            StatusCode::BAD_REQUEST,
+            "on",
+        ),
+        (
+            "/api/v1/parties?on=yesterday",
+            StatusCode::BAD_REQUEST,
+            "on",
+        ),
+        (
+            "/api/v1/parties?format=xml",
+            StatusCode::BAD_REQUEST,
+            "format",
+        ),
+        ("/api/v1/states/Narnia", StatusCode::NOT_FOUND, "state"),
+    ] {
+        let (status, _, body) = send(&state, get(uri)).await;
+        assert_eq!(status, code, "{uri}");
+        let v = json(&body);
+        assert_eq!(v["error"]["field"], field, "{uri}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    let (status, _, body) = send(&state, get("/api/v1/nothing")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(json(&body)["error"]["code"], "not_found");
+    let (status, _, body) = send(
+        &state,
+        post(
+            "/api/v1/claims",
+            None,
+            "{\"claim\": \"all XYZ members are parties\"}",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(&body)["error"]["field"], "claim");
+    let (status, _, body) = send(&state, post("/api/v1/claims", None, "{not json")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&body)["error"]["code"], "bad_json");
+}
+
+#[tokio::test]
+async fn a_claim_is_checked() {
+    let (state, _, _) = fresh().await;
+    let (status, _, body) = send(
+        &state,
+        post(
+            "/api/v1/claims",
+            None,
+            "{\"claim\": \"all NATO members except USA are parties\", \"on\": \"2026-11-28\"}",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["verdict"], "does not hold");
+    assert_eq!(v["counterexamples"].as_array().map(Vec::len), Some(5));
+}
+
+#[tokio::test]
+async fn edits_need_a_token_obey_the_rules_and_are_audited() {
+    let (state, store, _) = fresh().await;
+    let before = store.action_count().await.expect("a count");
+    let action = r#"{"state": "USA", "action": "accession", "date": "2026-11-20", "sources": ["untc-2014"], "note": "test"}"#;
+    // No token, a wrong token: 401 and nothing changes.
+    for token in [None, Some("mw_not_a_token")] {
+        let (status, _, body) = send(&state, post("/api/v1/actions", token, action)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(json(&body)["error"]["code"], "unauthorized");
+    }
+    assert_eq!(store.action_count().await.expect("a count"), before);
+    let token = store.add_editor("alice").await.expect("an editor");
+    // The rules refuse a withdrawal by a state that never consented: 422, with why.
+    let (status, _, body) = send(
+        &state,
+        post("/api/v1/actions", Some(&token), r#"{"state": "USA", "action": "withdrawal", "date": "2026-11-20", "sources": ["untc-2014"]}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let message = json(&body)["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        message.contains("not bound") || message.contains("withdraw"),
+        "{message}"
+    );
+    // Malformed, unknown state, bad date, unknown kind, oversized: 4xx JSON.
+    for (body, code) in [
+        ("{\"state\": ", StatusCode::BAD_REQUEST),
+        (
+            r#"{"state": "Narnia", "action": "accession", "date": "2026-11-20", "sources": ["untc-2014"]}"#,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            r#"{"state": "USA", "action": "accession", "date": "2026-13-01", "sources": ["untc-2014"]}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            r#"{"state": "USA", "action": "joining", "date": "2026-11-20", "sources": ["untc-2014"]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            r#"{"state": "USA", "action": "accession", "date": "2026-11-20", "sources": ["no-such-source"]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            r#"{"state": "USA", "action": "accession", "date": "2026-11-20", "sources": []}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, _, reply) = send(&state, post("/api/v1/actions", Some(&token), body)).await;
+        assert_eq!(status, code, "{body}: {reply}");
+        assert!(json(&reply)["error"]["message"].is_string());
+    }
+    let huge = format!(
+        "{{\"note\": \"{}\"}}",
+        "x".repeat(minewatch_web::BODY_LIMIT + 10)
+    );
+    let (status, _, reply) = send(&state, post("/api/v1/actions", Some(&token), &huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(json(&reply)["error"]["code"], "too_large");
+    assert_eq!(store.action_count().await.expect("a count"), before);
+    assert!(store.audit().await.expect("the audit").is_empty());
+    // A lawful action with a new source: stored, audited, served.
+    let lawful = r#"{"state": "USA", "action": "accession", "date": "2026-11-20", "sources": ["test-source"], "note": "a test accession",
+        "source": {"id": "test-source", "publisher": "Test", "title": "A test source", "url": "https://example.org/test"}}"#;
+    let (status, _, reply) = send(&state, post("/api/v1/actions", Some(&token), lawful)).await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    assert_eq!(store.action_count().await.expect("a count"), before + 1);
+    let (status, _, audit) = send(&state, get("/api/v1/audit")).await;
+    assert_eq!(status, StatusCode::OK);
+    let audit = json(&audit);
+    assert_eq!(audit[0]["editor"], "alice");
+    assert!(
+        audit[0]["what"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("USA,accession,2026-11-20")
+    );
+    let (_, _, body) = send(&state, get("/api/v1/states/USA?on=2026-11-28")).await;
+    assert_eq!(json(&body)["status"], "consented");
+}
+
+#[tokio::test]
+async fn export_after_import_is_identical_to_the_input() {
+    let (_, store, dir) = fresh().await;
+    let out = dir.join("export");
+    store.export(&out).await.expect("an export");
+    for (name, text) in minewatch_registry::EMBEDDED_FILES {
+        let written = std::fs::read_to_string(out.join(name)).expect("a file");
+        assert!(written == text, "{name} differs after the round trip");
+    }
+}
+
+#[tokio::test]
+async fn every_page_renders() {
+    let (state, _, _) = fresh().await;
+    for uri in [
+        "/?on=2025-01-17",
+        "/states/LTU?on=2026-01-01",
+        "/states/LTU/brief?on=2026-01-01",
+        "/parties?on=2025-01-17&q=lat&sort=since",
+        "/history",
+        "/claims?claim=USA+is+not+a+party&on=2025-01-17",
+        "/about",
+    ] {
+        let (status, headers, body) = send(&state, get(uri)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap_or("")
+                .starts_with("text/html")
+        );
+        assert!(body.contains("</html>"), "{uri}");
+    }
+    let (_, _, map) = send(&state, get("/?on=2025-01-17")).await;
+    assert!(map.contains("<path class=\"party\" data-iso3=\"LTU\""));
+    let (_, _, map) = send(&state, get("/?on=2026-01-01")).await;
+    assert!(map.contains("<path class=\"withdrawn\" data-iso3=\"LTU\""));
+    let (status, _, _) = send(&state, get("/nowhere")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(&state, get("/?on=2025-99-01")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_openapi_description_is_json_and_lists_every_endpoint() {
+    let (state, _, _) = fresh().await;
+    let (status, _, body) = send(&state, get("/api/v1/openapi.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    for path in [
+        "/api/v1/states",
+        "/api/v1/states/{iso3}",
+        "/api/v1/parties",
+        "/api/v1/history",
+        "/api/v1/claims",
+        "/api/v1/actions",
+        "/api/v1/audit",
+    ] {
+        assert!(v["paths"].get(path).is_some(), "{path}");
+    }
+}
