@@ -1,0 +1,106 @@
+// The web monitor in a real browser: Debian's Chromium (/usr/bin/chromium)
+// driven by playwright-core; no browser is ever downloaded. The server must
+// be running at BASE_URL (the .ci/run script starts one on a fresh database).
+//
+//   BASE_URL=http://127.0.0.1:8080 node --test browser.test.mjs
+//
+// Screenshots of every page, at desktop and phone widths, go to screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function page(width = 1280, height = 900) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  return context.newPage();
+}
+
+test('the map moves from 2025-01-17 to 2026-01-01 and Lithuania changes', async () => {
+  const p = await page();
+  await p.goto(`${BASE}/?on=2025-01-17`);
+  const ltu = p.locator('path[data-iso3="LTU"]');
+  assert.equal(await ltu.getAttribute('class'), 'party');
+  assert.match(await p.locator('h1').innerText(), /2025-01-17/);
+  await p.screenshot({ path: `${SHOTS}map-2025-01-17-desktop.png`, fullPage: false });
+  // Move the date with the form, as a user would.
+  await p.fill('input#on', '2026-01-01');
+  await Promise.all([p.waitForURL(/on=2026-01-01/), p.click('button[type=submit]')]);
+  assert.equal(await p.locator('path[data-iso3="LTU"]').getAttribute('class'), 'withdrawn');
+  assert.match(await p.locator('tr[data-iso3="LTU"]').innerText(), /withdrawn/);
+  await p.screenshot({ path: `${SHOTS}map-2026-01-01-desktop.png`, fullPage: false });
+  await p.context().close();
+});
+
+test("Lithuania's page explains itself: follow \"why?\"", async () => {
+  const p = await page();
+  await p.goto(`${BASE}/?on=2026-01-01`);
+  await Promise.all([p.waitForURL(/\/states\/LTU/), p.click('tr[data-iso3="LTU"] a')]);
+  assert.match(await p.locator('#status').innerText(), /withdrawn/);
+  await p.click('a[href="#why"]');
+  assert.match(p.url(), /#why$/);
+  const why = await p.locator('#why + ol').innerText();
+  assert.match(why, /Art\. 20\(3\)/);
+  assert.match(why, /2025-12-27/);
+  await p.screenshot({ path: `${SHOTS}state-LTU-desktop.png`, fullPage: true });
+  await p.context().close();
+});
+
+test('the parties table downloads as CSV', async () => {
+  const p = await page();
+  await p.goto(`${BASE}/parties?on=2025-01-17`);
+  assert.match(await p.locator('h1').innerText(), /164/);
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('a#csv')]);
+  const path = await download.path();
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'iso3,name,status,since');
+  assert.equal(lines.length, 165);
+  await p.context().close();
+});
+
+test('a claim is checked in the form', async () => {
+  const p = await page();
+  await p.goto(`${BASE}/claims`);
+  await p.fill('input#claim', 'all NATO members except USA are parties');
+  await p.fill('input#on', '2026-11-28');
+  await Promise.all([p.waitForURL(/claim=/), p.click('button[type=submit]')]);
+  assert.match(await p.locator('#verdict').innerText(), /does not hold/);
+  await p.context().close();
+});
+
+test('screenshots of every page at desktop and phone widths', async () => {
+  const pages = {
+    map: '/?on=2026-01-01',
+    state: '/states/LTU?on=2026-01-01',
+    parties: '/parties?on=2025-01-17',
+    history: '/history',
+    claims: '/claims?claim=USA+is+not+a+party&on=2025-01-17',
+    about: '/about',
+    brief: '/states/LTU/brief?on=2025-01-17&peers=LVA,EST,POL,FIN,SWE',
+  };
+  for (const [name, path] of Object.entries(pages)) {
+    for (const [size, w, h] of [['desktop', 1280, 900], ['phone', 390, 844]]) {
+      const p = await page(w, h);
+      const response = await p.goto(`${BASE}${path}`);
+      assert.equal(response.status(), 200, path);
+      await p.screenshot({ path: `${SHOTS}${name}-${size}.png`, fullPage: false });
+      await p.context().close();
+    }
+  }
+});
