@@ -12,7 +12,7 @@ use minewatch_core::{ActionKind, Iso3, Status};
 use minewatch_registry::{Loaded, write_rows};
 use serde::{Deserialize, Serialize};
 
-use crate::app::{ApiError, AppState, cached, on_date};
+use crate::app::{ApiError, AppState, cached, memo, on_date};
 use crate::store::NewAction;
 
 /// The largest request body accepted.
@@ -237,44 +237,51 @@ pub(crate) async fn parties(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let loaded = app.record();
     let on = on_date(&app, q.on.as_deref())?;
     let consented = flag(q.consented.as_deref(), "consented")?;
-    let rows = party_rows(&loaded, on, consented);
-    if wants_csv(&q)? {
-        let mut out = vec![vec![
-            "iso3".into(),
-            "name".into(),
-            "status".into(),
-            "since".into(),
-        ]];
-        out.extend(rows.iter().map(|(c, n, s, d)| {
-            vec![
-                c.to_string(),
-                n.clone(),
-                s.as_str().into(),
-                d.map(|d| d.to_string()).unwrap_or_default(),
-            ]
-        }));
-        return Ok(csv_body(&headers, out));
-    }
-    let parties: Vec<PartyRow> = rows
-        .into_iter()
-        .map(|(c, n, s, d)| PartyRow {
-            iso3: c.to_string(),
-            name: n,
-            status: s.as_str(),
-            since: d.map(|d| d.to_string()),
-        })
-        .collect();
-    Ok(json_body(
-        &headers,
-        &PartiesOut {
+    let csv = wants_csv(&q)?;
+    let key = format!("parties {on} {consented} {csv}");
+    let content_type = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    memo(&app, key, &headers, content_type, || {
+        let loaded = app.record();
+        let rows = party_rows(&loaded, on, consented);
+        if csv {
+            let mut out = vec![vec![
+                "iso3".into(),
+                "name".into(),
+                "status".into(),
+                "since".into(),
+            ]];
+            out.extend(rows.iter().map(|(c, n, s, d)| {
+                vec![
+                    c.to_string(),
+                    n.clone(),
+                    s.as_str().into(),
+                    d.map(|d| d.to_string()).unwrap_or_default(),
+                ]
+            }));
+            return Ok(write_rows(&out));
+        }
+        let parties: Vec<PartyRow> = rows
+            .into_iter()
+            .map(|(c, n, s, d)| PartyRow {
+                iso3: c.to_string(),
+                name: n,
+                status: s.as_str(),
+                since: d.map(|d| d.to_string()),
+            })
+            .collect();
+        Ok(serde_json::to_string_pretty(&PartiesOut {
             on: on.to_string(),
             count: parties.len(),
             parties,
-        },
-    ))
+        })
+        .unwrap_or_default())
+    })
 }
 
 #[derive(Serialize)]

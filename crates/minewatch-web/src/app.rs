@@ -27,8 +27,8 @@ pub struct AppState {
     /// Edits are made one at a time.
     pub(crate) write: tokio::sync::Mutex<()>,
     pub(crate) shapes: Vec<Shape>,
-    /// Rendered map pages by date; emptied by every edit.
-    pub(crate) map_cache: Mutex<HashMap<Date, Arc<String>>>,
+    /// Rendered GET answers by URI, with their entity tags; emptied by every edit.
+    pub(crate) responses: Mutex<HashMap<String, Arc<Cached>>>,
     /// The day answers default to (today, UTC), fixed for tests.
     pub(crate) today: Option<Date>,
 }
@@ -48,7 +48,7 @@ impl AppState {
             record: RwLock::new(Arc::new(loaded)),
             write: tokio::sync::Mutex::new(()),
             shapes: shapes(),
-            map_cache: Mutex::new(HashMap::new()),
+            responses: Mutex::new(HashMap::new()),
             today,
         }))
     }
@@ -67,7 +67,7 @@ impl AppState {
             Ok(mut guard) => *guard = Arc::new(loaded),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(loaded),
         }
-        if let Ok(mut cache) = self.map_cache.lock() {
+        if let Ok(mut cache) = self.responses.lock() {
             cache.clear();
         }
     }
@@ -167,6 +167,75 @@ pub(crate) fn on_date(state: &AppState, on: Option<&str>) -> Result<Date, ApiErr
     }
 }
 
+/// A rendered answer kept for reuse: its body is shared, never copied.
+pub(crate) struct Cached {
+    content_type: &'static str,
+    body: axum::body::Bytes,
+    etag: HeaderValue,
+}
+
+impl Cached {
+    fn new(content_type: &'static str, body: String) -> Cached {
+        let etag = format!("\"{:016x}\"", fnv(body.as_bytes()));
+        Cached {
+            content_type,
+            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            body: axum::body::Bytes::from(body),
+        }
+    }
+
+    fn respond(&self, request: &HeaderMap) -> Response {
+        let fresh = request
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let want = self.etag.to_str().unwrap_or("");
+                v.split(',').any(|t| t.trim() == want)
+            });
+        let mut response = if fresh {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            (
+                [(header::CONTENT_TYPE, self.content_type)],
+                self.body.clone(),
+            )
+                .into_response()
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=60"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        response
+    }
+}
+
+/// The answer for `key` from the cache, or made by `make`, kept, and given.
+pub(crate) fn memo(
+    app: &AppState,
+    key: String,
+    request: &HeaderMap,
+    content_type: &'static str,
+    make: impl FnOnce() -> Result<String, ApiError>,
+) -> Result<Response, ApiError> {
+    if let Some(hit) = app.responses.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(hit.respond(request));
+    }
+    let entry = Arc::new(Cached::new(content_type, make()?));
+    if let Ok(mut cache) = app.responses.lock() {
+        if cache.len() >= 1024 {
+            cache.clear();
+        }
+        cache.insert(key, entry.clone());
+    }
+    Ok(entry.respond(request))
+}
+
 /// A 64-bit FNV-1a hash, for entity tags.
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -177,29 +246,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 /// A GET answer with an entity tag (304 when the client has it), caching
 /// for a minute, and open to every origin.
 pub(crate) fn cached(request: &HeaderMap, content_type: &'static str, body: String) -> Response {
-    let etag = format!("\"{:016x}\"", fnv(body.as_bytes()));
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        ([(header::CONTENT_TYPE, content_type)], body).into_response()
-    };
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
+    Cached::new(content_type, body).respond(request)
 }
 
 /// One log line per request.

@@ -131,9 +131,17 @@ pub(crate) async fn map(
         Ok(on) => on,
         Err(e) => return error_page(&e),
     };
-    if let Some(html) = app.map_cache.lock().ok().and_then(|c| c.get(&on).cloned()) {
-        return cached(&headers, "text/html; charset=utf-8", html.as_ref().clone());
-    }
+    let made = crate::app::memo(
+        &app,
+        format!("map {on}"),
+        &headers,
+        "text/html; charset=utf-8",
+        || Ok(map_page(&app, on)),
+    );
+    made.unwrap_or_else(|e| error_page(&e))
+}
+
+fn map_page(app: &AppState, on: Date) -> String {
     let loaded = app.record();
     let r = &loaded.registry;
     let mut body = String::with_capacity(160_000);
@@ -198,14 +206,7 @@ pub(crate) async fn map(
         );
     }
     body.push_str("</tbody></table>");
-    let html = layout(&format!("The map on {on}"), &body);
-    if let Ok(mut cache) = app.map_cache.lock() {
-        if cache.len() > 256 {
-            cache.clear();
-        }
-        cache.insert(on, Arc::new(html.clone()));
-    }
-    cached(&headers, "text/html; charset=utf-8", html)
+    layout(&format!("The map on {on}"), &body)
 }
 
 fn find(app: &AppState, code: &str) -> Result<Iso3, ApiError> {

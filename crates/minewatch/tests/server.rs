@@ -73,7 +73,12 @@ fn a_crash_during_an_edit_leaves_the_database_as_it_was() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let token = stdout.lines().last().expect("the token").trim().to_string();
     let before = bin()
-        .args(["export", &dir.join("before").display().to_string(), "--database", &url])
+        .args([
+            "export",
+            &dir.join("before").display().to_string(),
+            "--database",
+            &url,
+        ])
         .output()
         .expect("export runs");
     assert!(before.status.success());
@@ -94,7 +99,12 @@ fn a_crash_during_an_edit_leaves_the_database_as_it_was() {
     // Nothing of the edit is in the database: the files are as before, and
     // the audit trail is empty.
     let after = bin()
-        .args(["export", &dir.join("after").display().to_string(), "--database", &url])
+        .args([
+            "export",
+            &dir.join("after").display().to_string(),
+            "--database",
+            &url,
+        ])
         .output()
         .expect("export runs");
     assert!(after.status.success());
@@ -106,7 +116,9 @@ fn a_crash_during_an_edit_leaves_the_database_as_it_was() {
     let audit = tokio::runtime::Runtime::new()
         .expect("a runtime")
         .block_on(async {
-            let store = minewatch_web::Store::open(&url).await.expect("the database opens");
+            let store = minewatch_web::Store::open(&url)
+                .await
+                .expect("the database opens");
             store.audit().await.expect("the audit")
         });
     assert!(audit.is_empty(), "{audit:?}");
