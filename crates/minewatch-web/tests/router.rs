@@ -330,3 +330,21 @@ async fn the_openapi_description_is_json_and_lists_every_endpoint() {
         assert!(v["paths"].get(path).is_some(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn restarting_never_duplicates_or_loses_anything() {
+    let (_, store, dir) = fresh().await;
+    let token = store.add_editor("bob").await.expect("an editor");
+    let before = store.action_count().await.expect("a count");
+    let files = store.files().await.expect("the files");
+    drop(store);
+    let url = format!("sqlite://{}", dir.join("test.db").display());
+    let again = Store::open(&url).await.expect("reopened");
+    assert_eq!(again.action_count().await.expect("a count"), before);
+    assert_eq!(again.files().await.expect("the files"), files);
+    assert_eq!(
+        again.editor_for(&token).await.expect("a lookup").as_deref(),
+        Some("bob")
+    );
+    assert!(again.add_editor("bob").await.is_err(), "names are unique");
+}

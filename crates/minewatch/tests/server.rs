@@ -57,8 +57,14 @@ fn serves_and_answers() {
     );
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.contains("\"count\": 164"));
-    let _ = child.kill();
-    let _ = child.wait();
+    // Ctrl-C (SIGINT) stops it cleanly: exit status 0.
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let status = child.wait().expect("the server ends");
+    assert!(status.success(), "{status:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
