@@ -508,6 +508,13 @@ impl Context {
             .filter(move |m| m.group == group && m.covers(on))
     }
 
+    /// The groups `state` is a member of on `on`.
+    pub fn groups_of(&self, state: Iso3, on: Date) -> impl Iterator<Item = &Group> {
+        self.groups
+            .iter()
+            .filter(move |g| self.members_on(&g.id, on).any(|m| m.state == state))
+    }
+
     /// Whether the record holds any membership of `group` that started on or
     /// before `on`: with none, membership on that date cannot be told.
     pub fn has_members_by(&self, group: &str, on: Date) -> bool {

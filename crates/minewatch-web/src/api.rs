@@ -151,14 +151,7 @@ fn status_out(loaded: &Loaded, iso3: Iso3, on: Date) -> Option<StatusOut> {
         findings: a.findings.iter().map(|f| f.text.clone()).collect(),
         groups: loaded
             .context
-            .groups()
-            .iter()
-            .filter(|g| {
-                loaded
-                    .context
-                    .members_on(&g.id, on)
-                    .any(|m| m.state == iso3)
-            })
+            .groups_of(iso3, on)
             .map(|g| g.id.clone())
             .collect(),
     })

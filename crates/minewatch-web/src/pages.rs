@@ -223,6 +223,10 @@ fn find(app: &AppState, code: &str) -> Result<Iso3, ApiError> {
         })
 }
 
+fn date_and_state(app: &AppState, q: &PageQuery, code: &str) -> Result<(Date, Iso3), ApiError> {
+    Ok((on_date(app, q.on.as_deref())?, find(app, code)?))
+}
+
 /// `/states/{ISO3}`: status, why, findings, groups, obligations, brief.
 pub(crate) async fn state(
     State(app): State<Arc<AppState>>,
@@ -230,11 +234,10 @@ pub(crate) async fn state(
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let (on, iso3) =
-        match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
-            Ok(x) => x,
-            Err(e) => return error_page(&e),
-        };
+    let (on, iso3) = match date_and_state(&app, &q, &code) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
     let loaded = app.record();
     let r = &loaded.registry;
     let Some(a) = r.assess(iso3, on) else {
@@ -299,14 +302,7 @@ pub(crate) async fn state(
     }
     let groups: Vec<String> = loaded
         .context
-        .groups()
-        .iter()
-        .filter(|g| {
-            loaded
-                .context
-                .members_on(&g.id, on)
-                .any(|m| m.state == iso3)
-        })
+        .groups_of(iso3, on)
         .map(|g| esc(&g.name))
         .collect();
     if !groups.is_empty() {
@@ -342,11 +338,10 @@ pub(crate) async fn brief(
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let (on, iso3) =
-        match on_date(&app, q.on.as_deref()).and_then(|on| Ok((on, find(&app, &code)?))) {
-            Ok(x) => x,
-            Err(e) => return error_page(&e),
-        };
+    let (on, iso3) = match date_and_state(&app, &q, &code) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
     let loaded = app.record();
     let peers: Vec<Iso3> = q
         .peers
