@@ -164,6 +164,23 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
     },
+    /// Run the impact simulator on a scenario file (TOML; see examples/scenarios/).
+    Simulate {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Replicates.
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
+        /// Seed: the same seed gives the same numbers whatever the thread count.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Threads; default all cores.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::simulate_cmd::SimFormat::Text)]
+        format: crate::simulate_cmd::SimFormat,
+    },
     /// What an act that has not happened would change.
     #[command(name = "what-if", subcommand)]
     WhatIf(WhatIf),
@@ -275,6 +292,7 @@ mod tests {
             "minewatch check --file f.claims --on 2025-01-17 --also-on 2026-11-28 --format md",
             "minewatch obligations GRC --on 2026-11-28 --format json",
             "minewatch serve --addr 127.0.0.1:8080 --database sqlite://minewatch.db",
+            "minewatch simulate examples/scenarios/unfenced-100km.toml --runs 100 --seed 7 --threads 2 --format json",
             "minewatch editor add alice --database sqlite:///tmp/m.db",
             "minewatch export out --database sqlite:///tmp/m.db",
             "minewatch brief LTU --on 2025-01-17 --peers LVA,EST,POL,FIN,SWE --format html --out b.html",

@@ -33,6 +33,16 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             )?;
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Simulate {
+            scenario,
+            runs,
+            seed,
+            threads,
+            format,
+        } => {
+            crate::simulate_cmd::simulate(scenario, *runs, *seed, *threads, *format, out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Export { dir, database } => {
             let n = runtime()?.block_on(async {
                 let store = minewatch_web::Store::open(database).await?;
@@ -433,7 +443,8 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         Command::Data(DataCommand::Check { .. })
         | Command::Serve { .. }
         | Command::Editor(_)
-        | Command::Export { .. } => {}
+        | Command::Export { .. }
+        | Command::Simulate { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ mod cli;
 mod commands;
 mod obligations_cmd;
 mod output;
+mod simulate_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -282,3 +282,24 @@ fn the_lithuania_brief_of_today_shows_what_changed() {
         assert!(md.contains(fact), "missing: {fact}");
     }
 }
+
+/// Every source the simulator's parameters cite is in data/sources.csv, and
+/// every parameter with a sourced, derived or treaty basis cites one.
+#[test]
+fn the_simulator_parameters_cite_known_sources() {
+    let loaded = minewatch_registry::load_embedded().expect("the data");
+    let parameters = minewatch_sim::Parameters::embedded();
+    assert_eq!(parameters.all().count(), 27);
+    for p in parameters.all() {
+        if p.basis != minewatch_sim::Basis::Calibrate {
+            assert!(!p.sources.is_empty(), "{} has no source", p.name);
+        }
+        for id in &p.sources {
+            assert!(
+                loaded.source(id).is_some(),
+                "{}: unknown source {id}",
+                p.name
+            );
+        }
+    }
+}
