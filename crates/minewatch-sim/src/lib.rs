@@ -11,12 +11,14 @@
 
 mod model;
 mod params;
+mod plot;
 mod rng;
 mod run;
 mod scenario;
 
 pub use model::Replicate;
 pub use params::{Basis, Parameter, Parameters};
-pub use rng::Rng;
+pub use plot::{casualties_svg, clearance_svg};
+pub use rng::{Rng, Thinning};
 pub use run::{Band, Summary, YearSummary, run};
 pub use scenario::{Clearance, MineKind, Scenario, ScenarioError, Value};

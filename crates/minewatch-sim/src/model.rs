@@ -12,7 +12,7 @@
 //! one and exposing deminers. A process whose parameter has no sourced
 //! value and is not given by the scenario does not run.
 
-use crate::rng::Rng;
+use crate::rng::{Rng, Thinning};
 use crate::scenario::{MineKind, Scenario};
 
 /// What one replicate produced.
@@ -131,14 +131,18 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
             protection * rates.fenced_hazard + (1.0 - protection) * rates.unfenced_hazard;
         let mut detonations_incidental = 0u64;
         let mut detonations_intentional = 0u64;
+        let mut decay = Thinning::new(rates.decay);
+        let mut in_belt = Thinning::new(incidental_hazard);
+        let mut moved_out = Thinning::new(rates.unfenced_hazard);
+        let mut crossing = Thinning::new(rates.intentional_hazard);
         for i in 0..cells {
             if belt[i] == 0 && outside[i] == 0 {
                 continue;
             }
             // (1) degradation.
             if rates.decay > 0.0 {
-                belt[i] -= rng.binomial(belt[i], rates.decay);
-                outside[i] -= rng.binomial(outside[i], rates.decay);
+                belt[i] -= decay.draw(rng, belt[i]);
+                outside[i] -= decay.draw(rng, outside[i]);
             }
             // (2) migration by floods.
             if rates.flood > 0.0 && belt[i] > 0 {
@@ -150,11 +154,11 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
                 }
             }
             // (4) civilian exposure: each mine triggers at most once.
-            let inc = rng.binomial(belt[i], incidental_hazard.min(1.0));
+            let inc = in_belt.draw(rng, belt[i]);
             belt[i] -= inc;
-            let inc_out = rng.binomial(outside[i], rates.unfenced_hazard.min(1.0));
+            let inc_out = moved_out.draw(rng, outside[i]);
             outside[i] -= inc_out;
-            let int = rng.binomial(belt[i], rates.intentional_hazard.min(1.0));
+            let int = crossing.draw(rng, belt[i]);
             belt[i] -= int;
             detonations_incidental += inc + inc_out;
             detonations_intentional += int;

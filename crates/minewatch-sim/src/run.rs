@@ -92,6 +92,11 @@ pub struct Summary {
     pub deminer_casualties: Band,
     /// Land denied over the horizon, km²·years.
     pub land_denied_km2_years: Band,
+    /// The yearly decline of mean civilian casualties from the start of
+    /// clearance (a log-linear fit over the years with casualties), when
+    /// there is clearance and enough years to fit: an output to compare with
+    /// the 21–27% a year the record shows, never an input.
+    pub decline_per_year: Option<f64>,
     /// Parameters in use with their origin.
     pub parameters: Vec<(String, f64, String)>,
     /// Processes not modelled for want of a sourced value.
@@ -154,7 +159,20 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
     } else {
         finished.len() as f64 / reps.len() as f64
     };
+    let mean_total: Vec<f64> = (0..s.horizon_years as usize)
+        .map(|y| {
+            reps.iter()
+                .map(|r| (r.incidental[y] + r.intentional[y]) as f64)
+                .sum::<f64>()
+                / reps.len().max(1) as f64
+        })
+        .collect();
+    let decline_per_year = s
+        .clearance
+        .as_ref()
+        .and_then(|c| decline(&mean_total, c.start_year as usize));
     Summary {
+        decline_per_year,
         scenario: s.name.clone(),
         runs: reps.len(),
         seed,
@@ -178,5 +196,45 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
             .map(|(k, v)| (k.clone(), v.value, v.origin.clone()))
             .collect(),
         unmodelled: s.unmodelled.clone(),
+    }
+}
+
+/// 1 − exp(slope) of a least-squares line through ln(mean casualties) from
+/// `start` on, over the years with casualties; `None` with fewer than three.
+fn decline(mean: &[f64], start: usize) -> Option<f64> {
+    let points: Vec<(f64, f64)> = mean
+        .iter()
+        .enumerate()
+        .skip(start)
+        .filter(|(_, m)| **m > 0.0)
+        .map(|(i, m)| (i as f64, m.ln()))
+        .collect();
+    if points.len() < 3 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let (sx, sy) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let (mx, my) = (sx / n, sy / n);
+    let (num, den) = points.iter().fold((0.0, 0.0), |(a, b), (x, y)| {
+        (a + (x - mx) * (y - my), b + (x - mx) * (x - mx))
+    });
+    if den == 0.0 {
+        return None;
+    }
+    Some(1.0 - (num / den).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decline;
+
+    #[test]
+    fn a_steady_fall_of_a_quarter_a_year_is_found() {
+        let series: Vec<f64> = (0..20).map(|i| 100.0 * 0.75f64.powi(i)).collect();
+        let d = decline(&series, 0).expect("a fit");
+        assert!((d - 0.25).abs() < 1e-9, "{d}");
+        assert_eq!(decline(&[0.0, 0.0, 1.0], 0), None);
     }
 }

@@ -161,6 +161,9 @@ pub struct Scenario {
     pub unmodelled: Vec<String>,
 }
 
+/// Rows of the parameter file that are outputs to check, never inputs.
+const VALIDATION_TARGETS: [&str; 1] = ["decline_with_clearance"];
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -255,7 +258,10 @@ impl Scenario {
             }),
         };
         let mut values = BTreeMap::new();
-        for p in parameters.all() {
+        for p in parameters
+            .all()
+            .filter(|p| !VALIDATION_TARGETS.contains(&p.name.as_str()))
+        {
             if let Some(d) = p.default.filter(|_| p.basis != Basis::Calibrate) {
                 values.insert(
                     p.name.clone(),
@@ -299,6 +305,7 @@ impl Scenario {
         let unmodelled = parameters
             .all()
             .filter(|p| !values.contains_key(&p.name))
+            .filter(|p| !VALIDATION_TARGETS.contains(&p.name.as_str()))
             .map(|p| p.name.clone())
             .collect();
         Ok(Scenario {

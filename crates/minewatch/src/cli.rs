@@ -180,6 +180,9 @@ pub(crate) enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = crate::simulate_cmd::SimFormat::Text)]
         format: crate::simulate_cmd::SimFormat,
+        /// Write SVG plots (casualties per year with bands; clearance progress) to this folder.
+        #[arg(long, value_name = "DIR")]
+        plots: Option<PathBuf>,
     },
     /// What an act that has not happened would change.
     #[command(name = "what-if", subcommand)]
@@ -292,7 +295,7 @@ mod tests {
             "minewatch check --file f.claims --on 2025-01-17 --also-on 2026-11-28 --format md",
             "minewatch obligations GRC --on 2026-11-28 --format json",
             "minewatch serve --addr 127.0.0.1:8080 --database sqlite://minewatch.db",
-            "minewatch simulate examples/scenarios/unfenced-100km.toml --runs 100 --seed 7 --threads 2 --format json",
+            "minewatch simulate examples/scenarios/unfenced-100km.toml --runs 100 --seed 7 --threads 2 --format json --plots out",
             "minewatch editor add alice --database sqlite:///tmp/m.db",
             "minewatch export out --database sqlite:///tmp/m.db",
             "minewatch brief LTU --on 2025-01-17 --peers LVA,EST,POL,FIN,SWE --format html --out b.html",

@@ -39,8 +39,17 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             seed,
             threads,
             format,
+            plots,
         } => {
-            crate::simulate_cmd::simulate(scenario, *runs, *seed, *threads, *format, out)?;
+            crate::simulate_cmd::simulate(
+                scenario,
+                *runs,
+                *seed,
+                *threads,
+                *format,
+                plots.as_deref(),
+                out,
+            )?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Export { dir, database } => {

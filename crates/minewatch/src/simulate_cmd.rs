@@ -47,6 +47,12 @@ fn text(s: &Summary) -> String {
         band(&s.clearance_years),
         band(&s.deminer_casualties)
     ));
+    if let Some(d) = s.decline_per_year {
+        out.push_str(&format!(
+            "  decline of casualties from the start of clearance: {:.0}% a year (the record shows about 21–27%)\n",
+            d * 100.0
+        ));
+    }
     if let Some(cost) = &s.clearance_cost_eur {
         out.push_str(&format!("  clearance cost: EUR {}\n", band(cost)));
     }
@@ -92,6 +98,7 @@ pub(crate) fn simulate(
     seed: u64,
     threads: Option<usize>,
     format: SimFormat,
+    plots: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let text_in = std::fs::read_to_string(path)
@@ -124,6 +131,17 @@ pub(crate) fn simulate(
         }
     };
     let (summary, _) = run(&scenario, runs, seed, threads, &progress);
+    if let Some(dir) = plots {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for (name, svg) in [
+            ("casualties.svg", minewatch_sim::casualties_svg(&summary)),
+            ("clearance.svg", minewatch_sim::clearance_svg(&summary)),
+        ] {
+            std::fs::write(dir.join(name), svg)
+                .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
+        }
+    }
     match format {
         SimFormat::Text => write!(out, "{}", text(&summary))?,
         SimFormat::Json => crate::commands::json(out, &summary)?,
