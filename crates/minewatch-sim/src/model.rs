@@ -12,7 +12,7 @@
 //! one and exposing deminers. A process whose parameter has no sourced
 //! value and is not given by the scenario does not run.
 
-use crate::rng::{Rng, Thinning};
+use crate::rng::Rng;
 use crate::scenario::{MineKind, Scenario};
 
 /// What one replicate produced.
@@ -42,6 +42,106 @@ pub struct Replicate {
     pub deminer_casualties: u64,
     /// Cost of clearance in euros, when a cost per m² is known.
     pub clearance_cost_eur: Option<f64>,
+}
+
+/// Mine counts per cell with a Fenwick tree over them, so that a mine can be
+/// picked uniformly among all of them in O(log cells): the year's events cost
+/// in proportion to how many happen, not to the number of cells.
+#[derive(Clone, Debug)]
+struct Cells {
+    count: Vec<u64>,
+    tree: Vec<u64>,
+    total: u64,
+}
+
+impl Cells {
+    fn filled(cells: usize, each: u64) -> Cells {
+        let mut c = Cells {
+            count: vec![0; cells],
+            tree: vec![0; cells + 1],
+            total: 0,
+        };
+        if each > 0 {
+            // Linear-time construction: each node passes its sum to its parent.
+            c.count.fill(each);
+            c.total = each * cells as u64;
+            for j in 1..=cells {
+                c.tree[j] += each;
+                let parent = j + (j & j.wrapping_neg());
+                if parent <= cells {
+                    c.tree[parent] += c.tree[j];
+                }
+            }
+        }
+        c
+    }
+
+    fn add(&mut self, i: usize, delta: i64) {
+        self.count[i] = self.count[i].saturating_add_signed(delta);
+        self.total = self.total.saturating_add_signed(delta);
+        let mut j = i + 1;
+        while j < self.tree.len() {
+            self.tree[j] = self.tree[j].saturating_add_signed(delta);
+            j += j & j.wrapping_neg();
+        }
+    }
+
+    /// The cell of the `k`-th mine (0-based, in cell order).
+    fn find(&self, mut k: u64) -> usize {
+        let n = self.tree.len() - 1;
+        let mut pos = 0usize;
+        let mut step = n.next_power_of_two();
+        while step > 0 {
+            let next = pos + step;
+            if next <= n && self.tree[next] <= k {
+                pos = next;
+                k -= self.tree[next];
+            }
+            step >>= 1;
+        }
+        pos.min(n.saturating_sub(1))
+    }
+
+    /// Clears the cells of `block`: each mine is found with probability
+    /// `quality`; the residual (how many: binomial) are distinct mines
+    /// chosen uniformly in the block and stay. Returns how many were found.
+    fn clear_block(&mut self, rng: &mut Rng, block: std::ops::Range<usize>, quality: f64) -> u64 {
+        let before: Vec<u64> = self.count[block.clone()].to_vec();
+        let sum: u64 = before.iter().sum();
+        let residual = sum - rng.binomial(sum, quality);
+        let mut picked: Vec<u64> = Vec::with_capacity(residual as usize);
+        while (picked.len() as u64) < residual {
+            let k = ((rng.uniform() * sum as f64) as u64).min(sum.saturating_sub(1));
+            if !picked.contains(&k) {
+                picked.push(k);
+            }
+        }
+        picked.sort_unstable();
+        let mut keep = vec![0u64; before.len()];
+        let (mut cell, mut start) = (0usize, 0u64);
+        for k in picked {
+            while k >= start + before[cell] {
+                start += before[cell];
+                cell += 1;
+            }
+            keep[cell] += 1;
+        }
+        for (offset, (was, stays)) in before.iter().zip(&keep).enumerate() {
+            if was != stays {
+                self.add(block.start + offset, *stays as i64 - *was as i64);
+            }
+        }
+        sum - residual
+    }
+
+    /// Removes `n` mines chosen uniformly at random, without replacement.
+    fn remove_random(&mut self, rng: &mut Rng, n: u64) {
+        for _ in 0..n.min(self.total) {
+            let k = ((rng.uniform() * self.total as f64) as u64).min(self.total - 1);
+            let i = self.find(k);
+            self.add(i, -1);
+        }
+    }
 }
 
 /// The parameters one run uses, looked up once.
@@ -103,9 +203,9 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
     let cells = ((s.frontage_km * 1000.0) / s.cell_m).ceil().max(1.0) as usize;
     let per_cell = (rates.density * s.cell_m).round() as u64;
     let cell_area_m2 = s.cell_m * s.depth_m;
-    let mut belt: Vec<u64> = vec![per_cell; cells];
+    let mut belt = Cells::filled(cells, per_cell);
     // Mines moved out of the belt by floods: unfenced, unmarked.
-    let mut outside: Vec<u64> = vec![0; cells];
+    let mut outside = Cells::filled(cells, 0);
     let mut fence = if s.fenced { 1.0f64 } else { 0.0 };
     let marking = if s.marked { 1.0 } else { 0.0 };
     let years = s.horizon_years as usize;
@@ -129,40 +229,34 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
         let protection = fence * marking;
         let incidental_hazard =
             protection * rates.fenced_hazard + (1.0 - protection) * rates.unfenced_hazard;
-        let mut detonations_incidental = 0u64;
-        let mut detonations_intentional = 0u64;
-        let mut decay = Thinning::new(rates.decay);
-        let mut in_belt = Thinning::new(incidental_hazard);
-        let mut moved_out = Thinning::new(rates.unfenced_hazard);
-        let mut crossing = Thinning::new(rates.intentional_hazard);
-        for i in 0..cells {
-            if belt[i] == 0 && outside[i] == 0 {
-                continue;
-            }
-            // (1) degradation.
-            if rates.decay > 0.0 {
-                belt[i] -= decay.draw(rng, belt[i]);
-                outside[i] -= decay.draw(rng, outside[i]);
-            }
-            // (2) migration by floods.
-            if rates.flood > 0.0 && belt[i] > 0 {
-                let events = rng.poisson(rates.flood);
-                for _ in 0..events {
-                    let moved = rng.binomial(belt[i], rates.f_mig);
-                    belt[i] -= moved;
-                    outside[i] += moved;
-                }
-            }
-            // (4) civilian exposure: each mine triggers at most once.
-            let inc = in_belt.draw(rng, belt[i]);
-            belt[i] -= inc;
-            let inc_out = moved_out.draw(rng, outside[i]);
-            outside[i] -= inc_out;
-            let int = crossing.draw(rng, belt[i]);
-            belt[i] -= int;
-            detonations_incidental += inc + inc_out;
-            detonations_intentional += int;
+        // (1) degradation: each functional mine fails with the yearly hazard.
+        if rates.decay > 0.0 {
+            let failed = rng.binomial(belt.total, rates.decay);
+            belt.remove_random(rng, failed);
+            let failed = rng.binomial(outside.total, rates.decay);
+            outside.remove_random(rng, failed);
         }
+        // (2) migration: flood events fall on random cells and move a share
+        // of that cell's mines out of the belt.
+        if rates.flood > 0.0 && rates.f_mig > 0.0 && belt.total > 0 {
+            let events = rng.poisson(rates.flood * cells as f64);
+            for _ in 0..events {
+                let i = (rng.uniform() * cells as f64) as usize % cells;
+                let moved = rng.binomial(belt.count[i], rates.f_mig);
+                belt.add(i, -(moved as i64));
+                outside.add(i, moved as i64);
+            }
+        }
+        // (4) civilian exposure: every mine triggers with the hazard, at most
+        // once; how many do is binomial, and which they are is uniform.
+        let inc = rng.binomial(belt.total, incidental_hazard.min(1.0));
+        belt.remove_random(rng, inc);
+        let inc_out = rng.binomial(outside.total, rates.unfenced_hazard.min(1.0));
+        outside.remove_random(rng, inc_out);
+        let int = rng.binomial(belt.total, rates.intentional_hazard.min(1.0));
+        belt.remove_random(rng, int);
+        let detonations_incidental = inc + inc_out;
+        let detonations_intentional = int;
         let hurt = |rng: &mut Rng, detonations: u64| -> u64 {
             if detonations == 0 {
                 0
@@ -179,22 +273,24 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
         if let (Some(c), Some(productivity)) = (&s.clearance, rates.productivity) {
             if year as u32 >= c.start_year && cleared_cells < cells {
                 capacity_carry += c.deminers * c.working_days * productivity;
+                // The cells cleared this year, in order along the frontage.
+                let first = cleared_cells;
                 while cleared_cells < cells && capacity_carry >= cell_area_m2 {
                     capacity_carry -= cell_area_m2;
-                    let i = cleared_cells;
-                    let found = rng.binomial(belt[i], rates.quality);
-                    belt[i] -= found;
-                    out.mines_removed += found;
-                    out.deminer_casualties += rng.binomial(found, rates.p_deminer);
                     out.cleared_m2 += cell_area_m2;
                     cleared_cells += 1;
+                }
+                if cleared_cells > first {
+                    let found = belt.clear_block(rng, first..cleared_cells, rates.quality);
+                    out.mines_removed += found;
+                    out.deminer_casualties += rng.binomial(found, rates.p_deminer);
                 }
                 if cleared_cells == cells && out.clearance_years.is_none() {
                     out.clearance_years = Some(year as u32 + 1 - c.start_year);
                 }
             }
         }
-        out.mines_left[year] = belt.iter().sum::<u64>() + outside.iter().sum::<u64>();
+        out.mines_left[year] = belt.total + outside.total;
         let denied_cells = if rates.density > 0.0 {
             cells - cleared_cells
         } else {
@@ -204,4 +300,30 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
     }
     out.clearance_cost_eur = rates.cost_per_m2.map(|c| c * out.cleared_m2);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cells;
+    use crate::rng::Rng;
+
+    #[test]
+    fn the_tree_finds_each_mine_in_its_cell() {
+        let mut c = Cells::filled(10, 3);
+        assert_eq!(c.total, 30);
+        assert_eq!(c.find(0), 0);
+        assert_eq!(c.find(2), 0);
+        assert_eq!(c.find(3), 1);
+        assert_eq!(c.find(29), 9);
+        c.add(0, -3);
+        assert_eq!(c.find(0), 1);
+        let mut rng = Rng::for_replicate(1, 1);
+        let found = c.clear_block(&mut rng, 1..5, 1.0);
+        assert_eq!((found, c.total), (12, 15));
+        let found = c.clear_block(&mut rng, 5..10, 0.0);
+        assert_eq!((found, c.total), (0, 15));
+        c.remove_random(&mut rng, 15);
+        assert_eq!(c.total, 0);
+        assert!(c.count.iter().all(|n| *n == 0));
+    }
 }
