@@ -19,6 +19,6 @@ mod scenario;
 pub use model::Replicate;
 pub use params::{Basis, Parameter, Parameters};
 pub use plot::{casualties_svg, clearance_svg};
-pub use rng::{Rng, Thinning};
+pub use rng::Rng;
 pub use run::{Band, Summary, YearSummary, run};
 pub use scenario::{Clearance, MineKind, Scenario, ScenarioError, Value};

@@ -111,60 +111,6 @@ impl Rng {
     }
 }
 
-/// Binomial thinning at a fixed small probability, fast when most draws are
-/// zero: the chance of no success, `(1 - p)^n`, is kept for the last `n`,
-/// and the same uniform number decides "none" and, if not, the first
-/// waiting time — the same draw as [`Rng::binomial`]'s exact method.
-#[derive(Clone, Debug)]
-pub struct Thinning {
-    p: f64,
-    ln_q: f64,
-    last_n: u64,
-    none: f64,
-}
-
-impl Thinning {
-    /// Thinning with success probability `p`.
-    pub fn new(p: f64) -> Thinning {
-        let p = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
-        Thinning {
-            p,
-            ln_q: (1.0 - p).ln(),
-            last_n: u64::MAX,
-            none: 0.0,
-        }
-    }
-
-    /// How many of `n` succeed.
-    pub fn draw(&mut self, rng: &mut Rng, n: u64) -> u64 {
-        if n == 0 || self.p <= 0.0 {
-            return 0;
-        }
-        if self.p > 0.5 || n as f64 * self.p >= 20.0 {
-            return rng.binomial(n, self.p);
-        }
-        if n != self.last_n {
-            self.last_n = n;
-            self.none = (n as f64 * self.ln_q).exp();
-        }
-        let mut u = rng.uniform().max(f64::MIN_POSITIVE);
-        if u <= self.none {
-            return 0;
-        }
-        let mut successes = 0u64;
-        let mut position = 0u64;
-        loop {
-            let gap = (u.ln() / self.ln_q).floor() as u64 + 1;
-            position = position.saturating_add(gap);
-            if position > n {
-                return successes;
-            }
-            successes += 1;
-            u = rng.uniform().max(f64::MIN_POSITIVE);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,9 +153,6 @@ mod tests {
                 "poisson({lambda}): {m}"
             );
         }
-        let mut thin = Thinning::new(0.002);
-        let m = mean_of(std::iter::repeat_with(|| thin.draw(&mut rng, 200)), 200_000);
-        assert!((m - 0.4).abs() < 0.02, "thinning: {m}");
         assert_eq!(rng.binomial(0, 0.5), 0);
         assert_eq!(rng.binomial(10, 0.0), 0);
         assert_eq!(rng.poisson(0.0), 0);
