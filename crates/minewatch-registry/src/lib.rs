@@ -22,7 +22,7 @@ use std::path::Path;
 pub use csv::{read_rows, write_rows};
 pub use embedded::{EMBEDDED_FILES, load_embedded};
 pub use error::{LoadError, LoadErrors};
-pub use load::{FILES, Loaded, SourceRecord, load_files, parse_date};
+pub use load::{COLUMNS, FILES, Loaded, SourceRecord, load_files, parse_date};
 pub use load_context::CONTEXT_FILES;
 pub use minewatch_core::Registry;
 

@@ -21,7 +21,8 @@ pub const FILES: [&str; 5] = [
     "source_conflicts.csv",
 ];
 
-const COLUMNS: [&[&str]; 5] = [
+/// The columns of each file of [`FILES`], in order.
+pub const COLUMNS: [&[&str]; 5] = [
     &["id", "publisher", "title", "url"],
     &[
         "iso3",

@@ -13,38 +13,19 @@ use std::str::FromStr;
 
 use jiff::Timestamp;
 use minewatch_registry::{
-    CONTEXT_FILES, EMBEDDED_FILES, FILES, LoadErrors, Loaded, load_files, read_rows, write_rows,
+    COLUMNS, CONTEXT_FILES, EMBEDDED_FILES, FILES, LoadErrors, Loaded, load_files, read_rows,
+    write_rows,
 };
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{Row, Sqlite, Transaction};
 
-/// The tables that hold a data file row by row, with their columns.
+/// The tables that hold a data file row by row; their columns are the
+/// file's (the first three of the registry's files).
 const TABLES: [(&str, &str, &[&str]); 3] = [
-    (
-        "sources.csv",
-        "sources",
-        &["id", "publisher", "title", "url"],
-    ),
-    (
-        "states.csv",
-        "states",
-        &[
-            "iso3",
-            "name",
-            "category",
-            "aliases",
-            "predecessor",
-            "relation",
-            "since",
-            "sources",
-        ],
-    ),
-    (
-        "treaty_actions.csv",
-        "treaty_actions",
-        &["state", "action", "date", "bound_from", "sources", "note"],
-    ),
+    ("sources.csv", "sources", COLUMNS[0]),
+    ("states.csv", "states", COLUMNS[1]),
+    ("treaty_actions.csv", "treaty_actions", COLUMNS[2]),
 ];
 
 /// A store error, for the operator.
