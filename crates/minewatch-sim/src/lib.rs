@@ -9,16 +9,23 @@
 //! guessed: its process does not run until a scenario gives it with a
 //! source (or calibration fits it). Scenarios are TOML files (`examples/`).
 
+mod backtest;
+mod calibrate;
 mod model;
 mod params;
 mod plot;
 mod rng;
 mod run;
 mod scenario;
+mod stats;
 
+pub use backtest::{Comparison, compare};
+pub use calibrate::{CaseRow, Cases, Calibration, Check, Fit, calibrate};
 pub use model::Replicate;
 pub use params::{Basis, Parameter, Parameters};
 pub use plot::{casualties_svg, clearance_svg};
 pub use rng::Rng;
-pub use run::{Band, Summary, YearSummary, run};
-pub use scenario::{Clearance, MineKind, Scenario, ScenarioError, Value};
+pub use run::{Band, Options, Summary, YearSummary, run, run_with};
+pub use scenario::{
+    Backtest, Clearance, Measure, MineKind, Recorded, Scenario, ScenarioError, Value,
+};

@@ -42,6 +42,14 @@ pub struct Replicate {
     pub deminer_casualties: u64,
     /// Cost of clearance in euros, when a cost per m² is known.
     pub clearance_cost_eur: Option<f64>,
+    /// Mines removed by clearance in each year.
+    pub removed: Vec<u64>,
+    /// Crossing attempts in the military phase while observed, and how many succeeded.
+    pub crossings_observed: (u64, u64),
+    /// Crossing attempts in the military phase while unobserved, and how many succeeded.
+    pub crossings_unobserved: (u64, u64),
+    /// Attackers or infiltrators hurt by mines in the military phase.
+    pub enemy_casualties: u64,
 }
 
 /// Mine counts per cell with a Fenwick tree over them, so that a mine can be
@@ -162,11 +170,21 @@ pub(crate) struct Rates {
     cost_per_m2: Option<f64>,
     quality: f64,
     p_deminer: f64,
+    p_engaged: Option<f64>,
+    p_lift: Option<f64>,
+    trigger_width: Option<f64>,
+    exposure_decline: f64,
 }
 
 impl Rates {
+    /// The rates of a scenario at its parameter values.
     pub(crate) fn of(s: &Scenario) -> Rates {
-        let v = |name: &str| s.value(name);
+        Rates::with(s, &|name| s.value(name))
+    }
+
+    /// The rates with the parameter values `v` gives (a draw from their
+    /// uncertainty, for one replicate).
+    pub(crate) fn with(s: &Scenario, v: &dyn Fn(&str) -> Option<f64>) -> Rates {
         let bounding = s.mine == MineKind::Bounding;
         let per_detonation = if bounding {
             v("casualties_per_detonation_bounding")
@@ -194,8 +212,67 @@ impl Rates {
             cost_per_m2: v("cost_per_m2_eur"),
             quality: v("clearance_quality").unwrap_or(1.0),
             p_deminer: v("p_deminer_per_mine_found").unwrap_or(0.0),
+            p_engaged: v("p_obs_engaged"),
+            p_lift: v("p_lift_unobserved"),
+            trigger_width: v("trigger_width_m"),
+            exposure_decline: if s.clearance.as_ref().is_some_and(|c| c.mine_action) {
+                v("exposure_decline_with_mine_action").unwrap_or(0.0)
+            } else {
+                0.0
+            },
         }
     }
+}
+
+/// The military phase of one year (§7.3 item 2): attempts fall on random
+/// cells; while the field is observed and covered by fire an attempt is
+/// stopped with the engagement probability; while unobserved a crosser may
+/// lift a mine and pass; otherwise the crossing sets off a mine with
+/// probability 1 − exp(−width × mines per metre of the cell), which hurts
+/// the crosser (and those near) and stops the crossing. A step whose
+/// parameter is not modelled is skipped.
+fn military_year(
+    s: &Scenario,
+    rates: &Rates,
+    rng: &mut Rng,
+    belt: &mut Cells,
+    observed: bool,
+    out: &mut Replicate,
+) {
+    let cells = belt.count.len();
+    let attempts = rng.poisson(s.attempts_per_km_year * s.frontage_km);
+    let mut succeeded = 0u64;
+    for _ in 0..attempts {
+        let i = (rng.uniform() * cells as f64) as usize % cells;
+        if observed && rates.p_engaged.is_some_and(|p| rng.uniform() < p) {
+            continue;
+        }
+        if !observed && rates.p_lift.is_some_and(|p| rng.uniform() < p) {
+            // A lifted mine leaves the field (and may be used elsewhere).
+            if belt.count[i] > 0 {
+                belt.add(i, -1);
+            }
+            succeeded += 1;
+            continue;
+        }
+        let per_metre = belt.count[i] as f64 / s.cell_m;
+        let p_det = rates
+            .trigger_width
+            .map_or(0.0, |w| 1.0 - (-w * per_metre).exp());
+        if rng.uniform() < p_det {
+            belt.add(i, -1);
+            out.enemy_casualties += 1 + rng.poisson(rates.per_detonation_extra);
+        } else {
+            succeeded += 1;
+        }
+    }
+    let tally = if observed {
+        &mut out.crossings_observed
+    } else {
+        &mut out.crossings_unobserved
+    };
+    tally.0 += attempts;
+    tally.1 += succeeded;
 }
 
 /// Runs one replicate.
@@ -216,19 +293,33 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
         killed: vec![0; years],
         mines_left: vec![0; years],
         denied_km2: vec![0.0; years],
+        removed: vec![0; years],
         ..Replicate::default()
     };
     out.laying_deaths = rng.binomial(out.mines_laid, rates.p_lay);
     let mut cleared_cells = 0usize;
     let mut capacity_carry = 0.0f64;
     for year in 0..years {
+        // The military phase: crossings while the field is defended.
+        if year < s.military_years as usize && s.attempts_per_km_year > 0.0 {
+            let observed = year < s.observed_years as usize;
+            military_year(s, rates, rng, &mut belt, observed, &mut out);
+        }
         // (3) fence decay after maintenance stops.
         if (year as f64) >= s.maintenance_years {
             fence *= 1.0 - rates.fence_decay;
         }
         let protection = fence * marking;
-        let incidental_hazard =
-            protection * rates.fenced_hazard + (1.0 - protection) * rates.unfenced_hazard;
+        // Exposure per mine falls once mine action (marking, risk
+        // education, survey) runs alongside clearance.
+        let exposure = match &s.clearance {
+            Some(c) if year as u32 >= c.start_year => {
+                (-rates.exposure_decline * f64::from(year as u32 - c.start_year)).exp()
+            }
+            _ => 1.0,
+        };
+        let incidental_hazard = exposure
+            * (protection * rates.fenced_hazard + (1.0 - protection) * rates.unfenced_hazard);
         // (1) degradation: each functional mine fails with the yearly hazard.
         if rates.decay > 0.0 {
             let failed = rng.binomial(belt.total, rates.decay);
@@ -251,9 +342,9 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
         // once; how many do is binomial, and which they are is uniform.
         let inc = rng.binomial(belt.total, incidental_hazard.min(1.0));
         belt.remove_random(rng, inc);
-        let inc_out = rng.binomial(outside.total, rates.unfenced_hazard.min(1.0));
+        let inc_out = rng.binomial(outside.total, (exposure * rates.unfenced_hazard).min(1.0));
         outside.remove_random(rng, inc_out);
-        let int = rng.binomial(belt.total, rates.intentional_hazard.min(1.0));
+        let int = rng.binomial(belt.total, (exposure * rates.intentional_hazard).min(1.0));
         belt.remove_random(rng, int);
         let detonations_incidental = inc + inc_out;
         let detonations_intentional = int;
@@ -269,10 +360,17 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
         out.incidental[year] = inc_casualties;
         out.intentional[year] = int_casualties;
         out.killed[year] = rng.binomial(inc_casualties + int_casualties, rates.p_kill);
-        // (5) clearance, cell by cell along the frontage.
-        if let (Some(c), Some(productivity)) = (&s.clearance, rates.productivity) {
-            if year as u32 >= c.start_year && cleared_cells < cells {
-                capacity_carry += c.deminers * c.working_days * productivity;
+        // (5) clearance, cell by cell along the frontage, with the area a
+        // team (deminers × days × productivity) or a budget (÷ cost per m²)
+        // covers in a year.
+        if let Some(c) = s.clearance.as_ref().filter(|_| out.mines_laid > 0) {
+            let area = match (c.budget_per_year, rates.productivity, rates.cost_per_m2) {
+                (Some(budget), _, Some(cost)) if cost > 0.0 => Some(budget / cost),
+                (None, Some(productivity), _) => Some(c.deminers * c.working_days * productivity),
+                _ => None,
+            };
+            if let Some(area) = area.filter(|_| year as u32 >= c.start_year && cleared_cells < cells) {
+                capacity_carry += area;
                 // The cells cleared this year, in order along the frontage.
                 let first = cleared_cells;
                 while cleared_cells < cells && capacity_carry >= cell_area_m2 {
@@ -283,6 +381,7 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
                 if cleared_cells > first {
                     let found = belt.clear_block(rng, first..cleared_cells, rates.quality);
                     out.mines_removed += found;
+                    out.removed[year] = found;
                     out.deminer_casualties += rng.binomial(found, rates.p_deminer);
                 }
                 if cleared_cells == cells && out.clearance_years.is_none() {

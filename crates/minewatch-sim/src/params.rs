@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::calibrate::{Calibration, Fit};
+
 /// How a parameter's default is known.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Basis {
@@ -58,6 +60,9 @@ pub struct Parameter {
     pub sources: Vec<String>,
     /// Where the number comes from.
     pub note: String,
+    /// The value calibration fitted, if it fits this parameter
+    /// (`data/sim_calibration.csv`); it takes the place of the default.
+    pub fitted: Option<Fit>,
 }
 
 /// Every parameter, by name.
@@ -66,7 +71,7 @@ pub struct Parameters {
     by_name: BTreeMap<String, Parameter>,
 }
 
-fn split_csv_line(line: &str) -> Vec<String> {
+pub(crate) fn split_csv_line(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -130,15 +135,32 @@ impl Parameters {
                     .map(String::from)
                     .collect(),
                 note: f[7].clone(),
+                fitted: None,
             };
             by_name.insert(parameter.name.clone(), parameter);
         }
         Ok(Parameters { by_name })
     }
 
-    /// The project's parameters, as built in.
+    /// The project's parameters, as built in, with the fitted values of
+    /// `data/sim_calibration.csv`.
     pub fn embedded() -> Parameters {
-        Parameters::parse(include_str!("../../../data/sim_parameters.csv")).unwrap_or_default()
+        let mut p = Parameters::parse(include_str!("../../../data/sim_parameters.csv"))
+            .unwrap_or_default();
+        let fits = Calibration::parse(include_str!("../../../data/sim_calibration.csv"))
+            .unwrap_or_default();
+        p.set_fits(fits.into_values());
+        p
+    }
+
+    /// Takes these fitted values in place of the defaults (a fit for a
+    /// parameter the file does not have is ignored).
+    pub fn set_fits(&mut self, fits: impl IntoIterator<Item = Fit>) {
+        for fit in fits {
+            if let Some(p) = self.by_name.get_mut(&fit.name) {
+                p.fitted = Some(fit);
+            }
+        }
     }
 
     /// The parameter with this name.

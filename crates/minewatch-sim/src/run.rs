@@ -2,6 +2,7 @@
 //! Replicate `r` always draws from the stream of (seed, r), so the numbers
 //! are the same whatever the thread count.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
@@ -63,6 +64,8 @@ pub struct YearSummary {
     pub mines_left: Band,
     /// Area still denied, km².
     pub denied_km2: Band,
+    /// Mines removed by clearance so far (cumulative).
+    pub removed_cumulative: Band,
 }
 
 /// What a run found.
@@ -78,6 +81,17 @@ pub struct Summary {
     pub mines_laid: u64,
     /// Own-force deaths while laying.
     pub laying_deaths: Band,
+    /// Military phase: crossing attempts.
+    pub crossing_attempts: Band,
+    /// Share of crossing attempts that succeeded while the field was
+    /// observed and covered by fire (replicates with attempts then).
+    pub crossing_success_observed: Option<Band>,
+    /// The same while it was not.
+    pub crossing_success_unobserved: Option<Band>,
+    /// Attackers or infiltrators hurt by mines.
+    pub enemy_casualties: Band,
+    /// Whether each replicate drew its parameters from their uncertainty.
+    pub parameter_uncertainty: bool,
     /// Civilian casualties over the horizon.
     pub civilian_total: Band,
     /// Per year.
@@ -92,10 +106,11 @@ pub struct Summary {
     pub deminer_casualties: Band,
     /// Land denied over the horizon, km²·years.
     pub land_denied_km2_years: Band,
-    /// The yearly decline of mean civilian casualties from the start of
-    /// clearance (a log-linear fit over the years with casualties), when
-    /// there is clearance and enough years to fit: an output to compare with
-    /// the 21–27% a year the record shows, never an input.
+    /// The yearly decline rate of mean civilian casualties over the first
+    /// 15 years from the start of clearance (the slope of a log-linear fit,
+    /// over the years with casualties, as the record's rates are), when there
+    /// is clearance and enough years to fit: an output to compare with the
+    /// 0.21–0.27 a year the record shows, never an input.
     pub decline_per_year: Option<f64>,
     /// Parameters in use with their origin.
     pub parameters: Vec<(String, f64, String)>,
@@ -103,8 +118,24 @@ pub struct Summary {
     pub unmodelled: Vec<String>,
 }
 
-/// Runs `runs` replicates on `threads` threads; `progress` is called with
-/// the number done so far.
+/// How to run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Options {
+    /// Replicates.
+    pub runs: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Threads (the results do not depend on it).
+    pub threads: usize,
+    /// Whether each replicate draws the parameters the scenario does not
+    /// set from their 5–95% uncertainty (a split log-normal through the
+    /// value and the ends of its interval or range), so that the bands
+    /// carry what is not known about the parameters as well as chance.
+    pub parameter_uncertainty: bool,
+}
+
+/// Runs `runs` replicates on `threads` threads with the parameters at their
+/// values; `progress` is called with the number done so far.
 pub fn run(
     scenario: &Scenario,
     runs: usize,
@@ -112,6 +143,57 @@ pub fn run(
     threads: usize,
     progress: &(dyn Fn(usize) + Sync),
 ) -> (Summary, Vec<Replicate>) {
+    let options = Options {
+        runs,
+        seed,
+        threads,
+        parameter_uncertainty: false,
+    };
+    run_with(scenario, options, progress)
+}
+
+/// The parameter values of one replicate: each value with a known interval
+/// drawn from a split log-normal whose 5th and 95th percentiles are the
+/// ends of the interval and whose median is the value; shares stay at most 1.
+fn draw_values(scenario: &Scenario, rng: &mut Rng) -> BTreeMap<String, f64> {
+    let z95 = 1.644_853_626_951_472_2;
+    scenario
+        .values
+        .iter()
+        .map(|(name, v)| {
+            let drawn = match v.range {
+                Some((low, high)) if low > 0.0 && v.value > 0.0 && low <= v.value && v.value <= high => {
+                    let z = rng.normal();
+                    let sigma = if z < 0.0 {
+                        (v.value / low).ln()
+                    } else {
+                        (high / v.value).ln()
+                    } / z95;
+                    let x = v.value * (z * sigma).exp();
+                    if high <= 1.0 { x.min(1.0) } else { x }
+                }
+                _ => v.value,
+            };
+            (name.clone(), drawn)
+        })
+        .collect()
+}
+
+/// Runs replicates as `options` say. Replicate `r` draws its events from
+/// the stream (seed, r) and, with parameter uncertainty, its parameters
+/// from a second stream of its own, so the numbers never depend on the
+/// thread count.
+pub fn run_with(
+    scenario: &Scenario,
+    options: Options,
+    progress: &(dyn Fn(usize) + Sync),
+) -> (Summary, Vec<Replicate>) {
+    let Options {
+        runs,
+        seed,
+        threads,
+        parameter_uncertainty,
+    } = options;
     let rates = Rates::of(scenario);
     let threads = threads.max(1).min(runs.max(1));
     let done = AtomicUsize::new(0);
@@ -125,7 +207,14 @@ pub fn run(
                 for (k, slot) in slots.iter_mut().enumerate() {
                     let r = (t * chunk + k) as u64;
                     let mut rng = Rng::for_replicate(seed, r);
-                    *slot = Some(replicate(scenario, rates, &mut rng));
+                    *slot = Some(if parameter_uncertainty {
+                        let mut draws = Rng::for_replicate(seed ^ PARAMETER_STREAM, r);
+                        let values = draw_values(scenario, &mut draws);
+                        let drawn = Rates::with(scenario, &|name| values.get(name).copied());
+                        replicate(scenario, &drawn, &mut rng)
+                    } else {
+                        replicate(scenario, rates, &mut rng)
+                    });
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if n % 64 == 0 || n == runs {
                         progress(n);
@@ -135,8 +224,14 @@ pub fn run(
         }
     });
     let replicates: Vec<Replicate> = results.into_iter().flatten().collect();
-    (summarise(scenario, seed, &replicates), replicates)
+    let mut summary = summarise(scenario, seed, &replicates);
+    summary.parameter_uncertainty = parameter_uncertainty;
+    (summary, replicates)
 }
+
+/// Mixed into the seed for the parameter draws, so they never share a
+/// stream with the events.
+const PARAMETER_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
 
 fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
     let band = |f: &dyn Fn(&Replicate) -> f64| Band::of(reps.iter().map(f).collect());
@@ -148,6 +243,7 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
             killed: band(&|r| r.killed[y] as f64),
             mines_left: band(&|r| r.mines_left[y] as f64),
             denied_km2: band(&|r| r.denied_km2[y]),
+            removed_cumulative: band(&|r| r.removed[..=y].iter().sum::<u64>() as f64),
         })
         .collect();
     let finished: Vec<f64> = reps
@@ -170,7 +266,19 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
     let decline_per_year = s
         .clearance
         .as_ref()
-        .and_then(|c| decline(&mean_total, c.start_year as usize));
+        .and_then(|c| {
+            let start = c.start_year as usize;
+            decline(&mean_total[..mean_total.len().min(start + DECLINE_WINDOW)], start)
+        });
+    let share = |f: &dyn Fn(&Replicate) -> (u64, u64)| -> Option<Band> {
+        let xs: Vec<f64> = reps
+            .iter()
+            .map(f)
+            .filter(|(attempts, _)| *attempts > 0)
+            .map(|(attempts, ok)| ok as f64 / attempts as f64)
+            .collect();
+        (!xs.is_empty()).then(|| Band::of(xs))
+    };
     Summary {
         decline_per_year,
         scenario: s.name.clone(),
@@ -178,6 +286,11 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
         seed,
         mines_laid: reps.first().map_or(0, |r| r.mines_laid),
         laying_deaths: band(&|r| r.laying_deaths as f64),
+        crossing_attempts: band(&|r| (r.crossings_observed.0 + r.crossings_unobserved.0) as f64),
+        crossing_success_observed: share(&|r| r.crossings_observed),
+        crossing_success_unobserved: share(&|r| r.crossings_unobserved),
+        enemy_casualties: band(&|r| r.enemy_casualties as f64),
+        parameter_uncertainty: false,
         civilian_total: band(&|r| {
             (r.incidental.iter().sum::<u64>() + r.intentional.iter().sum::<u64>()) as f64
         }),
@@ -199,8 +312,13 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
     }
 }
 
-/// 1 − exp(slope) of a least-squares line through ln(mean casualties) from
-/// `start` on, over the years with casualties; `None` with fewer than three.
+/// Years from the start of clearance over which the decline is fitted, like
+/// the record's windows (7 to 16 years, impact_model.md §5.2).
+const DECLINE_WINDOW: usize = 15;
+
+/// The decline rate −slope of a least-squares line through ln(mean
+/// casualties) from `start` on, over the years with casualties; `None` with
+/// fewer than three.
 fn decline(mean: &[f64], start: usize) -> Option<f64> {
     let points: Vec<(f64, f64)> = mean
         .iter()
@@ -223,7 +341,7 @@ fn decline(mean: &[f64], start: usize) -> Option<f64> {
     if den == 0.0 {
         return None;
     }
-    Some(1.0 - (num / den).exp())
+    Some(-num / den)
 }
 
 #[cfg(test)]
@@ -232,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_steady_fall_of_a_quarter_a_year_is_found() {
-        let series: Vec<f64> = (0..20).map(|i| 100.0 * 0.75f64.powi(i)).collect();
+        let series: Vec<f64> = (0..20).map(|i| 100.0 * (-0.25 * f64::from(i)).exp()).collect();
         let d = decline(&series, 0).expect("a fit");
         assert!((d - 0.25).abs() < 1e-9, "{d}");
         assert_eq!(decline(&[0.0, 0.0, 1.0], 0), None);

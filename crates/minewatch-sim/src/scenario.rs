@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::params::{Basis, Parameters};
@@ -53,6 +53,7 @@ struct FieldIn {
 struct MilitaryIn {
     years: Spanned<f64>,
     observed: bool,
+    observed_years: Option<Spanned<f64>>,
     attempts_per_km_year: Option<Spanned<f64>>,
 }
 
@@ -66,8 +67,10 @@ struct CivilianIn {
 #[serde(deny_unknown_fields)]
 struct ClearanceIn {
     start_year: Spanned<f64>,
-    deminers: Spanned<f64>,
-    working_days: Spanned<f64>,
+    deminers: Option<Spanned<f64>>,
+    working_days: Option<Spanned<f64>>,
+    budget_per_year: Option<Spanned<f64>>,
+    mine_action: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +91,67 @@ struct ScenarioIn {
     civilian: Option<CivilianIn>,
     clearance: Option<ClearanceIn>,
     parameters: Option<BTreeMap<String, Spanned<Override>>>,
+    backtest: Option<BacktestIn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BacktestIn {
+    origin_year: Spanned<f64>,
+    record: Vec<Spanned<RecordIn>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordIn {
+    what: Spanned<String>,
+    from: Option<f64>,
+    at: f64,
+    value: f64,
+    source: Option<String>,
+    held_out: bool,
+    note: Option<String>,
+}
+
+/// What a recorded figure counts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Mines removed by clearance, cumulative at `at`.
+    MinesRemoved,
+    /// Civilian casualties (both channels) between `from` and `at`.
+    Casualties,
+    /// The calendar year clearance ended.
+    ClearanceEnd,
+}
+
+/// A recorded figure of a historical case, to compare with the model.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct Recorded {
+    /// What it counts.
+    pub what: Measure,
+    /// Start of the window (calendar year, fractional), for casualties.
+    pub from: Option<f64>,
+    /// When (calendar year, fractional).
+    pub at: f64,
+    /// The recorded number.
+    pub value: f64,
+    /// Its source id.
+    pub source: String,
+    /// Whether the scenario was set up without it (a prediction), or from
+    /// it (a fit, shown for comparison).
+    pub held_out: bool,
+    /// A remark.
+    pub note: String,
+}
+
+/// The record of a historical case.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct Backtest {
+    /// The calendar year of scenario year 0.
+    pub origin_year: f64,
+    /// The recorded figures.
+    pub record: Vec<Recorded>,
 }
 
 /// The kind of mine laid.
@@ -108,6 +172,12 @@ pub struct Clearance {
     pub deminers: f64,
     /// Working days a year.
     pub working_days: f64,
+    /// A yearly budget (in the currency of `cost_per_m2_eur`) in place of a
+    /// team: the area cleared a year is the budget over the cost per m².
+    pub budget_per_year: Option<f64>,
+    /// Whether marking, risk education and survey run alongside clearance,
+    /// so that exposure per mine falls (default: yes).
+    pub mine_action: bool,
 }
 
 /// A parameter value in use, with where it comes from.
@@ -115,8 +185,11 @@ pub struct Clearance {
 pub struct Value {
     /// The number.
     pub value: f64,
-    /// "default (sourced: ids)" or "scenario (source)".
+    /// "default (sourced: ids)", "fitted (cases; sources)" or "scenario (source)".
     pub origin: String,
+    /// Its 5–95% uncertainty (the fitted interval, or the parameter's
+    /// plausible range), when known; a value the scenario sets has none.
+    pub range: Option<(f64, f64)>,
 }
 
 /// A checked scenario.
@@ -148,6 +221,8 @@ pub struct Scenario {
     pub military_years: u32,
     /// Whether the field is observed and covered by fire during the military phase.
     pub observed: bool,
+    /// Years of the military phase the field is observed (from the start).
+    pub observed_years: u32,
     /// Crossing attempts per km-year during the military phase.
     pub attempts_per_km_year: f64,
     /// Intentional crossing pressure after the conflict (a multiple of the calibrated hazard).
@@ -159,6 +234,8 @@ pub struct Scenario {
     pub values: BTreeMap<String, Value>,
     /// Parameters left unmodelled for want of a sourced value.
     pub unmodelled: Vec<String>,
+    /// The record of the historical case it describes, if any.
+    pub backtest: Option<Backtest>,
 }
 
 /// Rows of the parameter file that are outputs to check, never inputs.
@@ -249,25 +326,81 @@ impl Scenario {
             Some(v) => check(v, "civilian.crossing_pressure", 0.0, 1e3)?,
             None => 0.0,
         };
+        let observed_years = match &raw.military.observed_years {
+            Some(v) => check(v, "military.observed_years", 0.0, military_years)?,
+            None if raw.military.observed => military_years,
+            None => 0.0,
+        };
         let clearance = match &raw.clearance {
             None => None,
-            Some(c) => Some(Clearance {
-                start_year: check(&c.start_year, "clearance.start_year", 0.0, 200.0)? as u32,
-                deminers: check(&c.deminers, "clearance.deminers", 0.0, 1e5)?,
-                working_days: check(&c.working_days, "clearance.working_days", 1.0, 366.0)?,
-            }),
+            Some(c) => {
+                let start_year = check(&c.start_year, "clearance.start_year", 0.0, 200.0)? as u32;
+                let budget_per_year = match &c.budget_per_year {
+                    Some(v) => Some(check(v, "clearance.budget_per_year", 0.0, 1e12)?),
+                    None => None,
+                };
+                let (deminers, working_days) = match (&c.deminers, &c.working_days) {
+                    (Some(d), Some(w)) => (
+                        check(d, "clearance.deminers", 0.0, 1e5)?,
+                        check(w, "clearance.working_days", 1.0, 366.0)?,
+                    ),
+                    (None, None) if budget_per_year.is_some() => (0.0, 0.0),
+                    (Some(d), None) => {
+                        return Err(error(
+                            d.span().start,
+                            "clearance.working_days",
+                            "deminers need working_days".into(),
+                        ));
+                    }
+                    (None, _) => {
+                        return Err(error(
+                            c.start_year.span().start,
+                            "clearance.deminers",
+                            "give deminers and working_days, or budget_per_year".into(),
+                        ));
+                    }
+                };
+                if let (Some(b), Some(_)) = (&c.budget_per_year, &c.deminers) {
+                    return Err(error(
+                        b.span().start,
+                        "clearance.budget_per_year",
+                        "give either a budget or deminers, not both".into(),
+                    ));
+                }
+                Some(Clearance {
+                    start_year,
+                    deminers,
+                    working_days,
+                    budget_per_year,
+                    mine_action: c.mine_action.unwrap_or(true),
+                })
+            }
         };
         let mut values = BTreeMap::new();
         for p in parameters
             .all()
             .filter(|p| !VALIDATION_TARGETS.contains(&p.name.as_str()))
         {
-            if let Some(d) = p.default.filter(|_| p.basis != Basis::Calibrate) {
+            if let Some(fit) = &p.fitted {
+                values.insert(
+                    p.name.clone(),
+                    Value {
+                        value: fit.value,
+                        origin: format!(
+                            "fitted on {} ({})",
+                            fit.cases.join(", "),
+                            fit.sources.join(", ")
+                        ),
+                        range: Some((fit.low, fit.high)),
+                    },
+                );
+            } else if let Some(d) = p.default.filter(|_| p.basis != Basis::Calibrate) {
                 values.insert(
                     p.name.clone(),
                     Value {
                         value: d,
                         origin: format!("default ({}: {})", p.basis.as_str(), p.sources.join(", ")),
+                        range: p.low.zip(p.high),
                     },
                 );
             }
@@ -299,9 +432,54 @@ impl Scenario {
                 Value {
                     value,
                     origin: format!("scenario ({source})"),
+                    range: None,
                 },
             );
         }
+        let backtest = match &raw.backtest {
+            None => None,
+            Some(b) => {
+                let origin_year = check(&b.origin_year, "backtest.origin_year", 1800.0, 2200.0)?;
+                let mut record = Vec::new();
+                for r in &b.record {
+                    let at = r.span().start;
+                    let r = r.get_ref();
+                    let what = match r.what.get_ref().as_str() {
+                        "mines_removed" => Measure::MinesRemoved,
+                        "casualties" => Measure::Casualties,
+                        "clearance_end" => Measure::ClearanceEnd,
+                        other => {
+                            return Err(error(
+                                r.what.span().start,
+                                "backtest.record.what",
+                                format!(
+                                    "expected mines_removed, casualties or clearance_end (found `{other}`)"
+                                ),
+                            ));
+                        }
+                    };
+                    let Some(source) = r.source.clone().filter(|s| !s.trim().is_empty()) else {
+                        return Err(error(at, "backtest.record.source", "a recorded figure needs a `source`".into()));
+                    };
+                    if what == Measure::Casualties && r.from.is_none() {
+                        return Err(error(at, "backtest.record.from", "casualties are counted over a window: give `from`".into()));
+                    }
+                    if r.at < origin_year || r.from.is_some_and(|f| f > r.at || f < origin_year) {
+                        return Err(error(at, "backtest.record.at", "the window must fall after origin_year and end after it starts".into()));
+                    }
+                    record.push(Recorded {
+                        what,
+                        from: r.from,
+                        at: r.at,
+                        value: r.value,
+                        source,
+                        held_out: r.held_out,
+                        note: r.note.clone().unwrap_or_default(),
+                    });
+                }
+                Some(Backtest { origin_year, record })
+            }
+        };
         let unmodelled = parameters
             .all()
             .filter(|p| !values.contains_key(&p.name))
@@ -322,11 +500,13 @@ impl Scenario {
             maintenance_years,
             military_years: military_years as u32,
             observed: raw.military.observed,
+            observed_years: observed_years as u32,
             attempts_per_km_year: attempts,
             crossing_pressure,
             clearance,
             values,
             unmodelled,
+            backtest,
         })
     }
 

@@ -164,32 +164,80 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
     },
-    /// Run the impact simulator on a scenario file (TOML; see examples/scenarios/).
-    Simulate {
-        /// The scenario file.
-        scenario: PathBuf,
-        /// Replicates.
-        #[arg(long, default_value_t = 1000)]
-        runs: usize,
-        /// Seed: the same seed gives the same numbers whatever the thread count.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Threads; default all cores.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = crate::simulate_cmd::SimFormat::Text)]
-        format: crate::simulate_cmd::SimFormat,
-        /// Write SVG plots (casualties per year with bands; clearance progress) to this folder.
-        #[arg(long, value_name = "DIR")]
-        plots: Option<PathBuf>,
-    },
+    /// Run the impact simulator on a scenario file (TOML; see examples/scenarios/),
+    /// or calibrate it, or back-test it on historical cases.
+    Simulate(SimulateArgs),
     /// What an act that has not happened would change.
     #[command(name = "what-if", subcommand)]
     WhatIf(WhatIf),
     /// Work with a data folder.
     #[command(subcommand)]
     Data(DataCommand),
+}
+
+/// `minewatch simulate`.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub(crate) struct SimulateArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<SimAction>,
+    /// The scenario file.
+    #[arg(required = true)]
+    pub(crate) scenario: Option<PathBuf>,
+    /// Replicates.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) runs: usize,
+    /// Seed: the same seed gives the same numbers whatever the thread count.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Threads; default all cores.
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::simulate_cmd::SimFormat::Text)]
+    pub(crate) format: crate::simulate_cmd::SimFormat,
+    /// Write SVG plots (casualties per year with bands; clearance progress) to this folder.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) plots: Option<PathBuf>,
+    /// Draw each replicate's parameters from their 5–95% uncertainty, so the
+    /// bands carry what is not known about them as well as chance.
+    #[arg(long)]
+    pub(crate) uncertainty: bool,
+}
+
+/// What `simulate` can do besides running a scenario.
+#[derive(Subcommand, Debug)]
+pub(crate) enum SimAction {
+    /// Fit the parameters no source states on the historical cases
+    /// (data/sim_cases.csv) and print what was fitted, from which cases, with
+    /// 5–95% intervals.
+    Calibrate {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::simulate_cmd::CalFormat::Text)]
+        format: crate::simulate_cmd::CalFormat,
+        /// Also write the fitted values in the data/ format (data/sim_calibration.csv).
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
+    },
+    /// Predict historical cases the model was not fitted on and print the
+    /// prediction bands against the record (default: the built-in Chile and
+    /// Uzbek–Tajik cases).
+    Backtest {
+        /// Scenario files with a [backtest] record; default the built-in cases.
+        scenarios: Vec<PathBuf>,
+        /// Replicates per case.
+        #[arg(long, default_value_t = 2000)]
+        runs: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Threads; default all cores.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::simulate_cmd::CalFormat::Text)]
+        format: crate::simulate_cmd::CalFormat,
+    },
 }
 
 #[derive(Subcommand, Debug)]

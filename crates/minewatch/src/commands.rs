@@ -33,23 +33,8 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             )?;
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Simulate {
-            scenario,
-            runs,
-            seed,
-            threads,
-            format,
-            plots,
-        } => {
-            crate::simulate_cmd::simulate(
-                scenario,
-                *runs,
-                *seed,
-                *threads,
-                *format,
-                plots.as_deref(),
-                out,
-            )?;
+        Command::Simulate(args) => {
+            crate::simulate_cmd::dispatch(args, out)?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Export { dir, database } => {
@@ -453,7 +438,7 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         | Command::Serve { .. }
         | Command::Editor(_)
         | Command::Export { .. }
-        | Command::Simulate { .. } => {}
+        | Command::Simulate(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,9 +3,224 @@
 use std::io::Write;
 use std::path::Path;
 
-use minewatch_sim::{Parameters, Scenario, Summary, run};
+use minewatch_sim::{Cases, Comparison, Measure, Options, Parameters, Scenario, Summary, run_with};
 
 use crate::CliError;
+use crate::cli::{SimAction, SimulateArgs};
+
+/// Output formats of `simulate calibrate` and `simulate backtest`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CalFormat {
+    Text,
+    Json,
+}
+
+/// The historical cases `simulate backtest` runs by default.
+const BUILT_IN_BACKTESTS: [(&str, &str); 2] = [
+    (
+        "examples/scenarios/backtest/chile.toml",
+        include_str!("../../../examples/scenarios/backtest/chile.toml"),
+    ),
+    (
+        "examples/scenarios/backtest/uzbek-tajik.toml",
+        include_str!("../../../examples/scenarios/backtest/uzbek-tajik.toml"),
+    ),
+];
+
+/// Runs `minewatch simulate ...`.
+pub(crate) fn dispatch(args: &SimulateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    match &args.action {
+        Some(SimAction::Calibrate { format, write }) => calibrate(*format, write.as_deref(), out),
+        Some(SimAction::Backtest {
+            scenarios,
+            runs,
+            seed,
+            threads,
+            format,
+        }) => backtest(scenarios, *runs, *seed, *threads, *format, out),
+        None => {
+            let Some(path) = &args.scenario else {
+                return Err(CliError("give a scenario file, or calibrate, or backtest".into()));
+            };
+            simulate(
+                path,
+                Options {
+                    runs: args.runs,
+                    seed: args.seed,
+                    threads: threads(args.threads),
+                    parameter_uncertainty: args.uncertainty,
+                },
+                args.format,
+                args.plots.as_deref(),
+                out,
+            )
+        }
+    }
+}
+
+fn threads(asked: Option<usize>) -> usize {
+    asked
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
+}
+
+fn sci(x: f64) -> String {
+    if x != 0.0 && (x.abs() < 1e-2 || x.abs() >= 1e5) {
+        format!("{x:.2e}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// `minewatch simulate calibrate`.
+fn calibrate(format: CalFormat, write: Option<&Path>, out: &mut dyn Write) -> Result<(), CliError> {
+    let cal = minewatch_sim::calibrate(&Cases::embedded()).map_err(CliError)?;
+    if let Some(file) = write {
+        std::fs::write(file, cal.to_csv())
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    match format {
+        CalFormat::Json => crate::commands::json(out, &cal)?,
+        CalFormat::Text => {
+            writeln!(
+                out,
+                "Calibration on the historical cases of data/sim_cases.csv (hold-outs Chile and the Uzbek–Tajik border are not used):"
+            )?;
+            for f in &cal.fits {
+                writeln!(
+                    out,
+                    "  {} = {} [5–95%: {} – {}]
+    from: {}
+    how: {}
+    sources: {}",
+                    f.name,
+                    sci(f.value),
+                    sci(f.low),
+                    sci(f.high),
+                    f.cases.join(", "),
+                    f.method,
+                    f.sources.join(", ")
+                )?;
+            }
+            writeln!(out, "Checks on cases kept out of the fits:")?;
+            for c in &cal.checks {
+                writeln!(
+                    out,
+                    "  {}: fitted {} [{} – {}], record {} – {}: {}",
+                    c.what,
+                    sci(c.predicted.0),
+                    sci(c.predicted.1),
+                    sci(c.predicted.2),
+                    sci(c.record.0),
+                    sci(c.record.1),
+                    if c.agrees { "agrees" } else { "does not agree" }
+                )?;
+            }
+            if let Some(file) = write {
+                writeln!(out, "wrote {}", file.display())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct CaseResult {
+    file: String,
+    scenario: String,
+    runs: usize,
+    seed: u64,
+    comparisons: Vec<Comparison>,
+}
+
+/// `minewatch simulate backtest`.
+fn backtest(
+    files: &[std::path::PathBuf],
+    runs: usize,
+    seed: u64,
+    asked_threads: Option<usize>,
+    format: CalFormat,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    if runs == 0 {
+        return Err(CliError("--runs must be at least 1".into()));
+    }
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    if files.is_empty() {
+        for (name, text) in BUILT_IN_BACKTESTS {
+            inputs.push((name.to_string(), text.to_string()));
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        inputs.push((f.display().to_string(), text));
+    }
+    let parameters = Parameters::embedded();
+    let mut results = Vec::new();
+    for (file, text) in &inputs {
+        let scenario = Scenario::parse(file, text, &parameters).map_err(|e| e.to_string())?;
+        if scenario.backtest.is_none() {
+            return Err(CliError(format!(
+                "{file}: no [backtest] section: nothing recorded to compare with"
+            )));
+        }
+        let options = Options {
+            runs,
+            seed,
+            threads: threads(asked_threads),
+            parameter_uncertainty: true,
+        };
+        let (_, replicates) = run_with(&scenario, options, &|_| {});
+        results.push(CaseResult {
+            file: file.clone(),
+            scenario: scenario.name.clone(),
+            runs,
+            seed,
+            comparisons: minewatch_sim::compare(&scenario, &replicates),
+        });
+    }
+    match format {
+        CalFormat::Json => crate::commands::json(out, &results)?,
+        CalFormat::Text => {
+            for r in &results {
+                writeln!(
+                    out,
+                    "{} ({}; {} replicates, seed {}, parameters drawn from their uncertainty):",
+                    r.scenario, r.file, r.runs, r.seed
+                )?;
+                for c in &r.comparisons {
+                    let rec = &c.record;
+                    let what = match rec.what {
+                        Measure::MinesRemoved => format!("mines removed by {:.2}", rec.at),
+                        Measure::Casualties => {
+                            format!("casualties {:.2}–{:.2}", rec.from.unwrap_or(rec.at), rec.at)
+                        }
+                        Measure::ClearanceEnd => "clearance ends (year)".to_string(),
+                    };
+                    let model = c.model.map_or("never in the horizon".to_string(), |m| {
+                        format!("{:.0} [5–95%: {:.0} – {:.0}]", m.median, m.p5, m.p95)
+                    });
+                    writeln!(
+                        out,
+                        "  {}{what}: record {} ({}), model {model}: {}",
+                        if rec.held_out { "predicted " } else { "fitted    " },
+                        rec.value,
+                        rec.source,
+                        if c.within { "within the band" } else { "OUTSIDE the band" }
+                    )?;
+                }
+                let held: Vec<&Comparison> = r.comparisons.iter().filter(|c| c.record.held_out).collect();
+                writeln!(
+                    out,
+                    "  held-out figures within the 5–95% band: {} of {}",
+                    held.iter().filter(|c| c.within).count(),
+                    held.len()
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Output formats of `simulate`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,14 +236,38 @@ fn band(b: &minewatch_sim::Band) -> String {
 
 fn text(s: &Summary) -> String {
     let mut out = format!(
-        "{}: {} replicates, seed {}\n  mines laid: {}\n  own-force deaths while laying: {}\n  civilian casualties over the horizon (median [5–95%]): {}\n",
+        "{}: {} replicates, seed {}{}\n  mines laid: {}\n  own-force casualties (deaths while laying): {}\n  civilian casualties over the horizon (median [5–95%]): {}\n",
         s.scenario,
         s.runs,
         s.seed,
+        if s.parameter_uncertainty {
+            ", parameters drawn from their uncertainty"
+        } else {
+            ""
+        },
         s.mines_laid,
         band(&s.laying_deaths),
         band(&s.civilian_total)
     );
+    if s.crossing_attempts.mean > 0.0 {
+        let share = |b: &Option<minewatch_sim::Band>| {
+            b.as_ref().map_or("no attempts then".to_string(), |b| {
+                format!(
+                    "{:.0}% [{:.0}–{:.0}%]",
+                    b.median * 100.0,
+                    b.p5 * 100.0,
+                    b.p95 * 100.0
+                )
+            })
+        };
+        out.push_str(&format!(
+            "  military phase: {} crossing attempts; success while observed {}, while unobserved {}; attackers hurt by mines {}\n",
+            band(&s.crossing_attempts),
+            share(&s.crossing_success_observed),
+            share(&s.crossing_success_unobserved),
+            band(&s.enemy_casualties)
+        ));
+    }
     out.push_str("  civilian casualties per year, incidental + intentional (median [5–95%]):\n");
     for y in s.years.iter().filter(|y| y.year == 1 || y.year % 5 == 0) {
         out.push_str(&format!(
@@ -41,16 +280,22 @@ fn text(s: &Summary) -> String {
         ));
     }
     out.push_str(&format!(
-        "  land denied: {} km²·years\n  clearance: finished in {:.0}% of replicates; years from start {}; deminer casualties {}\n",
-        band(&s.land_denied_km2_years),
-        s.clearance_finished_share * 100.0,
-        band(&s.clearance_years),
-        band(&s.deminer_casualties)
+        "  land denied: {} km²·years\n",
+        band(&s.land_denied_km2_years)
     ));
+    if s.mines_laid == 0 {
+        out.push_str("  clearance: nothing to clear\n");
+    } else {
+        out.push_str(&format!(
+            "  clearance: finished in {:.0}% of replicates; years from start {}; deminer casualties {}\n",
+            s.clearance_finished_share * 100.0,
+            band(&s.clearance_years),
+            band(&s.deminer_casualties)
+        ));
+    }
     if let Some(d) = s.decline_per_year {
         out.push_str(&format!(
-            "  decline of casualties from the start of clearance: {:.0}% a year (the record shows about 21–27%)\n",
-            d * 100.0
+            "  decline of casualties over the first 15 years of clearance: {d:.2} a year (log rate; the record shows about 0.21–0.27)\n"
         ));
     }
     if let Some(cost) = &s.clearance_cost_eur {
@@ -91,12 +336,10 @@ fn csv(s: &Summary) -> String {
     out
 }
 
-/// Runs `minewatch simulate`.
-pub(crate) fn simulate(
+/// Runs `minewatch simulate SCENARIO`.
+fn simulate(
     path: &Path,
-    runs: usize,
-    seed: u64,
-    threads: Option<usize>,
+    options: Options,
     format: SimFormat,
     plots: Option<&Path>,
     out: &mut dyn Write,
@@ -109,12 +352,10 @@ pub(crate) fn simulate(
         &Parameters::embedded(),
     )
     .map_err(|e| e.to_string())?;
+    let runs = options.runs;
     if runs == 0 {
         return Err(CliError("--runs must be at least 1".into()));
     }
-    let threads = threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
     let show = runs >= 1000 && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = move |done: usize| {
         if show {
@@ -130,7 +371,7 @@ pub(crate) fn simulate(
             }
         }
     };
-    let (summary, _) = run(&scenario, runs, seed, threads, &progress);
+    let (summary, _) = run_with(&scenario, options, &progress);
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
