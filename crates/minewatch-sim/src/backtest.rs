@@ -50,8 +50,7 @@ fn measure(s: &Scenario, origin: f64, r: &Recorded, rep: &Replicate) -> Option<f
         }
         Measure::ClearanceEnd => {
             let start = s.clearance.as_ref()?.start_year;
-            rep.clearance_years
-                .map(|y| origin + f64::from(start + y))
+            rep.clearance_years.map(|y| origin + f64::from(start + y))
         }
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::params::split_csv_line;
-use crate::stats::{binomial_share, normal_quantile, pool, poisson_rate, poisson_trend};
+use crate::stats::{binomial_share, normal_quantile, poisson_rate, poisson_trend, pool};
 
 /// One row of `data/sim_cases.csv`.
 #[derive(Clone, PartialEq, Debug)]
@@ -54,7 +54,11 @@ impl Cases {
             }
             let f = split_csv_line(line);
             if f.len() != 9 {
-                return Err(format!("line {}: expected 9 fields, found {}", i + 1, f.len()));
+                return Err(format!(
+                    "line {}: expected 9 fields, found {}",
+                    i + 1,
+                    f.len()
+                ));
             }
             let value = f[3]
                 .parse::<f64>()
@@ -69,7 +73,12 @@ impl Cases {
                 value,
                 role: f[5].clone(),
                 quality: f[6].clone(),
-                sources: f[7].split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                sources: f[7]
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
             });
         }
         Ok(Cases { rows })
@@ -86,8 +95,14 @@ impl Cases {
     }
 
     /// The rows of one case and series, in file order.
-    pub fn series<'a>(&'a self, case: &'a str, series: &'a str) -> impl Iterator<Item = &'a CaseRow> + 'a {
-        self.rows.iter().filter(move |r| r.case == case && r.series == series)
+    pub fn series<'a>(
+        &'a self,
+        case: &'a str,
+        series: &'a str,
+    ) -> impl Iterator<Item = &'a CaseRow> + 'a {
+        self.rows
+            .iter()
+            .filter(move |r| r.case == case && r.series == series)
     }
 
     fn one(&self, case: &str, series: &str) -> Result<&CaseRow, String> {
@@ -226,7 +241,8 @@ pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
         high: hi,
         cases: names(&["gdr"]),
         sources: gdr_sources.clone(),
-        method: "share of known attempts stopped (detained), Jeffreys prior, normal approximation".into(),
+        method: "share of known attempts stopped (detained), Jeffreys prior, normal approximation"
+            .into(),
     });
     // Of those not stopped, the share hurt, read through 1 - exp(-w·ρ).
     let density = cases.value("gdr", "density_per_m")?;
@@ -267,7 +283,8 @@ pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
             .map(|r| r.at.parse::<f64>().map(|y| (y, r.value)))
             .collect::<Result<_, _>>()
             .map_err(|_| format!("data/sim_cases.csv: {case} casualties need a year in `at`"))?;
-        poisson_trend(&points).ok_or_else(|| format!("{case}: the casualty series cannot be fitted"))
+        poisson_trend(&points)
+            .ok_or_else(|| format!("{case}: the casualty series cannot be fitted"))
     };
     let cambodia = trend("cambodia")?;
     let bosnia = trend("bosnia")?;
@@ -347,13 +364,22 @@ impl Calibration {
             }
             let f = split_csv_line(line);
             if f.len() != 7 {
-                return Err(format!("line {}: expected 7 fields, found {}", i + 1, f.len()));
+                return Err(format!(
+                    "line {}: expected 7 fields, found {}",
+                    i + 1,
+                    f.len()
+                ));
             }
             let number = |s: &str| {
                 s.parse::<f64>()
                     .map_err(|_| format!("line {}: not a number (found `{s}`)", i + 1))
             };
-            let list = |s: &str| s.split(';').filter(|x| !x.is_empty()).map(String::from).collect();
+            let list = |s: &str| {
+                s.split(';')
+                    .filter(|x| !x.is_empty())
+                    .map(String::from)
+                    .collect()
+            };
             fits.insert(
                 f[0].clone(),
                 Fit {

@@ -20,7 +20,7 @@ mod scenario;
 mod stats;
 
 pub use backtest::{Comparison, compare};
-pub use calibrate::{CaseRow, Cases, Calibration, Check, Fit, calibrate};
+pub use calibrate::{Calibration, CaseRow, Cases, Check, Fit, calibrate};
 pub use model::Replicate;
 pub use params::{Basis, Parameter, Parameters};
 pub use plot::{casualties_svg, clearance_svg};

@@ -369,7 +369,9 @@ pub(crate) fn replicate(s: &Scenario, rates: &Rates, rng: &mut Rng) -> Replicate
                 (None, Some(productivity), _) => Some(c.deminers * c.working_days * productivity),
                 _ => None,
             };
-            if let Some(area) = area.filter(|_| year as u32 >= c.start_year && cleared_cells < cells) {
+            if let Some(area) =
+                area.filter(|_| year as u32 >= c.start_year && cleared_cells < cells)
+            {
                 capacity_carry += area;
                 // The cells cleared this year, in order along the frontage.
                 let first = cleared_cells;

@@ -145,8 +145,8 @@ impl Parameters {
     /// The project's parameters, as built in, with the fitted values of
     /// `data/sim_calibration.csv`.
     pub fn embedded() -> Parameters {
-        let mut p = Parameters::parse(include_str!("../../../data/sim_parameters.csv"))
-            .unwrap_or_default();
+        let mut p =
+            Parameters::parse(include_str!("../../../data/sim_parameters.csv")).unwrap_or_default();
         let fits = Calibration::parse(include_str!("../../../data/sim_calibration.csv"))
             .unwrap_or_default();
         p.set_fits(fits.into_values());

@@ -162,7 +162,9 @@ fn draw_values(scenario: &Scenario, rng: &mut Rng) -> BTreeMap<String, f64> {
         .iter()
         .map(|(name, v)| {
             let drawn = match v.range {
-                Some((low, high)) if low > 0.0 && v.value > 0.0 && low <= v.value && v.value <= high => {
+                Some((low, high))
+                    if low > 0.0 && v.value > 0.0 && low <= v.value && v.value <= high =>
+                {
                     let z = rng.normal();
                     let sigma = if z < 0.0 {
                         (v.value / low).ln()
@@ -263,13 +265,13 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
                 / reps.len().max(1) as f64
         })
         .collect();
-    let decline_per_year = s
-        .clearance
-        .as_ref()
-        .and_then(|c| {
-            let start = c.start_year as usize;
-            decline(&mean_total[..mean_total.len().min(start + DECLINE_WINDOW)], start)
-        });
+    let decline_per_year = s.clearance.as_ref().and_then(|c| {
+        let start = c.start_year as usize;
+        decline(
+            &mean_total[..mean_total.len().min(start + DECLINE_WINDOW)],
+            start,
+        )
+    });
     let share = |f: &dyn Fn(&Replicate) -> (u64, u64)| -> Option<Band> {
         let xs: Vec<f64> = reps
             .iter()
@@ -350,7 +352,9 @@ mod tests {
 
     #[test]
     fn a_steady_fall_of_a_quarter_a_year_is_found() {
-        let series: Vec<f64> = (0..20).map(|i| 100.0 * (-0.25 * f64::from(i)).exp()).collect();
+        let series: Vec<f64> = (0..20)
+            .map(|i| 100.0 * (-0.25 * f64::from(i)).exp())
+            .collect();
         let d = decline(&series, 0).expect("a fit");
         assert!((d - 0.25).abs() < 1e-9, "{d}");
         assert_eq!(decline(&[0.0, 0.0, 1.0], 0), None);

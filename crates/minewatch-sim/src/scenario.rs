@@ -459,13 +459,25 @@ impl Scenario {
                         }
                     };
                     let Some(source) = r.source.clone().filter(|s| !s.trim().is_empty()) else {
-                        return Err(error(at, "backtest.record.source", "a recorded figure needs a `source`".into()));
+                        return Err(error(
+                            at,
+                            "backtest.record.source",
+                            "a recorded figure needs a `source`".into(),
+                        ));
                     };
                     if what == Measure::Casualties && r.from.is_none() {
-                        return Err(error(at, "backtest.record.from", "casualties are counted over a window: give `from`".into()));
+                        return Err(error(
+                            at,
+                            "backtest.record.from",
+                            "casualties are counted over a window: give `from`".into(),
+                        ));
                     }
                     if r.at < origin_year || r.from.is_some_and(|f| f > r.at || f < origin_year) {
-                        return Err(error(at, "backtest.record.at", "the window must fall after origin_year and end after it starts".into()));
+                        return Err(error(
+                            at,
+                            "backtest.record.at",
+                            "the window must fall after origin_year and end after it starts".into(),
+                        ));
                     }
                     record.push(Recorded {
                         what,
@@ -477,7 +489,10 @@ impl Scenario {
                         note: r.note.clone().unwrap_or_default(),
                     });
                 }
-                Some(Backtest { origin_year, record })
+                Some(Backtest {
+                    origin_year,
+                    record,
+                })
             }
         };
         let unmodelled = parameters

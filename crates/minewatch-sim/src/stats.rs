@@ -85,11 +85,7 @@ pub(crate) fn binomial_share(k: f64, n: f64) -> (f64, f64, f64) {
     let mean = a / (a + b);
     let sd = (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt();
     let z = normal_quantile(0.95);
-    (
-        mean,
-        (mean - z * sd).max(0.0),
-        (mean + z * sd).min(1.0),
-    )
+    (mean, (mean - z * sd).max(0.0), (mean + z * sd).min(1.0))
 }
 
 /// A Poisson regression of counts on years, log(mean) = a + b·year, by
@@ -157,7 +153,12 @@ pub(crate) fn poisson_trend(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 pub(crate) fn pool(estimates: &[(f64, f64)]) -> (f64, f64) {
     let w: Vec<f64> = estimates.iter().map(|(_, se)| 1.0 / (se * se)).collect();
     let sw: f64 = w.iter().sum();
-    let fixed = estimates.iter().zip(&w).map(|((e, _), w)| e * w).sum::<f64>() / sw;
+    let fixed = estimates
+        .iter()
+        .zip(&w)
+        .map(|((e, _), w)| e * w)
+        .sum::<f64>()
+        / sw;
     let q: f64 = estimates
         .iter()
         .zip(&w)
@@ -174,7 +175,12 @@ pub(crate) fn pool(estimates: &[(f64, f64)]) -> (f64, f64) {
         .map(|(_, se)| 1.0 / (se * se + tau2))
         .collect();
     let sw: f64 = w.iter().sum();
-    let pooled = estimates.iter().zip(&w).map(|((e, _), w)| e * w).sum::<f64>() / sw;
+    let pooled = estimates
+        .iter()
+        .zip(&w)
+        .map(|((e, _), w)| e * w)
+        .sum::<f64>()
+        / sw;
     (pooled, (1.0 / sw).sqrt())
 }
 

@@ -40,7 +40,9 @@ pub(crate) fn dispatch(args: &SimulateArgs, out: &mut dyn Write) -> Result<(), C
         }) => backtest(scenarios, *runs, *seed, *threads, *format, out),
         None => {
             let Some(path) = &args.scenario else {
-                return Err(CliError("give a scenario file, or calibrate, or backtest".into()));
+                return Err(CliError(
+                    "give a scenario file, or calibrate, or backtest".into(),
+                ));
             };
             simulate(
                 path,
@@ -152,7 +154,8 @@ fn backtest(
         }
     }
     for f in files {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
         inputs.push((f.display().to_string(), text));
     }
     let parameters = Parameters::embedded();
@@ -203,13 +206,22 @@ fn backtest(
                     writeln!(
                         out,
                         "  {}{what}: record {} ({}), model {model}: {}",
-                        if rec.held_out { "predicted " } else { "fitted    " },
+                        if rec.held_out {
+                            "predicted "
+                        } else {
+                            "fitted    "
+                        },
                         rec.value,
                         rec.source,
-                        if c.within { "within the band" } else { "OUTSIDE the band" }
+                        if c.within {
+                            "within the band"
+                        } else {
+                            "OUTSIDE the band"
+                        }
                     )?;
                 }
-                let held: Vec<&Comparison> = r.comparisons.iter().filter(|c| c.record.held_out).collect();
+                let held: Vec<&Comparison> =
+                    r.comparisons.iter().filter(|c| c.record.held_out).collect();
                 writeln!(
                     out,
                     "  held-out figures within the 5–95% band: {} of {}",

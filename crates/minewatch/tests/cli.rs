@@ -379,3 +379,103 @@ snapshot!(
     "html"
 );
 snapshot!(brief_unknown_peer, "brief", "LTU", "--peers", "LVA,Narnia");
+
+snapshot!(simulate_calibrate, "simulate", "calibrate");
+snapshot!(
+    simulate_backtest,
+    "simulate",
+    "backtest",
+    "--runs",
+    "200",
+    "--threads",
+    "2"
+);
+snapshot!(
+    simulate_fenced_observed,
+    "simulate",
+    "../../examples/scenarios/fenced-observed-100km.toml",
+    "--runs",
+    "200",
+    "--threads",
+    "2"
+);
+
+#[test]
+fn simulate_json_carries_every_output_the_issue_names() {
+    let v = json(&[
+        "simulate",
+        "../../examples/scenarios/unobserved-100km.toml",
+        "--runs",
+        "100",
+        "--format",
+        "json",
+        "--uncertainty",
+    ]);
+    for key in [
+        "crossing_success_observed",
+        "crossing_success_unobserved",
+        "enemy_casualties",
+        "laying_deaths",
+        "civilian_total",
+        "land_denied_km2_years",
+        "clearance_years",
+        "clearance_cost_eur",
+        "deminer_casualties",
+        "decline_per_year",
+        "years",
+    ] {
+        assert!(v.get(key).is_some(), "no {key}");
+    }
+    assert_eq!(v["parameter_uncertainty"], true);
+    assert!(v["crossing_success_observed"].is_null());
+    let unobserved = v["crossing_success_unobserved"]["median"]
+        .as_f64()
+        .expect("a share");
+    assert!((0.0..=1.0).contains(&unobserved));
+    assert_eq!(v["years"].as_array().map(Vec::len), Some(50));
+    let year = &v["years"][0];
+    for key in [
+        "incidental",
+        "intentional",
+        "killed",
+        "mines_left",
+        "denied_km2",
+        "removed_cumulative",
+    ] {
+        assert!(year[key]["p95"].is_number(), "year has no {key}");
+    }
+    let fits = json(&["simulate", "calibrate", "--format", "json"]);
+    assert!(fits["fits"].as_array().is_some_and(|f| f.len() == 7));
+}
+
+#[test]
+fn a_bad_scenario_names_the_file_line_and_key_and_exits_2() {
+    let dir = std::env::temp_dir().join(format!("minewatch-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let file = dir.join("bad.toml");
+    let good = std::fs::read_to_string("../../examples/scenarios/unfenced-100km.toml")
+        .expect("the example");
+    std::fs::write(
+        &file,
+        good.replace("depth_m = 100.0", "depth_m = 100.0\nwidth_m = 3"),
+    )
+    .expect("written");
+    let output = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args(["simulate", file.to_str().expect("a path"), "--runs", "10"])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.toml:9: width_m:"), "{stderr}");
+    let output = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args([
+            "simulate",
+            "backtest",
+            "../../examples/scenarios/unfenced-100km.toml",
+        ])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no [backtest] section"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

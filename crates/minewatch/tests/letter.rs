@@ -289,7 +289,7 @@ fn the_lithuania_brief_of_today_shows_what_changed() {
 fn the_simulator_parameters_cite_known_sources() {
     let loaded = minewatch_registry::load_embedded().expect("the data");
     let parameters = minewatch_sim::Parameters::embedded();
-    assert_eq!(parameters.all().count(), 27);
+    assert_eq!(parameters.all().count(), 29);
     for p in parameters.all() {
         if p.basis != minewatch_sim::Basis::Calibrate {
             assert!(!p.sources.is_empty(), "{} has no source", p.name);
@@ -299,6 +299,57 @@ fn the_simulator_parameters_cite_known_sources() {
                 loaded.source(id).is_some(),
                 "{}: unknown source {id}",
                 p.name
+            );
+        }
+    }
+}
+
+/// Every source the calibration cases, the fitted values and the back-test
+/// records cite is in data/sources.csv.
+#[test]
+fn the_calibration_cases_and_backtests_cite_known_sources() {
+    let loaded = minewatch_registry::load_embedded().expect("the data");
+    let cases = minewatch_sim::Cases::embedded();
+    assert!(cases.rows().len() > 40);
+    for row in cases.rows() {
+        assert!(
+            !row.sources.is_empty(),
+            "{} {} has no source",
+            row.case,
+            row.series
+        );
+        for id in &row.sources {
+            assert!(
+                loaded.source(id).is_some(),
+                "{} {}: unknown source {id}",
+                row.case,
+                row.series
+            );
+        }
+    }
+    for p in minewatch_sim::Parameters::embedded().all() {
+        for id in p.fitted.iter().flat_map(|f| &f.sources) {
+            assert!(
+                loaded.source(id).is_some(),
+                "fit {}: unknown source {id}",
+                p.name
+            );
+        }
+    }
+    for name in ["chile.toml", "uzbek-tajik.toml"] {
+        let path = format!(
+            "{}/../../examples/scenarios/backtest/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).expect("a back-test case");
+        let s =
+            minewatch_sim::Scenario::parse(&path, &text, &minewatch_sim::Parameters::embedded())
+                .unwrap_or_else(|e| panic!("{e}"));
+        for r in &s.backtest.expect("a record").record {
+            assert!(
+                loaded.source(&r.source).is_some(),
+                "{name}: unknown source {}",
+                r.source
             );
         }
     }
