@@ -84,6 +84,29 @@ test('a claim is checked in the form', async () => {
   await p.context().close();
 });
 
+test('the simulator: load a scenario, change it, run it, see the plots', async () => {
+  const p = await page(1280, 1200);
+  await p.goto(`${BASE}/simulate`);
+  await p.selectOption('select#scenario', 'unfenced-100km');
+  await Promise.all([p.waitForURL(/scenario=unfenced-100km/), p.click('button#load')]);
+  const unfenced = await p.locator('table.figures').innerText();
+  assert.match(unfenced, /Civilian casualties over 50 years/);
+  // Fence and mark it, maintain the fence for the horizon, fewer replicates.
+  await p.check('input[name=fenced]');
+  await p.check('input[name=marked]');
+  await p.fill('input#maintenance_years', '50');
+  await p.fill('input#runs', '300');
+  await Promise.all([p.waitForURL(/set=1/), p.click('button#run')]);
+  assert.match(p.url(), /fenced=on/);
+  const fenced = await p.locator('table.figures').innerText();
+  const total = (text) => Number(/Civilian casualties over 50 years\s+([\d.]+)/.exec(text)[1]);
+  assert.ok(total(fenced) * 10 < total(unfenced), `${total(fenced)} vs ${total(unfenced)}`);
+  assert.equal(await p.locator('figure.plot svg').count(), 2);
+  assert.match(await p.locator('h2#results').innerText(), /300 replicates/);
+  await p.screenshot({ path: `${SHOTS}simulate-run-desktop.png`, fullPage: true });
+  await p.context().close();
+});
+
 test('screenshots of every page at desktop and phone widths', async () => {
   const pages = {
     map: '/?on=2026-01-01',
@@ -92,6 +115,7 @@ test('screenshots of every page at desktop and phone widths', async () => {
     history: '/history',
     claims: '/claims?claim=USA+is+not+a+party&on=2025-01-17',
     about: '/about',
+    simulate: '/simulate?scenario=unfenced-100km&runs=300',
     brief: '/states/LTU/brief?on=2025-01-17&peers=LVA,EST,POL,FIN,SWE',
   };
   for (const [name, path] of Object.entries(pages)) {

@@ -11,6 +11,7 @@
 
 mod backtest;
 mod calibrate;
+mod examples;
 mod model;
 mod params;
 mod plot;
@@ -21,6 +22,7 @@ mod stats;
 
 pub use backtest::{Comparison, compare};
 pub use calibrate::{Calibration, CaseRow, Cases, Check, Fit, calibrate};
+pub use examples::{EXAMPLES, example};
 pub use model::Replicate;
 pub use params::{Basis, Parameter, Parameters};
 pub use plot::{casualties_svg, clearance_svg};

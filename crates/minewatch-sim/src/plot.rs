@@ -9,7 +9,16 @@ const W: f64 = 720.0;
 const H: f64 = 320.0;
 const PAD: f64 = 48.0;
 
+/// Text made safe for SVG (a scenario name may hold `&` or `<`).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn frame(title: &str, y_label: &str, max_y: f64, years: usize) -> String {
+    let title = escape(title);
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"11\">\
          <title>{title}</title><rect width=\"{W}\" height=\"{H}\" fill=\"#fff\"/>\
@@ -103,13 +112,37 @@ pub fn casualties_svg(s: &Summary) -> String {
         "intentional crossing",
         1,
     ));
+    let killed: Vec<Band> = s.years.iter().map(|y| y.killed).collect();
+    svg.push_str(&band_path(
+        &killed,
+        max_y,
+        "#444444",
+        "of whom killed (both channels)",
+        2,
+    ));
     svg.push_str("</svg>\n");
     svg
 }
 
-/// Clearance progress: functional mines left, as a share of those laid.
+/// Clearance progress: functional mines left, as a share of those laid,
+/// and land still denied, as a share of the field.
 pub fn clearance_svg(s: &Summary) -> String {
     let laid = s.mines_laid.max(1) as f64;
+    let area = s
+        .years
+        .first()
+        .map_or(0.0, |y| y.denied_km2.p95)
+        .max(f64::MIN_POSITIVE);
+    let denied: Vec<Band> = s
+        .years
+        .iter()
+        .map(|y| Band {
+            p5: y.denied_km2.p5 / area * 100.0,
+            median: y.denied_km2.median / area * 100.0,
+            p95: y.denied_km2.p95 / area * 100.0,
+            mean: y.denied_km2.mean / area * 100.0,
+        })
+        .collect();
     let left: Vec<Band> = s
         .years
         .iter()
@@ -121,8 +154,8 @@ pub fn clearance_svg(s: &Summary) -> String {
         })
         .collect();
     let mut svg = frame(
-        &format!("{}: mines left", s.scenario),
-        "% of mines laid",
+        &format!("{}: clearance progress", s.scenario),
+        "% of mines laid / of the field",
         100.0,
         s.years.len(),
     );
@@ -133,6 +166,15 @@ pub fn clearance_svg(s: &Summary) -> String {
         "functional mines left",
         0,
     ));
+    if s.mines_laid > 0 {
+        svg.push_str(&band_path(
+            &denied,
+            100.0,
+            "#8a5a00",
+            "land still denied",
+            1,
+        ));
+    }
     svg.push_str("</svg>\n");
     svg
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::map::{Shape, shapes};
 use crate::store::Store;
-use crate::{api, pages};
+use crate::{api, pages, sim};
 
 /// What every handler shares.
 pub struct AppState {
@@ -281,6 +281,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/history", get(pages::history))
         .route("/claims", get(pages::claims))
         .route("/about", get(pages::about))
+        .route("/simulate", get(sim::page_handler))
+        .route("/api/v1/simulate", get(sim::api))
         .route("/api/v1/states", get(api::states))
         .route("/api/v1/states/{iso3}", get(api::state))
         .route("/api/v1/parties", get(api::parties))

@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod map;
 mod pages;
+mod sim;
 mod store;
 
 use std::net::SocketAddr;

@@ -65,6 +65,13 @@ svg.map a:focus path,svg.map path:hover{stroke:#000;stroke-width:1.2}
 .verdict{font-size:1.2rem;font-weight:700}
 .muted{color:#555}
 footer{max-width:72rem;margin:2rem auto;padding:1rem;border-top:1px solid #ccc;color:#555;font-size:.9rem}
+figure.plot{margin:1rem 0}figure.plot svg{width:100%;height:auto;border:1px solid #ddd}
+form.sim input[type=number]{width:9rem}select{max-width:100%}
+.scroll{overflow-x:auto}
+fieldset.checks{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;flex-basis:100%}
+fieldset.checks legend{font-weight:600;font-size:.9rem;padding:0}
+fieldset.checks label{font-weight:400;font-size:1rem}.scroll code{word-break:break-all}
+table.figures th[scope=row]{background:none;font-weight:600}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.25rem}.hide-s{display:none}}
 @media print{header.top,form,footer{display:none}main{max-width:none}a{color:inherit;text-decoration:none}}
 "#;
@@ -77,7 +84,7 @@ fn layout(title: &str, body: &str) -> String {
          <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
          <header class=\"top\"><a class=\"brand\" href=\"/\">Minewatch</a>\
          <nav aria-label=\"Main\"><a href=\"/\">Map</a> · <a href=\"/parties\">Parties</a> · \
-         <a href=\"/history\">History</a> · <a href=\"/claims\">Check a claim</a> · <a href=\"/about\">About</a></nav></header>\n\
+         <a href=\"/history\">History</a> · <a href=\"/claims\">Check a claim</a> · <a href=\"/simulate\">Simulator</a> · <a href=\"/about\">About</a></nav></header>\n\
          <main id=\"main\">\n{body}\n</main>\n<footer>Minewatch: the Anti-Personnel Mine Ban Convention (1997), computed from a sourced record. \
          Every status follows Articles 15–20 as applied to the depositary record; see <a href=\"/about\">About</a> for the sources and how to cite a page.</footer>\n\
          </body>\n</html>\n",
@@ -85,12 +92,12 @@ fn layout(title: &str, body: &str) -> String {
     )
 }
 
-fn page(headers: &HeaderMap, title: &str, body: &str) -> Response {
+pub(crate) fn page(headers: &HeaderMap, title: &str, body: &str) -> Response {
     cached(headers, "text/html; charset=utf-8", layout(title, body))
 }
 
 /// A page for a bad request: the error, readable.
-fn error_page(e: &ApiError) -> Response {
+pub(crate) fn error_page(e: &ApiError) -> Response {
     let body = format!("<h1>{}</h1><p>{}</p>", e.status.as_u16(), esc(&e.message));
     (e.status, Html(layout("Error", &body))).into_response()
 }

@@ -291,6 +291,7 @@ async fn every_page_renders() {
         "/history",
         "/claims?claim=USA+is+not+a+party&on=2025-01-17",
         "/about",
+        "/simulate?runs=100",
     ] {
         let (status, headers, body) = send(&state, get(uri)).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
@@ -326,6 +327,7 @@ async fn the_openapi_description_is_json_and_lists_every_endpoint() {
         "/api/v1/claims",
         "/api/v1/actions",
         "/api/v1/audit",
+        "/api/v1/simulate",
     ] {
         assert!(v["paths"].get(path).is_some(), "{path}");
     }
@@ -347,4 +349,80 @@ async fn restarting_never_duplicates_or_loses_anything() {
         Some("bob")
     );
     assert!(again.add_editor("bob").await.is_err(), "names are unique");
+}
+
+/// The simulator on the web: a scenario with changed parameters gives its
+/// figures and plots; the same address gives the same numbers; bad
+/// parameters are a 400 naming the field, an unknown scenario a 404.
+#[tokio::test]
+async fn the_simulator_page_and_api() {
+    let (state, _, _) = fresh().await;
+    let uri = "/api/v1/simulate?scenario=unfenced-100km&runs=200&seed=3&frontage_km=50";
+    let (status, _, body) = send(&state, get(uri)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = json(&body);
+    assert_eq!(v["mines_laid"], 100_000);
+    assert_eq!(v["runs"], 200);
+    assert!(
+        v["civilian_total"]["median"]
+            .as_f64()
+            .is_some_and(|m| m > 10.0)
+    );
+    assert!(v["crossing_success_observed"]["median"].is_number());
+    let (_, _, again) = send(&state, get(uri)).await;
+    assert_eq!(body, again);
+    // The form's checkboxes: with set=1, an absent box means no.
+    let (_, _, fenced) = send(
+        &state,
+        get("/api/v1/simulate?scenario=unfenced-100km&runs=200&seed=3&frontage_km=50&set=1&fenced=on&marked=on&observed=on&maintenance_years=50"),
+    )
+    .await;
+    let fenced = json(&fenced);
+    assert!(
+        fenced["civilian_total"]["mean"].as_f64()
+            < v["civilian_total"]["mean"].as_f64().map(|m| m / 3.0),
+        "{} vs {}",
+        fenced["civilian_total"],
+        v["civilian_total"]
+    );
+    let (_, _, unobserved) = send(
+        &state,
+        get("/api/v1/simulate?scenario=fenced-observed-100km&runs=100&set=1&fenced=on&marked=on"),
+    )
+    .await;
+    let unobserved = json(&unobserved);
+    assert!(unobserved["crossing_success_observed"].is_null());
+    assert!(unobserved["crossing_success_unobserved"]["median"].is_number());
+    for (bad, field) in [
+        ("runs=abc", "runs"),
+        ("runs=5000", "runs"),
+        ("frontage_km=-1", "frontage_km"),
+        ("density_per_m=NaN", "density_per_m"),
+    ] {
+        let (status, _, body) = send(&state, get(&format!("/api/v1/simulate?{bad}"))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(json(&body)["error"]["field"], field, "{bad}");
+    }
+    let (status, _, body) = send(&state, get("/api/v1/simulate?scenario=mars")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        json(&body)["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("unfenced-100km"))
+    );
+    let (status, _, body) = send(&state, get("/api/v1/simulate?colour=red")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("colour"), "{body}");
+    let (status, _, page) = send(
+        &state,
+        get("/simulate?scenario=chile&runs=100&uncertainty=on"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<svg") && page.contains("clearance progress"));
+    assert!(page.contains("parameters drawn from their uncertainty"));
+    assert!(page.contains("Clearance budget"));
+    let (status, _, page) = send(&state, get("/simulate?runs=0")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("runs"));
 }

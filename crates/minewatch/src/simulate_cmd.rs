@@ -15,18 +15,6 @@ pub(crate) enum CalFormat {
     Json,
 }
 
-/// The historical cases `simulate backtest` runs by default.
-const BUILT_IN_BACKTESTS: [(&str, &str); 2] = [
-    (
-        "examples/scenarios/backtest/chile.toml",
-        include_str!("../../../examples/scenarios/backtest/chile.toml"),
-    ),
-    (
-        "examples/scenarios/backtest/uzbek-tajik.toml",
-        include_str!("../../../examples/scenarios/backtest/uzbek-tajik.toml"),
-    ),
-];
-
 /// Runs `minewatch simulate ...`.
 pub(crate) fn dispatch(args: &SimulateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     match &args.action {
@@ -149,8 +137,10 @@ fn backtest(
     }
     let mut inputs: Vec<(String, String)> = Vec::new();
     if files.is_empty() {
-        for (name, text) in BUILT_IN_BACKTESTS {
-            inputs.push((name.to_string(), text.to_string()));
+        for (_, file, text) in minewatch_sim::EXAMPLES {
+            if file.contains("/backtest/") {
+                inputs.push((file.to_string(), text.to_string()));
+            }
         }
     }
     for f in files {

@@ -1,0 +1,429 @@
+//! `/simulate` and `/api/v1/simulate`: the impact simulator on the web. Pick
+//! a built-in scenario, change its main parameters, see the plots and the
+//! figures with their 5–95% bands. Every run is seeded, so a page's address
+//! is its result: the same URL gives the same numbers.
+
+use std::fmt::Write as _;
+
+use axum::extract::Query;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minewatch_sim::{Band, EXAMPLES, Options, Parameters, Scenario, Summary, Value};
+use serde::Deserialize;
+
+use crate::app::{ApiError, cached};
+use crate::pages::{error_page, esc, page};
+
+/// The query of both endpoints; every field is optional, the scenario's own
+/// value is the default.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SimQuery {
+    scenario: Option<String>,
+    frontage_km: Option<String>,
+    density_per_m: Option<String>,
+    fenced: Option<String>,
+    marked: Option<String>,
+    maintenance_years: Option<String>,
+    observed: Option<String>,
+    crossing_pressure: Option<String>,
+    clearance_start: Option<String>,
+    deminers: Option<String>,
+    runs: Option<String>,
+    seed: Option<String>,
+    uncertainty: Option<String>,
+    /// Present when the form was submitted: an absent checkbox then means no.
+    set: Option<String>,
+}
+
+const DEFAULT_SCENARIO: &str = "fenced-observed-100km";
+const MAX_RUNS: usize = 2_000;
+
+/// A scenario with the query's changes, and the run options.
+struct Request {
+    id: String,
+    scenario: Scenario,
+    options: Options,
+}
+
+fn bad(field: &'static str, message: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "bad_parameter", message).field(field)
+}
+
+fn number(
+    raw: Option<&String>,
+    field: &'static str,
+    low: f64,
+    high: f64,
+) -> Result<Option<f64>, ApiError> {
+    let Some(text) = raw.map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let x: f64 = text
+        .parse()
+        .map_err(|_| bad(field, format!("{field}: `{text}` is not a number")))?;
+    if !x.is_finite() || x < low || x > high {
+        return Err(bad(
+            field,
+            format!("{field}: {x} is out of range [{low}, {high}]"),
+        ));
+    }
+    Ok(Some(x))
+}
+
+fn read(q: &SimQuery) -> Result<Request, ApiError> {
+    let id = q.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
+    let Some((file, text)) = minewatch_sim::example(id) else {
+        let known: Vec<&str> = EXAMPLES.iter().map(|(i, _, _)| *i).collect();
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_scenario",
+            format!(
+                "no scenario `{id}`; the built-in ones are {}",
+                known.join(", ")
+            ),
+        )
+        .field("scenario"));
+    };
+    let mut s = Scenario::parse(file, text, &Parameters::embedded())
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "scenario", e.to_string()))?;
+    if let Some(x) = number(q.frontage_km.as_ref(), "frontage_km", 0.1, 5_000.0)? {
+        s.frontage_km = x;
+    }
+    if let Some(x) = number(q.density_per_m.as_ref(), "density_per_m", 0.0, 10.0)? {
+        s.values.insert(
+            "density_per_m".into(),
+            Value {
+                value: x,
+                origin: "set on the web page".into(),
+                range: None,
+            },
+        );
+        s.ap_mines = x > 0.0;
+    }
+    if let Some(x) = number(
+        q.maintenance_years.as_ref(),
+        "maintenance_years",
+        0.0,
+        200.0,
+    )? {
+        s.maintenance_years = x;
+    }
+    if let Some(x) = number(
+        q.crossing_pressure.as_ref(),
+        "crossing_pressure",
+        0.0,
+        1_000.0,
+    )? {
+        s.crossing_pressure = x;
+    }
+    let start = number(
+        q.clearance_start.as_ref(),
+        "clearance_start",
+        0.0,
+        f64::from(s.horizon_years),
+    )?;
+    let deminers = number(q.deminers.as_ref(), "deminers", 0.0, 100_000.0)?;
+    if let Some(c) = s.clearance.as_mut() {
+        if let Some(x) = start {
+            c.start_year = x as u32;
+        }
+        if let Some(x) = deminers.filter(|_| c.budget_per_year.is_none()) {
+            c.deminers = x;
+        }
+    }
+    if q.set.is_some() {
+        s.fenced = q.fenced.is_some();
+        s.marked = q.marked.is_some();
+        s.observed = q.observed.is_some();
+        s.observed_years = if s.observed { s.military_years } else { 0 };
+    }
+    let runs = number(q.runs.as_ref(), "runs", 1.0, MAX_RUNS as f64)?.map_or(1_000, |x| x as usize);
+    let seed = number(q.seed.as_ref(), "seed", 0.0, 9.0e15)?.map_or(1, |x| x as u64);
+    Ok(Request {
+        id: id.to_string(),
+        scenario: s,
+        options: Options {
+            runs,
+            seed,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            parameter_uncertainty: q.uncertainty.is_some(),
+        },
+    })
+}
+
+async fn simulate(request: &Request) -> Result<Summary, ApiError> {
+    let scenario = request.scenario.clone();
+    let options = request.options;
+    tokio::task::spawn_blocking(move || minewatch_sim::run_with(&scenario, options, &|_| {}).0)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "simulation",
+                e.to_string(),
+            )
+        })
+}
+
+/// `GET /api/v1/simulate`: the summary as JSON.
+pub(crate) async fn api(
+    headers: HeaderMap,
+    q: Result<Query<SimQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text())
+                .into_response();
+        }
+    };
+    let request = match read(&q) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    match simulate(&request).await {
+        Ok(summary) => cached(
+            &headers,
+            "application/json",
+            serde_json::to_string(&summary).unwrap_or_else(|_| "{}".into()),
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn band(b: &Band) -> String {
+    format!(
+        "{:.1} <span class=\"muted\">[{:.1}–{:.1}]</span>",
+        b.median, b.p5, b.p95
+    )
+}
+
+fn share(b: Option<&Band>) -> String {
+    b.map_or("—".to_string(), |b| {
+        format!(
+            "{:.0}% <span class=\"muted\">[{:.0}–{:.0}%]</span>",
+            b.median * 100.0,
+            b.p5 * 100.0,
+            b.p95 * 100.0
+        )
+    })
+}
+
+fn form(r: &Request) -> String {
+    let s = &r.scenario;
+    let mut options = String::new();
+    for (id, file, _) in EXAMPLES {
+        let _ = write!(
+            options,
+            "<option value=\"{id}\"{}>{}</option>",
+            if id == r.id { " selected" } else { "" },
+            file.trim_start_matches("examples/scenarios/")
+        );
+    }
+    let field = |name: &str, label: &str, value: String| {
+        format!(
+            "<div><label for=\"{name}\">{label}</label><input type=\"number\" step=\"any\" id=\"{name}\" name=\"{name}\" value=\"{value}\"></div>"
+        )
+    };
+    let check = |name: &str, label: &str, on: bool| {
+        format!(
+            "<div><label><input type=\"checkbox\" name=\"{name}\"{}> {label}</label></div>",
+            if on { " checked" } else { "" }
+        )
+    };
+    let clearance = s.clearance.as_ref();
+    format!(
+        "<form class=\"inline\" method=\"get\" action=\"/simulate\">\
+         <div><label for=\"scenario\">Scenario</label><select id=\"scenario\" name=\"scenario\">{options}</select></div>\
+         <button type=\"submit\" id=\"load\">Load</button></form>\
+         <form class=\"inline sim\" method=\"get\" action=\"/simulate#results\"><input type=\"hidden\" name=\"set\" value=\"1\">\
+         <input type=\"hidden\" name=\"scenario\" value=\"{id}\">\
+         {}{}{}{}{}{}{}{}<fieldset class=\"checks\"><legend>Field and conflict</legend>{}{}{}{}</fieldset>\
+         <button type=\"submit\" id=\"run\">Run</button></form>\
+         <p class=\"muted\">Load a scenario to start from its values; change them and run. <a href=\"/simulate?scenario={id}\">Reset</a>.</p>",
+        field("frontage_km", "Frontage (km)", format!("{}", s.frontage_km)),
+        field(
+            "density_per_m",
+            "AP mines per metre of front",
+            format!("{}", s.value("density_per_m").unwrap_or(0.0))
+        ),
+        field(
+            "maintenance_years",
+            "Fence maintained (years)",
+            format!("{}", s.maintenance_years)
+        ),
+        field(
+            "crossing_pressure",
+            "Crossing pressure (× Turkey 2012)",
+            format!("{}", s.crossing_pressure)
+        ),
+        field(
+            "clearance_start",
+            "Clearance starts (year)",
+            clearance.map_or(String::new(), |c| c.start_year.to_string())
+        ),
+        match clearance.and_then(|c| c.budget_per_year) {
+            Some(budget) =>
+                format!("<div class=\"muted\">Clearance budget<br>{budget:.0} a year</div>"),
+            None => field(
+                "deminers",
+                "Deminers",
+                clearance.map_or(String::new(), |c| format!("{}", c.deminers)),
+            ),
+        },
+        field("runs", "Replicates (≤ 2,000)", r.options.runs.to_string()),
+        field("seed", "Seed", r.options.seed.to_string()),
+        check("fenced", "fenced", s.fenced),
+        check("marked", "marked", s.marked),
+        check(
+            "observed",
+            "observed and covered by fire in the conflict",
+            s.observed
+        ),
+        check(
+            "uncertainty",
+            "draw parameters from their uncertainty",
+            r.options.parameter_uncertainty
+        ),
+        id = esc(&r.id),
+    )
+}
+
+fn results(r: &Request, s: &Summary) -> String {
+    let mut rows = vec![
+        ("Mines laid".to_string(), s.mines_laid.to_string()),
+        (
+            "Own-force deaths while laying".into(),
+            band(&s.laying_deaths),
+        ),
+        (
+            "Crossing attempts (military phase)".into(),
+            band(&s.crossing_attempts),
+        ),
+        (
+            "Crossings that succeed while observed".into(),
+            share(s.crossing_success_observed.as_ref()),
+        ),
+        (
+            "Crossings that succeed while unobserved".into(),
+            share(s.crossing_success_unobserved.as_ref()),
+        ),
+        ("Attackers hurt by mines".into(), band(&s.enemy_casualties)),
+        (
+            format!("Civilian casualties over {} years", s.years.len()),
+            band(&s.civilian_total),
+        ),
+        (
+            "Land denied (km²·years)".into(),
+            band(&s.land_denied_km2_years),
+        ),
+    ];
+    if s.mines_laid > 0 && r.scenario.clearance.is_some() {
+        rows.push((
+            "Clearance, years from start".into(),
+            format!(
+                "{} <span class=\"muted\">(finished in {:.0}% of replicates)</span>",
+                band(&s.clearance_years),
+                s.clearance_finished_share * 100.0
+            ),
+        ));
+        if let Some(cost) = &s.clearance_cost_eur {
+            rows.push((
+                "Clearance cost (EUR million)".into(),
+                format!(
+                    "{:.1} <span class=\"muted\">[{:.1}–{:.1}]</span>",
+                    cost.median / 1e6,
+                    cost.p5 / 1e6,
+                    cost.p95 / 1e6
+                ),
+            ));
+        }
+        rows.push(("Deminer casualties".into(), band(&s.deminer_casualties)));
+    }
+    if let Some(d) = s.decline_per_year {
+        rows.push((
+            "Decline of casualties, first 15 years of clearance".into(),
+            format!("{d:.2} a year <span class=\"muted\">(record: about 0.21–0.27)</span>"),
+        ));
+    }
+    let mut html = format!(
+        "<h2 id=\"results\">Results: {} replicates, seed {}{}</h2><table class=\"figures\"><thead><tr><th scope=\"col\">What</th><th scope=\"col\">Median [5–95%]</th></tr></thead><tbody>",
+        s.runs,
+        s.seed,
+        if s.parameter_uncertainty {
+            ", parameters drawn from their uncertainty"
+        } else {
+            ""
+        }
+    );
+    for (what, value) in rows {
+        let _ = write!(
+            html,
+            "<tr><th scope=\"row\">{}</th><td>{value}</td></tr>",
+            esc(&what)
+        );
+    }
+    html.push_str("</tbody></table>");
+    let _ = write!(
+        html,
+        "<h2>Plots</h2><figure class=\"plot\">{}<figcaption>Civilian casualties per year by channel, median with the 5–95% band.</figcaption></figure>\
+         <figure class=\"plot\">{}<figcaption>Clearance progress: functional mines left and land still denied.</figcaption></figure>",
+        minewatch_sim::casualties_svg(s),
+        minewatch_sim::clearance_svg(s)
+    );
+    html.push_str("<h2>Parameters in use</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th><th scope=\"col\">Where it comes from</th></tr></thead><tbody>");
+    for (name, value, origin) in &s.parameters {
+        let _ = write!(
+            html,
+            "<tr><td><code>{}</code></td><td>{value}</td><td class=\"muted\">{}</td></tr>",
+            esc(name),
+            esc(origin)
+        );
+    }
+    html.push_str("</tbody></table></div>");
+    if !s.unmodelled.is_empty() {
+        let _ = write!(
+            html,
+            "<p>Not modelled, for want of a sourced or fitted value: {}.</p>",
+            esc(&s.unmodelled.join(", "))
+        );
+    }
+    html
+}
+
+/// `GET /simulate`: the form, and the run it describes.
+pub(crate) async fn page_handler(
+    headers: HeaderMap,
+    q: Result<Query<SimQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            return error_page(&ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                e.body_text(),
+            ));
+        }
+    };
+    let request = match read(&q) {
+        Ok(r) => r,
+        Err(e) => return error_page(&e),
+    };
+    let summary = match simulate(&request).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let body = format!(
+        "<h1>What a minefield costs: the impact simulator</h1>\
+         <p>A seeded Monte Carlo model of a defensive anti-personnel minefield: the military phase while it is defended, \
+         then decades of civilian exposure and clearance. Parameters come from <code>data/sim_parameters.csv</code> and the \
+         fits of <code>minewatch simulate calibrate</code>; the same address always gives the same numbers. \
+         <span class=\"muted\">{}</span></p>{}{}",
+        esc(&request.scenario.description),
+        form(&request),
+        results(&request, &summary)
+    );
+    page(&headers, "Impact simulator", &body)
+}
