@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::params::split_csv_line;
+use crate::params::csv_records;
 use crate::stats::{binomial_share, normal_quantile, poisson_rate, poisson_trend, pool};
 
 /// One row of `data/sim_cases.csv`.
@@ -48,18 +48,7 @@ impl Cases {
     /// `line N: ...` for a malformed row.
     pub fn parse(text: &str) -> Result<Cases, String> {
         let mut rows = Vec::new();
-        for (i, line) in text.lines().enumerate().skip(1) {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let f = split_csv_line(line);
-            if f.len() != 9 {
-                return Err(format!(
-                    "line {}: expected 9 fields, found {}",
-                    i + 1,
-                    f.len()
-                ));
-            }
+        for (i, f) in csv_records(text, 9)? {
             let value = f[3]
                 .parse::<f64>()
                 .map_err(|_| format!("line {}: value is not a number (found `{}`)", i + 1, f[3]))?;
@@ -358,18 +347,7 @@ impl Calibration {
     /// `line N: ...` for a malformed row.
     pub fn parse(text: &str) -> Result<BTreeMap<String, Fit>, String> {
         let mut fits = BTreeMap::new();
-        for (i, line) in text.lines().enumerate().skip(1) {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let f = split_csv_line(line);
-            if f.len() != 7 {
-                return Err(format!(
-                    "line {}: expected 7 fields, found {}",
-                    i + 1,
-                    f.len()
-                ));
-            }
+        for (i, f) in csv_records(text, 7)? {
             let number = |s: &str| {
                 s.parse::<f64>()
                     .map_err(|_| format!("line {}: not a number (found `{s}`)", i + 1))

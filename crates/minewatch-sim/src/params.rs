@@ -71,7 +71,31 @@ pub struct Parameters {
     by_name: BTreeMap<String, Parameter>,
 }
 
-pub(crate) fn split_csv_line(line: &str) -> Vec<String> {
+/// The data lines of a CSV text (the header and blank lines skipped) as
+/// (0-based line index, fields), each with exactly `width` fields.
+///
+/// # Errors
+/// `line N: expected W fields, found M`.
+pub(crate) fn csv_records(text: &str, width: usize) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let mut records = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f = split_csv_line(line);
+        if f.len() != width {
+            return Err(format!(
+                "line {}: expected {width} fields, found {}",
+                i + 1,
+                f.len()
+            ));
+        }
+        records.push((i, f));
+    }
+    Ok(records)
+}
+
+fn split_csv_line(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -98,18 +122,7 @@ impl Parameters {
     /// `line N: ...` for a malformed row.
     pub fn parse(text: &str) -> Result<Parameters, String> {
         let mut by_name = BTreeMap::new();
-        for (i, line) in text.lines().enumerate().skip(1) {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let f = split_csv_line(line);
-            if f.len() != 8 {
-                return Err(format!(
-                    "line {}: expected 8 fields, found {}",
-                    i + 1,
-                    f.len()
-                ));
-            }
+        for (i, f) in csv_records(text, 8)? {
             let number = |s: &str, what: &str| -> Result<Option<f64>, String> {
                 if s.is_empty() {
                     Ok(None)

@@ -133,25 +133,21 @@ pub fn clearance_svg(s: &Summary) -> String {
         .first()
         .map_or(0.0, |y| y.denied_km2.p95)
         .max(f64::MIN_POSITIVE);
+    let percent = |b: &Band, whole: f64| Band {
+        p5: b.p5 / whole * 100.0,
+        median: b.median / whole * 100.0,
+        p95: b.p95 / whole * 100.0,
+        mean: b.mean / whole * 100.0,
+    };
     let denied: Vec<Band> = s
         .years
         .iter()
-        .map(|y| Band {
-            p5: y.denied_km2.p5 / area * 100.0,
-            median: y.denied_km2.median / area * 100.0,
-            p95: y.denied_km2.p95 / area * 100.0,
-            mean: y.denied_km2.mean / area * 100.0,
-        })
+        .map(|y| percent(&y.denied_km2, area))
         .collect();
     let left: Vec<Band> = s
         .years
         .iter()
-        .map(|y| Band {
-            p5: y.mines_left.p5 / laid * 100.0,
-            median: y.mines_left.median / laid * 100.0,
-            p95: y.mines_left.p95 / laid * 100.0,
-            mean: y.mines_left.mean / laid * 100.0,
-        })
+        .map(|y| percent(&y.mines_left, laid))
         .collect();
     let mut svg = frame(
         &format!("{}: clearance progress", s.scenario),

@@ -1,18 +1,11 @@
 //! Calibration, the military phase, parameter uncertainty and back-tests.
 
+mod common;
+use common::example;
 use minewatch_sim::{
     Cases, Measure, Options, Parameters, Scenario, calibrate, compare, run, run_with,
 };
 use proptest::prelude::*;
-
-fn example(name: &str) -> Scenario {
-    let path = format!(
-        "{}/../../examples/scenarios/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).expect("an example scenario");
-    Scenario::parse(&path, &text, &Parameters::embedded()).unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn fit(name: &str) -> minewatch_sim::Fit {
     calibrate(&Cases::embedded())

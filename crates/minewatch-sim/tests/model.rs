@@ -1,5 +1,7 @@
 //! The simulator's invariants and its scenario errors.
 
+mod common;
+use common::example;
 use minewatch_sim::{Parameters, Scenario, run};
 use proptest::prelude::*;
 
@@ -106,15 +108,6 @@ proptest! {
             prop_assert!(r.cleared_m2 >= 0.0 && r.denied_km2.iter().all(|d| *d >= 0.0));
         }
     }
-}
-
-fn example(name: &str) -> Scenario {
-    let path = format!(
-        "{}/../../examples/scenarios/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).expect("an example scenario");
-    Scenario::parse(&path, &text, &Parameters::embedded()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The two sanity bounds of impact_model.md §7.6, as statistics over 2,000

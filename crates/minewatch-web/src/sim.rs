@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minewatch_sim::{Band, EXAMPLES, Options, Parameters, Scenario, Summary, Value};
@@ -152,6 +153,14 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
     })
 }
 
+/// The query as axum gives it (an unknown or malformed parameter is a 400
+/// with serde's words) read into a request.
+fn parse(q: Result<Query<SimQuery>, QueryRejection>) -> Result<Request, ApiError> {
+    let Query(q) =
+        q.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))?;
+    read(&q)
+}
+
 async fn simulate(request: &Request) -> Result<Summary, ApiError> {
     let scenario = request.scenario.clone();
     let options = request.options;
@@ -169,16 +178,9 @@ async fn simulate(request: &Request) -> Result<Summary, ApiError> {
 /// `GET /api/v1/simulate`: the summary as JSON.
 pub(crate) async fn api(
     headers: HeaderMap,
-    q: Result<Query<SimQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<SimQuery>, QueryRejection>,
 ) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text())
-                .into_response();
-        }
-    };
-    let request = match read(&q) {
+    let request = match parse(q) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
@@ -395,19 +397,9 @@ fn results(r: &Request, s: &Summary) -> String {
 /// `GET /simulate`: the form, and the run it describes.
 pub(crate) async fn page_handler(
     headers: HeaderMap,
-    q: Result<Query<SimQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<SimQuery>, QueryRejection>,
 ) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            return error_page(&ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                e.body_text(),
-            ));
-        }
-    };
-    let request = match read(&q) {
+    let request = match parse(q) {
         Ok(r) => r,
         Err(e) => return error_page(&e),
     };
