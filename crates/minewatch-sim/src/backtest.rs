@@ -48,9 +48,16 @@ fn measure(s: &Scenario, origin: f64, r: &Recorded, rep: &Replicate) -> Option<f
                 .collect();
             Some(window_sum(&both, origin, r.from.unwrap_or(origin), r.at))
         }
+        // A replicate that never finishes counts at the horizon's end (it
+        // finishes no earlier), so unfinished runs are never dropped.
         Measure::ClearanceEnd => {
             let start = s.clearance.as_ref()?.start_year;
-            rep.clearance_years.map(|y| origin + f64::from(start + y))
+            Some(
+                rep.clearance_years
+                    .map_or(origin + f64::from(s.horizon_years), |y| {
+                        origin + f64::from(start + y)
+                    }),
+            )
         }
     }
 }

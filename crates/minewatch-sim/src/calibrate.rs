@@ -55,6 +55,15 @@ impl Cases {
             if !["calibrate", "check", "holdout"].contains(&f[5].as_str()) {
                 return Err(format!("line {}: unknown role `{}`", i + 1, f[5]));
             }
+            if !["A", "B", "C"].contains(&f[6].as_str()) {
+                return Err(format!("line {}: unknown quality `{}`", i + 1, f[6]));
+            }
+            if f[5] == "calibrate" && f[6] == "C" {
+                return Err(format!(
+                    "line {}: a weak [C] source is never a calibration target",
+                    i + 1
+                ));
+            }
             rows.push(CaseRow {
                 case: f[0].clone(),
                 series: f[1].clone(),
@@ -103,6 +112,17 @@ impl Cases {
 
     fn value(&self, case: &str, series: &str) -> Result<f64, String> {
         self.one(case, series).map(|r| r.value)
+    }
+
+    fn positive(&self, case: &str, series: &str) -> Result<f64, String> {
+        let v = self.value(case, series)?;
+        if v > 0.0 {
+            Ok(v)
+        } else {
+            Err(format!(
+                "data/sim_cases.csv: {case} {series} must be positive (found {v})"
+            ))
+        }
     }
 
     fn sources(&self, case: &str, series: &[&str]) -> Vec<String> {
@@ -163,32 +183,36 @@ fn names(xs: &[&str]) -> Vec<String> {
     xs.iter().map(|s| (*s).to_string()).collect()
 }
 
-/// The fits, from the `calibrate` rows of the cases.
+/// The fits, from the `calibrate` rows of the cases; `killed_share` turns a
+/// bound on deaths into one on casualties (the `p_kill` default).
 ///
 /// # Errors
-/// A row the fits need is missing.
-pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
+/// A row the fits need is missing, or an exposure is not positive.
+pub fn calibrate(cases: &Cases, killed_share: f64) -> Result<Calibration, String> {
     let mut fits = Vec::new();
 
-    // Incidental hazard behind a maintained fence: the Falklands, no
-    // civilian casualty in about 650,000 mine-years.
-    let (m, lo, hi) = poisson_rate(
-        cases.value("falklands", "civilian_casualties")?,
-        cases.value("falklands", "mine_years")?,
-    );
+    // Incidental hazard behind a maintained fence: the Falklands, no death
+    // in about 650,000 mine-years, in casualties through the killed share.
+    // Zero events give a posterior led by the prior: the median is the
+    // value, and the 95% end is what the record cannot rule out.
+    let exposure = cases.positive("falklands", "mine_years")?;
+    let deaths = cases.value("falklands", "civilian_deaths")?;
+    let (m, lo, hi) = poisson_rate(deaths, exposure);
     fits.push(Fit {
         name: "hazard_incidental_fenced".into(),
-        value: m,
-        low: lo,
-        high: hi,
+        value: m / killed_share,
+        low: lo / killed_share,
+        high: hi / killed_share,
         cases: names(&["falklands"]),
-        sources: cases.sources("falklands", &["civilian_casualties", "mine_years"]),
-        method: "Poisson rate per mine-year, Jeffreys prior (zero events still bound it)".into(),
+        sources: cases.sources("falklands", &["civilian_deaths", "mine_years"]),
+        method: format!(
+            "Poisson rate of deaths per mine-year, Jeffreys prior (zero deaths: the median is led by the prior, the 95% end is what the record cannot rule out), over the killed share {killed_share}"
+        ),
     });
 
     // Incidental hazard once fences and signs are gone: Zimbabwe, the
     // Monitor's count, with the ZIMAC count as the upper end.
-    let exposure = cases.value("zimbabwe", "mine_years")?;
+    let exposure = cases.positive("zimbabwe", "mine_years")?;
     let (m, lo, hi) = poisson_rate(cases.value("zimbabwe", "civilian_casualties")?, exposure);
     let zimac = cases.value("zimbabwe", "civilian_casualties_high")? / exposure;
     fits.push(Fit {
@@ -204,14 +228,14 @@ pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
     // Intentional crossing: Turkey's border fields in 2012, behind wire and
     // signs (so the incidental channel takes only the fenced hazard); this
     // defines crossing pressure 1.
-    let mines = cases.value("turkey", "mines")?;
+    let mines = cases.positive("turkey", "mines")?;
     let (m, lo, hi) = poisson_rate(cases.value("turkey", "civilian_casualties")?, mines);
     let fenced = fits[0].value;
     fits.push(Fit {
         name: "hazard_intentional".into(),
         value: (m - fenced).max(0.0),
         low: (lo - fenced).max(0.0),
-        high: hi,
+        high: (hi - fenced).max(0.0),
         cases: names(&["turkey"]),
         sources: cases.sources("turkey", &["civilian_casualties", "mines"]),
         method: "Poisson rate per mine-year less the fenced incidental hazard; crossing pressure 1 is Turkey's border in 2012 (all-cause national count, so an upper end)".into(),
@@ -234,8 +258,8 @@ pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
             .into(),
     });
     // Of those not stopped, the share hurt, read through 1 - exp(-w·ρ).
-    let density = cases.value("gdr", "density_per_m")?;
-    let (m, lo, hi) = poisson_rate(hurt, crossed + hurt);
+    let density = cases.positive("gdr", "density_per_m")?;
+    let (m, lo, hi) = binomial_share(hurt, crossed + hurt);
     let width = |p: f64| -(1.0 - p.min(0.999)).ln() / density;
     fits.push(Fit {
         name: "trigger_width_m".into(),
@@ -244,22 +268,7 @@ pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
         high: width(hi),
         cases: names(&["gdr"]),
         sources: gdr_sources,
-        method: "share of unstopped crossers hurt, p = 1 - exp(-width x mines per metre); an upper end, since not all were hurt by mines".into(),
-    });
-
-    // Fence decay: Zimbabwe's fences largely gone 15 years on.
-    let years = cases.value("zimbabwe", "fence_years")?;
-    let left_low = cases.value("zimbabwe", "fence_left_low")?;
-    let left_high = cases.value("zimbabwe", "fence_left_high")?;
-    let decay = |left: f64| 1.0 - left.powf(1.0 / years);
-    fits.push(Fit {
-        name: "fence_decay_per_year".into(),
-        value: decay((left_low * left_high).sqrt()),
-        low: decay(left_high),
-        high: decay(left_low),
-        cases: names(&["zimbabwe"]),
-        sources: cases.sources("zimbabwe", &["fence_left_low", "fence_left_high", "fence_years"]),
-        method: "constant yearly loss that leaves 5-25% of the fence after 15 unmaintained years (a qualitative description read as an interval; geometric middle)".into(),
+        method: "share of unstopped crossers hurt (Jeffreys), p = 1 - exp(-width x mines per metre); biased both ways: not all were hurt by mines (too wide), the density counts replaced mines (too narrow)".into(),
     });
 
     // Exposure decline with mine action: Poisson trends of the Cambodian
@@ -294,7 +303,7 @@ pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
         cases: names(&["cambodia", "bosnia"]),
         sources,
         method: format!(
-            "Poisson trends (Cambodia 2005-2016: {:.3} ± {:.3}; Bosnia 1999-2016: {:.3} ± {:.3} less {:.3} a year of mines removed), overdispersion-scaled, pooled with the DerSimonian-Laird between-case variance",
+            "Poisson trends (Cambodia 2005-2016: {:.3} ± {:.3}, gross: its mines removed are not on record; Bosnia 1999-2016: {:.3} ± {:.3} less {:.3} a year, the share of mines found 1996-2016), overdispersion-scaled, pooled with the DerSimonian-Laird between-case variance",
             cambodia.0, cambodia.1, bosnia.0, bosnia.1, bosnia_removal
         ),
     });
@@ -314,12 +323,24 @@ pub fn calibrate(cases: &Cases) -> Result<Calibration, String> {
     let (rlo, rhi) = (r1.min(r2), r1.max(r2));
     let fit = &fits[fits.len() - 1];
     let checks = vec![Check {
-        what: "Croatia 1998-2005 casualty decline (held out of the fit)".into(),
+        what: "Croatia 1998-2005 casualty decline (held out of the fit; gross, with clearance of a small share a year)".into(),
         predicted: (fit.value, fit.low, fit.high),
         record: (rlo, rhi),
         agrees: fit.low <= rhi && rlo <= fit.high,
     }];
     Ok(Calibration { fits, checks })
+}
+
+/// Calibration on the built-in cases, with the built-in killed share.
+///
+/// # Errors
+/// As [`calibrate`].
+pub fn calibrate_embedded() -> Result<Calibration, String> {
+    let killed_share = crate::params::Parameters::embedded()
+        .get("p_kill")
+        .and_then(|p| p.default)
+        .ok_or("data/sim_parameters.csv has no p_kill default")?;
+    calibrate(&Cases::embedded(), killed_share)
 }
 
 impl Calibration {

@@ -21,7 +21,7 @@ mod scenario;
 mod stats;
 
 pub use backtest::{Comparison, compare};
-pub use calibrate::{Calibration, CaseRow, Cases, Check, Fit, calibrate};
+pub use calibrate::{Calibration, CaseRow, Cases, Check, Fit, calibrate, calibrate_embedded};
 pub use examples::{EXAMPLES, example};
 pub use model::Replicate;
 pub use params::{Basis, Parameter, Parameters};

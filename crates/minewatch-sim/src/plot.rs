@@ -128,11 +128,7 @@ pub fn casualties_svg(s: &Summary) -> String {
 /// and land still denied, as a share of the field.
 pub fn clearance_svg(s: &Summary) -> String {
     let laid = s.mines_laid.max(1) as f64;
-    let area = s
-        .years
-        .first()
-        .map_or(0.0, |y| y.denied_km2.p95)
-        .max(f64::MIN_POSITIVE);
+    let area = s.field_km2.max(f64::MIN_POSITIVE);
     let percent = |b: &Band, whole: f64| Band {
         p5: b.p5 / whole * 100.0,
         median: b.median / whole * 100.0,

@@ -79,6 +79,8 @@ pub struct Summary {
     pub seed: u64,
     /// Mines laid.
     pub mines_laid: u64,
+    /// Area of the field, km².
+    pub field_km2: f64,
     /// Own-force deaths while laying.
     pub laying_deaths: Band,
     /// Military phase: crossing attempts.
@@ -96,6 +98,8 @@ pub struct Summary {
     pub civilian_total: Band,
     /// Per year.
     pub years: Vec<YearSummary>,
+    /// Whether the scenario clears the field at all.
+    pub has_clearance: bool,
     /// Years from the start of clearance to completion (replicates that finished).
     pub clearance_years: Band,
     /// Share of replicates whose clearance finished within the horizon.
@@ -161,7 +165,8 @@ fn draw_values(scenario: &Scenario, rng: &mut Rng) -> BTreeMap<String, f64> {
         .values
         .iter()
         .map(|(name, v)| {
-            let drawn = match v.range {
+            // The density laid is the scenario's design, not an unknown.
+            let drawn = match v.range.filter(|_| !DESIGN.contains(&name.as_str())) {
                 Some((low, high))
                     if low > 0.0 && v.value > 0.0 && low <= v.value && v.value <= high =>
                 {
@@ -231,6 +236,9 @@ pub fn run_with(
     (summary, replicates)
 }
 
+/// Parameters that describe what is laid, never drawn.
+const DESIGN: [&str; 1] = ["density_per_m"];
+
 /// Mixed into the seed for the parameter draws, so they never share a
 /// stream with the events.
 const PARAMETER_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -267,6 +275,11 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
         .collect();
     let decline_per_year = s.clearance.as_ref().and_then(|c| {
         let start = c.start_year as usize;
+        // A fit needs casualties to fall from: at least one a year at the
+        // start, or the "decline" would be of noise.
+        if mean_total.get(start).copied().unwrap_or(0.0) < 1.0 {
+            return None;
+        }
         decline(
             &mean_total[..mean_total.len().min(start + DECLINE_WINDOW)],
             start,
@@ -287,6 +300,8 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
         runs: reps.len(),
         seed,
         mines_laid: reps.first().map_or(0, |r| r.mines_laid),
+        field_km2: ((s.frontage_km * 1000.0) / s.cell_m).ceil().max(1.0) * s.cell_m * s.depth_m
+            / 1e6,
         laying_deaths: band(&|r| r.laying_deaths as f64),
         crossing_attempts: band(&|r| (r.crossings_observed.0 + r.crossings_unobserved.0) as f64),
         crossing_success_observed: share(&|r| r.crossings_observed),
@@ -299,6 +314,7 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
         years,
         clearance_years: Band::of(finished),
         clearance_finished_share: finished_share,
+        has_clearance: s.clearance.is_some(),
         clearance_cost_eur: reps
             .first()
             .and_then(|r| r.clearance_cost_eur)

@@ -315,7 +315,7 @@ impl Scenario {
         };
         let military_years = check(&raw.military.years, "military.years", 0.0, 100.0)?;
         let attempts = match &raw.military.attempts_per_km_year {
-            Some(v) => check(v, "military.attempts_per_km_year", 0.0, 1e6)?,
+            Some(v) => check(v, "military.attempts_per_km_year", 0.0, 1e4)?,
             None => 0.0,
         };
         let crossing_pressure = match raw
@@ -391,7 +391,13 @@ impl Scenario {
                             fit.cases.join(", "),
                             fit.sources.join(", ")
                         ),
-                        range: Some((fit.low, fit.high)),
+                        // The fit's interval, widened to the plausible range
+                        // the parameter file gives, so that counting error
+                        // alone never narrows what is known.
+                        range: Some((
+                            p.low.map_or(fit.low, |l| l.min(fit.low)),
+                            p.high.map_or(fit.high, |h| h.max(fit.high)),
+                        )),
                     },
                 );
             } else if let Some(d) = p.default.filter(|_| p.basis != Basis::Calibrate) {
@@ -424,8 +430,17 @@ impl Scenario {
                         .into(),
                 ));
             };
-            let low = p.low.unwrap_or(f64::NEG_INFINITY).min(0.0);
-            let high = p.high.map_or(f64::INFINITY, |h| h * 10.0);
+            // Every parameter is a non-negative quantity; a probability or
+            // a share is at most 1; others may go to ten times their range.
+            let low = 0.0;
+            let bounded = p.unit.contains("probability")
+                || p.unit.contains("share")
+                || p.name.starts_with("p_");
+            let high = if bounded {
+                1.0
+            } else {
+                p.high.map_or(f64::INFINITY, |h| h * 10.0)
+            };
             let value = check(&o.value, &qualified, low, high)?;
             values.insert(
                 key.clone(),
@@ -495,6 +510,19 @@ impl Scenario {
                 })
             }
         };
+        if let Some(c) = raw
+            .clearance
+            .as_ref()
+            .filter(|c| c.budget_per_year.is_some())
+        {
+            if !values.get("cost_per_m2_eur").is_some_and(|v| v.value > 0.0) {
+                return Err(error(
+                    c.start_year.span().start,
+                    "clearance.budget_per_year",
+                    "a budget needs a cost per m² (cost_per_m2_eur) above zero".into(),
+                ));
+            }
+        }
         let unmodelled = parameters
             .all()
             .filter(|p| !values.contains_key(&p.name))

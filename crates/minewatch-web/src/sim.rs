@@ -39,6 +39,13 @@ pub(crate) struct SimQuery {
 
 const DEFAULT_SCENARIO: &str = "fenced-observed-100km";
 const MAX_RUNS: usize = 2_000;
+/// Work units (cells, and twenty for each mine event) one request may ask
+/// for: the never-fenced 100 km field is about 10,000 a replicate.
+const MAX_WORK: f64 = 1.0e8;
+
+/// One simulation at a time: each uses every core, so queueing is fairer
+/// than sharing them.
+static SIMULATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// A scenario with the query's changes, and the run options.
 struct Request {
@@ -139,8 +146,35 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
         s.observed = q.observed.is_some();
         s.observed_years = if s.observed { s.military_years } else { 0 };
     }
-    let runs = number(q.runs.as_ref(), "runs", 1.0, MAX_RUNS as f64)?.map_or(1_000, |x| x as usize);
     let seed = number(q.seed.as_ref(), "seed", 0.0, 9.0e15)?.map_or(1, |x| x as u64);
+    // The work of one replicate: filling the cells, and a tree step for each
+    // mine that goes off or crossing attempted (an upper estimate). One
+    // request stays within what a page can wait for; the default number of
+    // replicates is as many as fit, at most 1,000.
+    let cells = (s.frontage_km * 1000.0 / s.cell_m).ceil();
+    let mines = if s.ap_mines {
+        s.value("density_per_m").unwrap_or(0.0) * s.frontage_km * 1000.0
+    } else {
+        0.0
+    };
+    let hazard = s.value("hazard_incidental_unfenced").unwrap_or(0.0)
+        + s.value("hazard_intentional").unwrap_or(0.0) * s.crossing_pressure;
+    let events = mines * (hazard * f64::from(s.horizon_years)).min(1.0)
+        + s.attempts_per_km_year * s.frontage_km * f64::from(s.military_years);
+    let per_run = cells + 20.0 * events;
+    let runs = match number(q.runs.as_ref(), "runs", 1.0, MAX_RUNS as f64)? {
+        Some(x) => x as usize,
+        None => ((MAX_WORK / per_run).floor() as usize).clamp(1, 1_000),
+    };
+    if runs as f64 * per_run > MAX_WORK {
+        return Err(bad(
+            "runs",
+            format!(
+                "{runs} replicates of this field ({cells:.0} cells, about {events:.0} mine events each) are more than a page may ask for: use at most {} replicates or a smaller field",
+                (MAX_WORK / per_run).floor().max(1.0)
+            ),
+        ));
+    }
     Ok(Request {
         id: id.to_string(),
         scenario: s,
@@ -162,6 +196,10 @@ fn parse(q: Result<Query<SimQuery>, QueryRejection>) -> Result<Request, ApiError
 }
 
 async fn simulate(request: &Request) -> Result<Summary, ApiError> {
+    let _turn = SIMULATIONS
+        .acquire()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "simulation", e.to_string()))?;
     let scenario = request.scenario.clone();
     let options = request.options;
     tokio::task::spawn_blocking(move || minewatch_sim::run_with(&scenario, options, &|_| {}).0)
@@ -321,7 +359,12 @@ fn results(r: &Request, s: &Summary) -> String {
             band(&s.land_denied_km2_years),
         ),
     ];
-    if s.mines_laid > 0 && r.scenario.clearance.is_some() {
+    if s.mines_laid > 0 && r.scenario.clearance.is_some() && s.clearance_finished_share == 0.0 {
+        rows.push((
+            "Clearance".into(),
+            "never finished within the horizon".into(),
+        ));
+    } else if s.mines_laid > 0 && r.scenario.clearance.is_some() {
         rows.push((
             "Clearance, years from start".into(),
             format!(

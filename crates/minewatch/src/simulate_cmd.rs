@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use minewatch_sim::{Cases, Comparison, Measure, Options, Parameters, Scenario, Summary, run_with};
+use minewatch_sim::{Comparison, Measure, Options, Parameters, Scenario, Summary, run_with};
 
 use crate::CliError;
 use crate::cli::{SimAction, SimulateArgs};
@@ -64,7 +64,7 @@ fn sci(x: f64) -> String {
 
 /// `minewatch simulate calibrate`.
 fn calibrate(format: CalFormat, write: Option<&Path>, out: &mut dyn Write) -> Result<(), CliError> {
-    let cal = minewatch_sim::calibrate(&Cases::embedded()).map_err(CliError)?;
+    let cal = minewatch_sim::calibrate_embedded().map_err(CliError)?;
     if let Some(file) = write {
         std::fs::write(file, cal.to_csv())
             .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
@@ -287,6 +287,13 @@ fn text(s: &Summary) -> String {
     ));
     if s.mines_laid == 0 {
         out.push_str("  clearance: nothing to clear\n");
+    } else if !s.has_clearance {
+        out.push_str("  clearance: none in this scenario\n");
+    } else if s.clearance_finished_share == 0.0 {
+        out.push_str(&format!(
+            "  clearance: never finished within the horizon; deminer casualties {}\n",
+            band(&s.deminer_casualties)
+        ));
     } else {
         out.push_str(&format!(
             "  clearance: finished in {:.0}% of replicates; years from start {}; deminer casualties {}\n",

@@ -445,7 +445,7 @@ fn simulate_json_carries_every_output_the_issue_names() {
         assert!(year[key]["p95"].is_number(), "year has no {key}");
     }
     let fits = json(&["simulate", "calibrate", "--format", "json"]);
-    assert!(fits["fits"].as_array().is_some_and(|f| f.len() == 7));
+    assert!(fits["fits"].as_array().is_some_and(|f| f.len() == 6));
 }
 
 #[test]
