@@ -141,6 +141,8 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
         }
     }
     if q.set.is_some() {
+        // The plots carry the name: say it is no longer the file's scenario.
+        s.name = format!("{} (as set on the page)", s.name);
         s.fenced = q.fenced.is_some();
         s.marked = q.marked.is_some();
         s.observed = q.observed.is_some();
@@ -421,8 +423,13 @@ fn results(r: &Request, s: &Summary) -> String {
     for (name, value, origin) in &s.parameters {
         let _ = write!(
             html,
-            "<tr><td><code>{}</code></td><td>{value}</td><td class=\"muted\">{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"muted\">{}</td></tr>",
             esc(name),
+            if *value != 0.0 && value.abs() < 1e-3 {
+                format!("{value:.3e}")
+            } else {
+                format!("{value}")
+            },
             esc(origin)
         );
     }
