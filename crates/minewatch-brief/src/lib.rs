@@ -7,11 +7,14 @@
 //! HTML page that prints on A4.
 
 mod doc;
+mod report;
 
 use jiff::civil::Date;
 use minewatch_claims::{Checker, Verdict};
 use minewatch_core::{Firmness, Iso3, ObligationState, Obligations, SourceId, Status, thousands};
 use minewatch_registry::Loaded;
+
+pub use report::{CounterexampleReport, EvidenceReport, SourceReport, VerdictReport};
 
 use doc::{Block, Doc, Inline, Section, cite, strong, text};
 

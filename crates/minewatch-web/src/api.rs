@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
+use minewatch_brief::VerdictReport;
 use minewatch_claims::Checker;
 use minewatch_core::{ActionKind, Iso3, Status};
 use minewatch_registry::{Loaded, write_rows};
@@ -368,33 +369,12 @@ struct ClaimIn {
     on: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(crate) struct VerdictOut {
-    pub(crate) claim: String,
-    pub(crate) on: String,
-    pub(crate) verdict: &'static str,
-    pub(crate) summary: String,
-    pub(crate) counterexamples: Vec<CounterOut>,
-    pub(crate) reasons: Vec<String>,
-    pub(crate) evidence: Vec<EvidenceOut>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct CounterOut {
-    pub(crate) iso3: String,
-    pub(crate) name: String,
-    pub(crate) reason: String,
-}
-
-#[derive(Serialize)]
-pub(crate) struct EvidenceOut {
-    pub(crate) text: String,
-    pub(crate) articles: Vec<&'static str>,
-    pub(crate) sources: Vec<String>,
-}
-
 /// Checks a claim; a claim that cannot be read is a 422 that points at the word.
-pub(crate) fn check_claim(loaded: &Loaded, claim: &str, on: Date) -> Result<VerdictOut, ApiError> {
+pub(crate) fn check_claim(
+    loaded: &Loaded,
+    claim: &str,
+    on: Date,
+) -> Result<VerdictReport, ApiError> {
     let checker = Checker::new(&loaded.registry, &loaded.context);
     let verdict = checker.check(claim, on).map_err(|e| {
         ApiError::new(
@@ -404,31 +384,7 @@ pub(crate) fn check_claim(loaded: &Loaded, claim: &str, on: Date) -> Result<Verd
         )
         .field("claim")
     })?;
-    Ok(VerdictOut {
-        claim: claim.to_string(),
-        on: verdict.on.to_string(),
-        verdict: verdict.outcome.as_str(),
-        summary: verdict.summary.clone(),
-        counterexamples: verdict
-            .counterexamples
-            .iter()
-            .map(|c| CounterOut {
-                iso3: c.state.to_string(),
-                name: c.name.clone(),
-                reason: c.reason.clone(),
-            })
-            .collect(),
-        reasons: verdict.reasons.clone(),
-        evidence: verdict
-            .evidence
-            .iter()
-            .map(|e| EvidenceOut {
-                text: e.text.clone(),
-                articles: e.articles.clone(),
-                sources: e.sources.iter().map(|s| s.to_string()).collect(),
-            })
-            .collect(),
-    })
+    Ok(VerdictReport::new(loaded, None, claim, &verdict))
 }
 
 /// `POST /api/v1/claims` with `{"claim": "...", "on": "YYYY-MM-DD"}`.

@@ -6,106 +6,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use jiff::civil::Date;
+use minewatch_brief::VerdictReport;
 use minewatch_claims::{Checker, ClaimLine, Outcome, Verdict, read_claims_file};
 use minewatch_registry::Loaded;
-use serde::Serialize;
 
 use crate::CliError;
 use crate::cli::CheckFormat;
 use crate::output::Citations;
-
-/// One counter-example.
-#[derive(Serialize)]
-struct CounterexampleJson {
-    iso3: String,
-    name: String,
-    reason: String,
-}
-
-/// One piece of evidence.
-#[derive(Serialize)]
-struct EvidenceJson {
-    text: String,
-    date: Option<String>,
-    articles: Vec<&'static str>,
-    sources: Vec<String>,
-}
-
-/// A source cited by a verdict.
-#[derive(Serialize)]
-struct SourceJson {
-    id: String,
-    publisher: String,
-    title: String,
-    url: String,
-}
-
-/// A checked claim, as `--format json` prints it (a contract: fields may
-/// be added, never renamed or removed).
-#[derive(Serialize)]
-struct VerdictJson {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
-    claim: String,
-    on: String,
-    verdict: &'static str,
-    summary: String,
-    counterexamples: Vec<CounterexampleJson>,
-    /// Why the record cannot decide, for an `unknown` verdict.
-    reasons: Vec<String>,
-    evidence: Vec<EvidenceJson>,
-    /// Every source the evidence cites, in full.
-    sources: Vec<SourceJson>,
-}
-
-impl VerdictJson {
-    fn new(loaded: &Loaded, id: Option<&str>, claim: &str, verdict: &Verdict) -> VerdictJson {
-        let mut cited: Vec<String> = verdict
-            .evidence
-            .iter()
-            .flat_map(|e| e.sources.iter().map(|s| s.to_string()))
-            .collect();
-        cited.sort();
-        cited.dedup();
-        VerdictJson {
-            id: id.map(String::from),
-            claim: claim.to_string(),
-            on: verdict.on.to_string(),
-            verdict: verdict.outcome.as_str(),
-            summary: verdict.summary.clone(),
-            counterexamples: verdict
-                .counterexamples
-                .iter()
-                .map(|c| CounterexampleJson {
-                    iso3: c.state.to_string(),
-                    name: c.name.clone(),
-                    reason: c.reason.clone(),
-                })
-                .collect(),
-            reasons: verdict.reasons.clone(),
-            evidence: verdict
-                .evidence
-                .iter()
-                .map(|e| EvidenceJson {
-                    text: e.text.clone(),
-                    date: e.date.map(|d| d.to_string()),
-                    articles: e.articles.clone(),
-                    sources: e.sources.iter().map(|s| s.to_string()).collect(),
-                })
-                .collect(),
-            sources: cited
-                .iter()
-                .filter_map(|id| loaded.source(id))
-                .map(|s| SourceJson {
-                    id: s.id.clone(),
-                    publisher: s.publisher.clone(),
-                    title: s.title.clone(),
-                    url: s.url.clone(),
-                })
-                .collect(),
-        }
-    }
-}
 
 /// A verdict as text, citing sources into `citations`.
 fn verdict_text(
@@ -247,7 +154,7 @@ pub(crate) fn run(
             let mut list = Vec::new();
             for (d, _) in dates.iter().enumerate() {
                 for (item, verdicts) in items.iter().zip(&checked) {
-                    list.push(VerdictJson::new(
+                    list.push(VerdictReport::new(
                         loaded,
                         item.id.as_deref(),
                         &item.text,
