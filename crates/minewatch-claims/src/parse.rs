@@ -555,28 +555,25 @@ impl Parser<'_> {
                 negated: false,
             });
         }
-        if self.eat_any(&[
+        let negated = if self.eat_any(&[
             &["has", "not", "used"],
             &["hasn't", "used"],
             &["has", "never", "used"],
         ]) {
+            Some(true)
+        } else if self.eat(&["has", "used"]) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(negated) = negated {
             self.mines()?;
             self.expect(&["since"])?;
             let year = self.year()?;
             return Ok(Statement::UsedSince {
                 state,
                 year,
-                negated: true,
-            });
-        }
-        if self.eat(&["has", "used"]) {
-            self.mines()?;
-            self.expect(&["since"])?;
-            let year = self.year()?;
-            return Ok(Statement::UsedSince {
-                state,
-                year,
-                negated: false,
+                negated,
             });
         }
         let did_not = self.eat_any(&[&["did", "not", "use"], &["didn't", "use"]]);

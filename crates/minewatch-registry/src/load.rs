@@ -445,14 +445,7 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
                     .errors
                     .push(table.error(category_cell, "category", message));
             }
-            let aliases: Vec<String> = table
-                .cell(record, "aliases")
-                .text
-                .split(';')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(String::from)
-                .collect();
+            let aliases = aliases(&table.cell(record, "aliases").text);
             let predecessor_cell = table.cell(record, "predecessor");
             let relation_cell = table.cell(record, "relation");
             let since_cell = table.cell(record, "since");
@@ -732,4 +725,13 @@ mod tests {
         assert!(parse_date("2025-13-01").is_err());
         assert!(parse_date(" 2025-06-27").is_err());
     }
+}
+
+/// The `;`-separated names of an `aliases` cell, trimmed, empty ones dropped.
+pub(crate) fn aliases(text: &str) -> Vec<String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(String::from)
+        .collect()
 }

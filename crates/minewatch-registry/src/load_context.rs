@@ -13,7 +13,7 @@ use minewatch_core::{
 
 use crate::LoadError;
 use crate::csv::{Cell, Record};
-use crate::load::{Reader, SourceRecord, Table};
+use crate::load::{Reader, SourceRecord, Table, aliases};
 use crate::load_obligations::{OBLIGATION_COLUMNS, read_obligations};
 
 /// The optional files, in the order they are read: six around
@@ -171,14 +171,7 @@ pub(crate) fn read_context<'a>(
             let name = reader.required(table, record, "name");
             let group_sources = reader.sources(table, record, sources);
             if let (Some(id), Some(name), Some(group_sources)) = (id, name, group_sources) {
-                let aliases = table
-                    .cell(record, "aliases")
-                    .text
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(String::from)
-                    .collect();
+                let aliases = aliases(&table.cell(record, "aliases").text);
                 facts.groups.push(Group {
                     id,
                     name,
