@@ -6,7 +6,7 @@ use minewatch_sim::{Parameters, Scenario, run};
 
 fn benches(c: &mut Criterion) {
     let text = include_str!("../../../examples/scenarios/unfenced-100km.toml");
-    let scenario = Scenario::parse("unfenced-100km.toml", text, &Parameters::embedded())
+    let scenario = Scenario::parse("unfenced-100km.toml", text, Parameters::embedded())
         .expect("the example scenario");
     let mut group = c.benchmark_group("simulate");
     group.sample_size(10);

@@ -157,13 +157,17 @@ impl Parameters {
 
     /// The project's parameters, as built in, with the fitted values of
     /// `data/sim_calibration.csv`.
-    pub fn embedded() -> Parameters {
-        let mut p =
-            Parameters::parse(include_str!("../../../data/sim_parameters.csv")).unwrap_or_default();
-        let fits = Calibration::parse(include_str!("../../../data/sim_calibration.csv"))
-            .unwrap_or_default();
-        p.set_fits(fits.into_values());
-        p
+    /// Read once, on first use.
+    pub fn embedded() -> &'static Parameters {
+        static EMBEDDED: std::sync::OnceLock<Parameters> = std::sync::OnceLock::new();
+        EMBEDDED.get_or_init(|| {
+            let mut p = Parameters::parse(include_str!("../../../data/sim_parameters.csv"))
+                .unwrap_or_default();
+            let fits = Calibration::parse(include_str!("../../../data/sim_calibration.csv"))
+                .unwrap_or_default();
+            p.set_fits(fits.into_values());
+            p
+        })
     }
 
     /// Takes these fitted values in place of the defaults (a fit for a

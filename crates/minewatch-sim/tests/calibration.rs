@@ -253,7 +253,7 @@ proptest! {
         let text = format!(
             "name = \"m\"\nhorizon_years = 3\n[field]\nfrontage_km = 5.0\ndepth_m = 50.0\nfenced = true\nmarked = true\n\n[military]\nyears = 2\nobserved = {observed}\nattempts_per_km_year = {attempts}\n\n[parameters]\np_obs_engaged = {{ value = 1.0, source = \"test\" }}\n"
         );
-        let s = Scenario::parse("m.toml", &text, &Parameters::embedded()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let s = Scenario::parse("m.toml", &text, Parameters::embedded()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let (summary, reps) = run(&s, 40, seed, 2, &|_| {});
         for r in &reps {
             prop_assert!(r.crossings_observed.1 <= r.crossings_observed.0);

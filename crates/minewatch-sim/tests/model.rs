@@ -13,7 +13,7 @@ fn scenario(extra: &str, fenced: bool, density: Option<f64>) -> Scenario {
     let text = format!(
         "name = \"t\"\nhorizon_years = 20\n{extra}\n[field]\nfrontage_km = 5.0\ndepth_m = 50.0\nfenced = {fenced}\nmarked = {fenced}\nmaintenance_years = 5\n\n[military]\nyears = 1\nobserved = true\n\n[clearance]\nstart_year = 5\ndeminers = 10\nworking_days = 200\n\n{parameters}"
     );
-    Scenario::parse("test.toml", &text, &Parameters::embedded()).unwrap_or_else(|e| panic!("{e}"))
+    Scenario::parse("test.toml", &text, Parameters::embedded()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn total(s: &minewatch_sim::Summary) -> f64 {

@@ -93,7 +93,7 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
         )
         .field("scenario"));
     };
-    let mut s = Scenario::parse(file, text, &Parameters::embedded())
+    let mut s = Scenario::parse(file, text, Parameters::embedded())
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "scenario", e.to_string()))?;
     if let Some(x) = number(q.frontage_km.as_ref(), "frontage_km", 0.1, 5_000.0)? {
         s.frontage_km = x;

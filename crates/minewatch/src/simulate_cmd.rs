@@ -151,7 +151,7 @@ fn backtest(
     let parameters = Parameters::embedded();
     let mut results = Vec::new();
     for (file, text) in &inputs {
-        let scenario = Scenario::parse(file, text, &parameters).map_err(|e| e.to_string())?;
+        let scenario = Scenario::parse(file, text, parameters).map_err(|e| e.to_string())?;
         if scenario.backtest.is_none() {
             return Err(CliError(format!(
                 "{file}: no [backtest] section: nothing recorded to compare with"
@@ -358,7 +358,7 @@ fn simulate(
     let scenario = Scenario::parse(
         &path.display().to_string(),
         &text_in,
-        &Parameters::embedded(),
+        Parameters::embedded(),
     )
     .map_err(|e| e.to_string())?;
     let runs = options.runs;

@@ -342,9 +342,8 @@ fn the_calibration_cases_and_backtests_cite_known_sources() {
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(&path).expect("a back-test case");
-        let s =
-            minewatch_sim::Scenario::parse(&path, &text, &minewatch_sim::Parameters::embedded())
-                .unwrap_or_else(|e| panic!("{e}"));
+        let s = minewatch_sim::Scenario::parse(&path, &text, minewatch_sim::Parameters::embedded())
+            .unwrap_or_else(|e| panic!("{e}"));
         for r in &s.backtest.expect("a record").record {
             assert!(
                 loaded.source(&r.source).is_some(),

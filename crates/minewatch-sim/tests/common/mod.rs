@@ -9,5 +9,5 @@ pub(crate) fn example(name: &str) -> Scenario {
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).expect("an example scenario");
-    Scenario::parse(&path, &text, &Parameters::embedded()).unwrap_or_else(|e| panic!("{e}"))
+    Scenario::parse(&path, &text, Parameters::embedded()).unwrap_or_else(|e| panic!("{e}"))
 }
