@@ -79,6 +79,21 @@ fn number(
     Ok(Some(x))
 }
 
+/// A number that must be whole (a count, a year, a seed).
+fn whole(
+    raw: Option<&String>,
+    field: &'static str,
+    low: f64,
+    high: f64,
+) -> Result<Option<f64>, ApiError> {
+    match number(raw, field, low, high)? {
+        Some(x) if x.fract() != 0.0 => {
+            Err(bad(field, format!("{field}: {x} is not a whole number")))
+        }
+        x => Ok(x),
+    }
+}
+
 fn read(q: &SimQuery) -> Result<Request, ApiError> {
     let id = q.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let Some((file, text)) = minewatch_sim::example(id) else {
@@ -125,7 +140,7 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
     )? {
         s.crossing_pressure = x;
     }
-    let start = number(
+    let start = whole(
         q.clearance_start.as_ref(),
         "clearance_start",
         0.0,
@@ -140,15 +155,28 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
             c.deminers = x;
         }
     }
-    if q.set.is_some() {
+    let changed = q.set.is_some()
+        || [
+            &q.frontage_km,
+            &q.density_per_m,
+            &q.maintenance_years,
+            &q.crossing_pressure,
+            &q.clearance_start,
+            &q.deminers,
+        ]
+        .iter()
+        .any(|f| f.is_some());
+    if changed {
         // The plots carry the name: say it is no longer the file's scenario.
         s.name = format!("{} (as set on the page)", s.name);
+    }
+    if q.set.is_some() {
         s.fenced = q.fenced.is_some();
         s.marked = q.marked.is_some();
         s.observed = q.observed.is_some();
         s.observed_years = if s.observed { s.military_years } else { 0 };
     }
-    let seed = number(q.seed.as_ref(), "seed", 0.0, 9.0e15)?.map_or(1, |x| x as u64);
+    let seed = whole(q.seed.as_ref(), "seed", 0.0, 9.0e15)?.map_or(1, |x| x as u64);
     // The work of one replicate: filling the cells, and a tree step for each
     // mine that goes off or crossing attempted (an upper estimate). One
     // request stays within what a page can wait for; the default number of
@@ -164,7 +192,7 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
     let events = mines * (hazard * f64::from(s.horizon_years)).min(1.0)
         + s.attempts_per_km_year * s.frontage_km * f64::from(s.military_years);
     let per_run = cells + 20.0 * events;
-    let runs = match number(q.runs.as_ref(), "runs", 1.0, MAX_RUNS as f64)? {
+    let runs = match whole(q.runs.as_ref(), "runs", 1.0, MAX_RUNS as f64)? {
         Some(x) => x as usize,
         None => ((MAX_WORK / per_run).floor() as usize).clamp(1, 1_000),
     };

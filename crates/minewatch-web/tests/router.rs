@@ -398,6 +398,8 @@ async fn the_simulator_page_and_api() {
         ("runs=5000", "runs"),
         ("frontage_km=-1", "frontage_km"),
         ("density_per_m=NaN", "density_per_m"),
+        ("runs=1.5", "runs"),
+        ("seed=2.5", "seed"),
     ] {
         let (status, _, body) = send(&state, get(&format!("/api/v1/simulate?{bad}"))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
