@@ -362,6 +362,11 @@ async fn the_simulator_page_and_api() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let v = json(&body);
     assert_eq!(v["mines_laid"], 100_000);
+    assert!(
+        v["scenario"]
+            .as_str()
+            .is_some_and(|n| n.ends_with("(as set on the page)"))
+    );
     assert_eq!(v["runs"], 200);
     assert!(
         v["civilian_total"]["median"]
