@@ -123,6 +123,16 @@ struct CaseResult {
     comparisons: Vec<Comparison>,
 }
 
+/// A scenario file, read and checked; errors name the file.
+fn read_scenario(path: &Path) -> Result<Scenario, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(
+        Scenario::parse(&path.display().to_string(), &text, Parameters::embedded())
+            .map_err(|e| e.to_string())?,
+    )
+}
+
 /// `minewatch simulate backtest`.
 fn backtest(
     files: &[std::path::PathBuf],
@@ -135,23 +145,21 @@ fn backtest(
     if runs == 0 {
         return Err(CliError("--runs must be at least 1".into()));
     }
-    let mut inputs: Vec<(String, String)> = Vec::new();
+    let mut scenarios: Vec<(String, Scenario)> = Vec::new();
     if files.is_empty() {
         for (_, file, text) in minewatch_sim::EXAMPLES {
             if file.contains("/backtest/") {
-                inputs.push((file.to_string(), text.to_string()));
+                let scenario = Scenario::parse(file, text, Parameters::embedded())
+                    .map_err(|e| e.to_string())?;
+                scenarios.push((file.to_string(), scenario));
             }
         }
     }
     for f in files {
-        let text =
-            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        inputs.push((f.display().to_string(), text));
+        scenarios.push((f.display().to_string(), read_scenario(f)?));
     }
-    let parameters = Parameters::embedded();
     let mut results = Vec::new();
-    for (file, text) in &inputs {
-        let scenario = Scenario::parse(file, text, parameters).map_err(|e| e.to_string())?;
+    for (file, scenario) in &scenarios {
         if scenario.backtest.is_none() {
             return Err(CliError(format!(
                 "{file}: no [backtest] section: nothing recorded to compare with"
@@ -163,13 +171,13 @@ fn backtest(
             threads: threads(asked_threads),
             parameter_uncertainty: true,
         };
-        let (_, replicates) = run_with(&scenario, options, &|_| {});
+        let (_, replicates) = run_with(scenario, options, &|_| {});
         results.push(CaseResult {
             file: file.clone(),
             scenario: scenario.name.clone(),
             runs,
             seed,
-            comparisons: minewatch_sim::compare(&scenario, &replicates),
+            comparisons: minewatch_sim::compare(scenario, &replicates),
         });
     }
     match format {
@@ -353,14 +361,7 @@ fn simulate(
     plots: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let text_in = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let scenario = Scenario::parse(
-        &path.display().to_string(),
-        &text_in,
-        Parameters::embedded(),
-    )
-    .map_err(|e| e.to_string())?;
+    let scenario = read_scenario(path)?;
     let runs = options.runs;
     if runs == 0 {
         return Err(CliError("--runs must be at least 1".into()));
