@@ -135,6 +135,32 @@ impl Cells {
     }
 }
 
+/// Every parameter the model reads; the other rows of the parameter file
+/// (land-release shares, laying rate, self-destruction limits, wooden-mine
+/// decay, recovery ratio) are evidence the model does not use yet.
+pub(crate) const MODEL_PARAMETERS: [&str; 20] = [
+    "casualties_per_detonation_blast",
+    "casualties_per_detonation_bounding",
+    "clearance_quality",
+    "cost_per_m2_eur",
+    "density_per_m",
+    "exposure_decline_with_mine_action",
+    "f_mig_per_event",
+    "fence_decay_per_year",
+    "h_dec_blast",
+    "hazard_incidental_fenced",
+    "hazard_incidental_unfenced",
+    "hazard_intentional",
+    "lambda_flood_per_cell_year",
+    "p_deminer_per_mine_found",
+    "p_kill",
+    "p_lay_death_per_mine",
+    "p_lift_unobserved",
+    "p_obs_engaged",
+    "productivity_m2_per_deminer_day",
+    "trigger_width_m",
+];
+
 /// The parameters one run uses, looked up once.
 #[derive(Clone, Debug)]
 pub(crate) struct Rates {
@@ -167,7 +193,11 @@ impl Rates {
 
     /// The rates with the parameter values `v` gives (a draw from their
     /// uncertainty, for one replicate).
-    pub(crate) fn with(s: &Scenario, v: &dyn Fn(&str) -> Option<f64>) -> Rates {
+    pub(crate) fn with(s: &Scenario, lookup: &dyn Fn(&str) -> Option<f64>) -> Rates {
+        let v = |name: &str| {
+            debug_assert!(MODEL_PARAMETERS.contains(&name), "{name} is not listed");
+            lookup(name)
+        };
         let bounding = s.mine == MineKind::Bounding;
         let per_detonation = if bounding {
             v("casualties_per_detonation_bounding")

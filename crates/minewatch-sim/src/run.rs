@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::model::{Rates, Replicate, replicate};
+use crate::model::{MODEL_PARAMETERS, Rates, Replicate, replicate};
 use crate::rng::Rng;
 use crate::scenario::Scenario;
 
@@ -116,7 +116,7 @@ pub struct Summary {
     /// is clearance and enough years to fit: an output to compare with the
     /// 0.21–0.27 a year the record shows, never an input.
     pub decline_per_year: Option<f64>,
-    /// Parameters in use with their origin.
+    /// Parameters the model uses, with their value and origin.
     pub parameters: Vec<(String, f64, String)>,
     /// Processes not modelled for want of a sourced value.
     pub unmodelled: Vec<String>,
@@ -324,9 +324,15 @@ fn summarise(s: &Scenario, seed: u64, reps: &[Replicate]) -> Summary {
         parameters: s
             .values
             .iter()
+            .filter(|(k, _)| MODEL_PARAMETERS.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.value, v.origin.clone()))
             .collect(),
-        unmodelled: s.unmodelled.clone(),
+        unmodelled: s
+            .unmodelled
+            .iter()
+            .filter(|k| MODEL_PARAMETERS.contains(&k.as_str()))
+            .cloned()
+            .collect(),
     }
 }
 
