@@ -78,7 +78,7 @@ pub(crate) fn poisson_rate(events: f64, exposure: f64) -> (f64, f64, f64) {
 }
 
 /// A share `k` of `n` with the Jeffreys prior, normal approximation to the
-/// Beta posterior. Returns (median, p5, p95), kept within [0, 1].
+/// Beta posterior. Returns (posterior mean, p5, p95), kept within [0, 1].
 pub(crate) fn binomial_share(k: f64, n: f64) -> (f64, f64, f64) {
     let a = k + 0.5;
     let b = n - k + 0.5;
@@ -150,6 +150,8 @@ pub(crate) fn poisson_trend(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 
 /// Estimates with standard errors pooled by inverse variance with the
 /// DerSimonian–Laird between-case variance: (estimate, standard error).
+/// Every standard error must be positive and the list not empty (the
+/// callers pass fitted trends, which always have both).
 pub(crate) fn pool(estimates: &[(f64, f64)]) -> (f64, f64) {
     let w: Vec<f64> = estimates.iter().map(|(_, se)| 1.0 / (se * se)).collect();
     let sw: f64 = w.iter().sum();
