@@ -712,6 +712,15 @@ pub fn load_files(files: &[(&str, &str, &str)]) -> Result<Loaded, LoadErrors> {
     }
 }
 
+/// The `;`-separated names of an `aliases` cell, trimmed, empty ones dropped.
+pub(crate) fn aliases(text: &str) -> Vec<String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_date;
@@ -725,13 +734,4 @@ mod tests {
         assert!(parse_date("2025-13-01").is_err());
         assert!(parse_date(" 2025-06-27").is_err());
     }
-}
-
-/// The `;`-separated names of an `aliases` cell, trimmed, empty ones dropped.
-pub(crate) fn aliases(text: &str) -> Vec<String> {
-    text.split(';')
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(String::from)
-        .collect()
 }

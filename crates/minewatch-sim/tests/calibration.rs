@@ -230,14 +230,14 @@ fn backtest_and_clearance_errors_name_the_key() {
         "budget_per_year = 9000000",
         "budget_per_year = 9000000\ndeminers = 5\nworking_days = 200",
     );
-    let e = Scenario::parse("c.toml", &both, &p).expect_err("both");
+    let e = Scenario::parse("c.toml", &both, p).expect_err("both");
     assert_eq!(e.key, "clearance.budget_per_year");
     let unsourced = good.replace("source = \"dialogo-2017-chile-reprint\"\n", "");
-    let e = Scenario::parse("c.toml", &unsourced, &p).expect_err("no source");
+    let e = Scenario::parse("c.toml", &unsourced, p).expect_err("no source");
     assert_eq!(e.key, "backtest.record.source");
     assert!(e.line > 40, "{e}");
     let what = good.replace("what = \"clearance_end\"", "what = \"victory\"");
-    let e = Scenario::parse("c.toml", &what, &p).expect_err("bad measure");
+    let e = Scenario::parse("c.toml", &what, p).expect_err("bad measure");
     assert_eq!(e.key, "backtest.record.what");
     assert!(e.message.contains("victory"));
 }

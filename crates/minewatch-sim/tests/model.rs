@@ -60,13 +60,13 @@ fn scenario_errors_name_the_file_line_and_key() {
         "/../../examples/scenarios/unfenced-100km.toml"
     ))
     .expect("the example");
-    assert!(Scenario::parse("ok.toml", &good, &p).is_ok());
+    assert!(Scenario::parse("ok.toml", &good, p).is_ok());
     let unknown = good.replace("fenced = false", "fenced = false\ncolour = \"red\"");
-    let e = Scenario::parse("s.toml", &unknown, &p).expect_err("unknown key");
+    let e = Scenario::parse("s.toml", &unknown, p).expect_err("unknown key");
     assert_eq!((e.file.as_str(), e.key.as_str()), ("s.toml", "colour"));
     assert!(e.line > 1, "{e}");
     let range = good.replace("frontage_km = 100.0", "frontage_km = -3.0");
-    let e = Scenario::parse("s.toml", &range, &p).expect_err("out of range");
+    let e = Scenario::parse("s.toml", &range, p).expect_err("out of range");
     assert_eq!(e.key, "field.frontage_km");
     assert_eq!(
         e.line,
@@ -76,11 +76,11 @@ fn scenario_errors_name_the_file_line_and_key() {
             + 1
     );
     let sourceless = format!("{good}\n[parameters]\np_kill = {{ value = 0.4 }}\n");
-    let e = Scenario::parse("s.toml", &sourceless, &p).expect_err("no source");
+    let e = Scenario::parse("s.toml", &sourceless, p).expect_err("no source");
     assert_eq!(e.key, "parameters.p_kill");
     assert!(e.message.contains("source"), "{e}");
     let nonsense = format!("{good}\n[parameters]\nluck = {{ value = 1.0, source = \"x\" }}\n");
-    let e = Scenario::parse("s.toml", &nonsense, &p).expect_err("no such parameter");
+    let e = Scenario::parse("s.toml", &nonsense, p).expect_err("no such parameter");
     assert_eq!(e.key, "parameters.luck");
 }
 
