@@ -77,3 +77,15 @@ impl fmt::Display for LoadErrors {
 }
 
 impl std::error::Error for LoadErrors {}
+
+impl LoadErrors {
+    /// Every problem on one line, as `field: message` joined by `; `: how
+    /// a refused edit is explained to the editor who sent it.
+    pub fn summary(&self) -> String {
+        self.0
+            .iter()
+            .map(|e| format!("{}: {}", e.field.as_deref().unwrap_or("record"), e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}

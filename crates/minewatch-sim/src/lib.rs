@@ -27,7 +27,7 @@ pub use model::Replicate;
 pub use params::{Basis, Parameter, Parameters};
 pub use plot::{casualties_svg, clearance_svg};
 pub use rng::Rng;
-pub use run::{Band, Options, Summary, YearSummary, run, run_with};
+pub use run::{Band, Options, Summary, YearSummary, run, run_cancellable, run_with};
 pub use scenario::{
     Backtest, Clearance, Measure, MineKind, Recorded, Scenario, ScenarioError, Value,
 };

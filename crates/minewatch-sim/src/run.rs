@@ -3,7 +3,7 @@
 //! are the same whatever the thread count.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -195,6 +195,22 @@ pub fn run_with(
     options: Options,
     progress: &(dyn Fn(usize) + Sync),
 ) -> (Summary, Vec<Replicate>) {
+    let never = AtomicBool::new(false);
+    match run_cancellable(scenario, options, progress, &never) {
+        Some(done) => done,
+        // `never` is never set.
+        None => unreachable!("an uncancelled run finishes"),
+    }
+}
+
+/// [`run_with`], stopping between replicates once `cancel` is set: then
+/// `None`. A server sets it when the client that asked has gone.
+pub fn run_cancellable(
+    scenario: &Scenario,
+    options: Options,
+    progress: &(dyn Fn(usize) + Sync),
+    cancel: &AtomicBool,
+) -> Option<(Summary, Vec<Replicate>)> {
     let Options {
         runs,
         seed,
@@ -212,6 +228,9 @@ pub fn run_with(
             let done = &done;
             scope.spawn(move || {
                 for (k, slot) in slots.iter_mut().enumerate() {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
                     let r = (t * chunk + k) as u64;
                     let mut rng = Rng::for_replicate(seed, r);
                     *slot = Some(if parameter_uncertainty {
@@ -230,10 +249,13 @@ pub fn run_with(
             });
         }
     });
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
     let replicates: Vec<Replicate> = results.into_iter().flatten().collect();
     let mut summary = summarise(scenario, seed, &replicates);
     summary.parameter_uncertainty = parameter_uncertainty;
-    (summary, replicates)
+    Some((summary, replicates))
 }
 
 /// Parameters that describe what is laid, never drawn.

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1` (every list also as CSV with `?format=csv`).
 
+use std::error::Error as _;
 use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
@@ -13,8 +14,10 @@ use minewatch_core::{ActionKind, Iso3, Status};
 use minewatch_registry::{Loaded, write_rows};
 use serde::{Deserialize, Serialize};
 
-use crate::app::{ApiError, AppState, cached, memo, on_date};
-use crate::store::NewAction;
+use crate::cache::{Cached, Policy};
+use crate::error::ApiError;
+use crate::state::{AppState, cached, memo, on_date};
+use crate::store::{Actor, Idempotency, NewAction, WriteOutcome};
 
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -46,7 +49,7 @@ fn json_body<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
 }
 
 fn csv_body(headers: &HeaderMap, rows: Vec<Vec<String>>) -> Response {
-    cached(headers, "text/csv; charset=utf-8", write_rows(&rows))
+    cached(headers, "text/csv; charset=utf-8", safe_csv(rows))
 }
 
 fn find(loaded: &Loaded, code: &str) -> Result<Iso3, ApiError> {
@@ -240,9 +243,8 @@ pub(crate) async fn parties(
     } else {
         "application/json"
     };
-    memo(&app, key, &headers, content_type, || {
-        let loaded = app.record();
-        let rows = party_rows(&loaded, on, consented);
+    memo(&app, key, &headers, content_type, |loaded| {
+        let rows = party_rows(loaded, on, consented);
         if csv {
             let mut out = vec![vec![
                 "iso3".into(),
@@ -345,15 +347,35 @@ pub(crate) async fn history(
     Ok(json_body(&headers, &rows))
 }
 
+async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+    to_bytes(body, BODY_LIMIT).await.map_err(|e| {
+        let inner = e.into_inner();
+        let too_large = inner.is::<http_body_util::LengthLimitError>()
+            || inner
+                .source()
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("the request body is larger than {BODY_LIMIT} bytes"),
+            )
+        } else {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_not_received",
+                "the request body did not arrive whole",
+            )
+        }
+    })
+}
+
 async fn read_json<T: for<'de> Deserialize<'de>>(body: Body) -> Result<T, ApiError> {
-    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("the request body is larger than {BODY_LIMIT} bytes"),
-        )
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
+    parse_json(&read_body(body).await?)
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_json",
@@ -429,31 +451,154 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The longest `Idempotency-Key` kept.
+const MAX_KEY: usize = 128;
+
 /// `POST /api/v1/actions`: an editor adds a treaty action with its source.
-/// The record's rules check it; it is stored with its audit record in one
-/// transaction.
+/// The record's rules check it inside the write transaction; it is stored
+/// with its audit records in that transaction, and answered 201 only once
+/// the commit is durable. Every refusal is audited with who tried and from
+/// where. An `Idempotency-Key` makes a replay return the first answer.
 pub(crate) async fn add_action(
     State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    let unauthorized = || {
-        ApiError::new(
+    let address = crate::server::peer(request.extensions())
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let token = bearer(&headers).map(str::to_string);
+    let editor = match &token {
+        Some(t) => app.store.editor_for(t).await?,
+        None => None,
+    };
+    let Some(editor) = editor else {
+        let actor = Actor {
+            editor: String::new(),
+            address,
+        };
+        let detail = if token.is_some() {
+            "401: unknown token"
+        } else {
+            "401: no token"
+        };
+        app.store
+            .record_refusal(&actor, "POST /api/v1/actions", detail)
+            .await?;
+        return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "a valid editor token is required: Authorization: Bearer <token>",
-        )
+        ));
     };
-    let token = bearer(&headers).ok_or_else(unauthorized)?;
-    let editor = app
-        .store
-        .editor_for(token)
-        .await?
-        .ok_or_else(unauthorized)?;
-    let input: ActionIn = read_json(body).await?;
+    let actor = Actor { editor, address };
+    let bytes = read_body(body).await?;
+    let idempotency = idempotency_key(&headers, &bytes)?;
+    // From here every answer is audited; the write itself runs in a task of
+    // its own, so a client that hangs up cannot cut it short between the
+    // commit and serving the new record.
+    let task = tokio::spawn(async move {
+        let result = write_action(&app, &actor, &bytes, idempotency.as_ref()).await;
+        if let Err(e) = &result {
+            if e.status.is_client_error() {
+                let what = String::from_utf8_lossy(&bytes)
+                    .chars()
+                    .take(2_000)
+                    .collect::<String>();
+                let detail = format!("{}: {}", e.status.as_u16(), e.message);
+                app.store.record_refusal(&actor, &what, &detail).await?;
+            }
+        }
+        result
+    });
+    task.await.map_err(|e| {
+        tracing::error!("the write task failed: {e}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the server could not finish the edit",
+        )
+    })?
+}
+
+fn idempotency_key(headers: &HeaderMap, body: &[u8]) -> Result<Option<Idempotency>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_idempotency_key",
+                format!("`Idempotency-Key` is 1 to {MAX_KEY} visible ASCII characters"),
+            )
+            .field("Idempotency-Key")
+        })?;
+    Ok(Some(Idempotency {
+        key: key.to_string(),
+        request_sha256: crate::store::hex_sha256(body),
+    }))
+}
+
+async fn write_action(
+    app: &AppState,
+    actor: &Actor,
+    bytes: &[u8],
+    idempotency: Option<&Idempotency>,
+) -> Result<Response, ApiError> {
+    let input: ActionIn = parse_json(bytes)?;
     let _guard = app.write.lock().await;
     let loaded = app.record();
-    let state = find(&loaded, &input.state)?;
+    let action = new_action(&loaded, input, app.today())?;
+    let editor = actor.editor.clone();
+    let added = write_rows(std::slice::from_ref(&action.row))
+        .trim_end()
+        .to_string();
+    let outcome = app
+        .store
+        .add_action(actor, &action, idempotency, |audit| {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "added": added,
+                "audit": audit,
+                "editor": editor,
+            }))
+            .unwrap_or_default()
+        })
+        .await?;
+    let created = |status: u16, body: String| {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    };
+    match outcome {
+        WriteOutcome::Applied { loaded, body, .. } => {
+            app.replace(*loaded);
+            Ok(created(201, body))
+        }
+        WriteOutcome::Replayed { status, body } => Ok(created(status, body)),
+        WriteOutcome::KeyReused => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used with another request",
+        )
+        .field("Idempotency-Key")),
+        WriteOutcome::Refused(errors) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "rule_violation",
+            format!("the record refuses this action: {}", errors.summary()),
+        )),
+    }
+}
+
+/// The new row, each field checked: a known state and kind, dates that
+/// parse and are not after `today` (a depositary act is recorded once it
+/// has happened), at least one source.
+fn new_action(loaded: &Loaded, input: ActionIn, today: Date) -> Result<NewAction, ApiError> {
+    let state = find(loaded, &input.state)?;
     if ActionKind::parse(&input.action).is_none() {
         let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
         return Err(ApiError::new(
@@ -471,19 +616,26 @@ pub(crate) async fn add_action(
         ("date", Some(&input.date)),
         ("bound_from", input.bound_from.as_ref()),
     ] {
-        if let Some(text) = value.filter(|t| !t.is_empty()) {
-            minewatch_registry::parse_date(text).map_err(|e| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_date",
-                    format!("`{field}`: {e} (found `{text}`)"),
-                )
-                .field(if field == "date" {
-                    "date"
-                } else {
-                    "bound_from"
-                })
-            })?;
+        let Some(text) = value.filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        let date = minewatch_registry::parse_date(text).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_date",
+                format!("`{field}`: {e} (found `{text}`)"),
+            )
+            .field(field)
+        })?;
+        if date > today {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "future_date",
+                format!(
+                    "`{field}` {date} is after today ({today}): an act is recorded once the depositary has it"
+                ),
+            )
+            .field(field));
         }
     }
     if input.sources.is_empty() {
@@ -497,7 +649,7 @@ pub(crate) async fn add_action(
     let new_source = input
         .source
         .map(|s| vec![s.id, s.publisher, s.title, s.url]);
-    let action = NewAction {
+    Ok(NewAction {
         row: vec![
             state.to_string(),
             input.action,
@@ -507,48 +659,26 @@ pub(crate) async fn add_action(
             input.note.unwrap_or_default(),
         ],
         new_source,
-    };
-    let checked = app.store.check_action(&action).await.map_err(|errors| {
-        let message = errors
-            .0
-            .iter()
-            .map(|e| {
-                let field = e.field.clone().unwrap_or_default();
-                format!("{field}: {}", e.message)
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "rule_violation",
-            format!("the record refuses this action: {message}"),
-        )
-    })?;
-    let audit = app.store.add_action(&editor, &action).await?;
-    app.replace(checked);
-    let body = serde_json::json!({
-        "added": write_rows(std::slice::from_ref(&action.row)).trim_end(),
-        "audit": audit,
-        "editor": editor,
-    });
-    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+    })
 }
 
-/// `GET /api/v1/audit`: every edit, oldest first.
+/// `GET /api/v1/audit`: every edit and every refused write, oldest first.
+/// Never cached by others; in CSV every cell a spreadsheet would read as a
+/// formula is neutralised.
 pub(crate) async fn audit(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     let entries = app.store.audit().await?;
-    if wants_csv(&q)? {
-        let mut out = vec![vec![
-            "id".into(),
-            "editor".into(),
-            "at".into(),
-            "what".into(),
-            "source".into(),
-        ]];
+    let (content_type, body) = if wants_csv(&q)? {
+        let mut out = vec![
+            [
+                "id", "editor", "at", "what", "source", "kind", "address", "detail",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
         out.extend(entries.iter().map(|e| {
             vec![
                 e.id.to_string(),
@@ -556,11 +686,30 @@ pub(crate) async fn audit(
                 e.at.clone(),
                 e.what.clone(),
                 e.source.clone(),
+                e.kind.clone(),
+                e.address.clone(),
+                e.detail.clone(),
             ]
         }));
-        return Ok(csv_body(&headers, out));
+        ("text/csv; charset=utf-8", safe_csv(out))
+    } else {
+        (
+            "application/json",
+            serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".into()),
+        )
+    };
+    Ok(Cached::new(content_type, body, Policy::NoStore).respond(&headers))
+}
+
+/// CSV for spreadsheets: a cell starting with `=`, `+`, `-`, `@` (or a tab
+/// or carriage return) is prefixed with `'`, so it is shown, not run.
+pub(crate) fn safe_csv(mut rows: Vec<Vec<String>>) -> String {
+    for cell in rows.iter_mut().flatten() {
+        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            cell.insert(0, '\'');
+        }
     }
-    Ok(json_body(&headers, &entries))
+    write_rows(&rows)
 }
 
 /// `GET /api/v1/openapi.json`.

@@ -5,41 +5,55 @@
 //! embedded SQLite database (sqlx; PostgreSQL can follow).
 
 mod api;
-mod app;
+mod cache;
+mod error;
 mod map;
 mod pages;
+mod router;
+mod server;
 mod sim;
+mod state;
 mod store;
 
 use std::net::SocketAddr;
 
 pub use api::BODY_LIMIT;
-pub use app::{ApiError, AppState, router};
-pub use store::{AuditEntry, NewAction, Store, StoreError, token_hash};
+pub use error::ApiError;
+pub use router::{REQUEST_TIMEOUT, router};
+pub use server::{
+    HEADER_TIMEOUT, IDLE_TIMEOUT, Limits, MAX_CONNECTIONS, SHUTDOWN_DEADLINE, connection_cap,
+};
+pub use state::{AppState, CACHE_BYTES};
+pub use store::{
+    Actor, AuditEntry, Idempotency, NewAction, Store, StoreError, WriteOutcome, hex_sha256,
+    token_hash,
+};
 
 /// The database the server uses when none is given.
 pub const DEFAULT_DATABASE: &str = "sqlite://minewatch.db";
 
-/// Serves on `addr` until Ctrl-C (or SIGTERM), then finishes the requests
-/// in flight and stops. Prints the address it listens on.
+/// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in
+/// flight (for at most [`SHUTDOWN_DEADLINE`]) and stops. Prints the address
+/// it listens on.
 ///
 /// # Errors
 /// When the database cannot be opened or the address bound.
-pub async fn serve(addr: &str, database: &str) -> Result<(), StoreError> {
+pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), StoreError> {
     let store = Store::open(database).await?;
     let state = AppState::new(store, None).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| StoreError(format!("cannot listen on {addr}: {e}")))?;
-    let local: SocketAddr = listener
-        .local_addr()
-        .map_err(|e| StoreError(format!("no local address: {e}")))?;
+        .map_err(|error| StoreError::Io {
+            what: format!("cannot listen on {addr}"),
+            error,
+        })?;
+    let local: SocketAddr = listener.local_addr().map_err(|error| StoreError::Io {
+        what: "no local address".into(),
+        error,
+    })?;
     tracing::info!("listening on http://{local} (database {database})");
     println!("listening on http://{local}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| StoreError(format!("server: {e}")))?;
+    server::run(listener, router(state), limits, shutdown()).await;
     tracing::info!("stopped");
     Ok(())
 }

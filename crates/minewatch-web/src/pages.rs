@@ -11,8 +11,9 @@ use minewatch_core::{Iso3, Obligations, Status};
 use serde::Deserialize;
 
 use crate::api::{check_claim, history_rows, party_rows};
-use crate::app::{ApiError, AppState, cached, on_date};
+use crate::error::ApiError;
 use crate::map::{HEIGHT, WIDTH};
+use crate::state::{AppState, cached, on_date};
 
 /// Query parameters of the pages.
 #[derive(Deserialize, Default)]
@@ -76,7 +77,7 @@ table.figures th[scope=row]{background:none;font-weight:600}
 @media print{header.top,form,footer{display:none}main{max-width:none}a{color:inherit;text-decoration:none}}
 "#;
 
-fn layout(title: &str, body: &str) -> String {
+pub(crate) fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -138,18 +139,17 @@ pub(crate) async fn map(
         Ok(on) => on,
         Err(e) => return error_page(&e),
     };
-    let made = crate::app::memo(
+    let made = crate::state::memo(
         &app,
         format!("map {on}"),
         &headers,
         "text/html; charset=utf-8",
-        || Ok(map_page(&app, on)),
+        |loaded| Ok(map_page(&app, loaded, on)),
     );
     made.unwrap_or_else(|e| error_page(&e))
 }
 
-fn map_page(app: &AppState, on: Date) -> String {
-    let loaded = app.record();
+fn map_page(app: &AppState, loaded: &minewatch_registry::Loaded, on: Date) -> String {
     let r = &loaded.registry;
     let mut body = String::with_capacity(160_000);
     let counts = r.counts_on(on);

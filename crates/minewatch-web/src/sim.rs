@@ -7,13 +7,17 @@ use std::fmt::Write as _;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
-use axum::http::{HeaderMap, StatusCode};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
+
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minewatch_sim::{Band, EXAMPLES, Options, Parameters, Scenario, Summary, Value};
 use serde::Deserialize;
 
-use crate::app::{ApiError, cached};
-use crate::pages::{error_page, esc, page};
+use crate::cache::{Cached, Policy, fnv, fresh};
+use crate::error::ApiError;
+use crate::pages::{error_page, esc, layout};
 
 /// The query of both endpoints; every field is optional, the scenario's own
 /// value is the default.
@@ -44,8 +48,46 @@ const MAX_RUNS: usize = 2_000;
 const MAX_WORK: f64 = 1.0e8;
 
 /// One simulation at a time: each uses every core, so queueing is fairer
-/// than sharing them.
-static SIMULATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+/// than sharing them. The permit belongs to the job, not to the request: a
+/// client that hangs up does not free it while its simulation still runs.
+static SIMULATIONS: LazyLock<Arc<tokio::sync::Semaphore>> =
+    LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(1)));
+/// Requests waiting for the permit; past [`MAX_WAITING`] a request is
+/// answered 503 with `Retry-After` at once.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+/// How many requests may wait for a simulation.
+pub(crate) const MAX_WAITING: usize = 4;
+
+/// Counts a request among those waiting for as long as it lives.
+struct Waiting;
+
+impl Waiting {
+    fn join() -> Option<Waiting> {
+        let before = WAITING.fetch_add(1, Ordering::SeqCst);
+        if before >= MAX_WAITING {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            None
+        } else {
+            Some(Waiting)
+        }
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Sets the job's flag when the request is dropped (the client hung up, or
+/// the deadline passed), so the simulation stops at its next replicate.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
 
 /// A scenario with the query's changes, and the run options.
 struct Request {
@@ -225,26 +267,77 @@ fn parse(q: Result<Query<SimQuery>, QueryRejection>) -> Result<Request, ApiError
     read(&q)
 }
 
+impl Request {
+    /// The entity tag of the answer, known before it is made: a seeded run
+    /// is a function of its scenario and options (not of the thread count)
+    /// and of this build's parameters.
+    fn tag(&self, kind: &str) -> u64 {
+        let o = &self.options;
+        fnv(format!(
+            "{kind} {} {:?} {} {} {}",
+            env!("CARGO_PKG_VERSION"),
+            self.scenario,
+            o.runs,
+            o.seed,
+            o.parameter_uncertainty
+        )
+        .as_bytes())
+    }
+}
+
+/// Answers without simulating when it can: a 304 for a client that holds
+/// the answer, the headers alone for HEAD.
+fn without_running(
+    method: &Method,
+    headers: &HeaderMap,
+    tag: u64,
+    content_type: &'static str,
+) -> Option<Response> {
+    if let Some(not_modified) = fresh(headers, tag) {
+        return Some(not_modified);
+    }
+    (*method == Method::HEAD)
+        .then(|| Cached::tagged(content_type, String::new(), tag, Policy::Public).respond(headers))
+}
+
 async fn simulate(request: &Request) -> Result<Summary, ApiError> {
-    let _turn = SIMULATIONS
-        .acquire()
+    let waiting = Waiting::join().ok_or_else(|| {
+        ApiError::busy(
+            format!("{MAX_WAITING} simulations are already waiting; try again shortly"),
+            10,
+        )
+    })?;
+    let permit = SIMULATIONS
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "simulation", e.to_string()))?;
+        .map_err(|_| ApiError::busy("the simulator is stopping", 10))?;
+    drop(waiting);
     let scenario = request.scenario.clone();
     let options = request.options;
-    tokio::task::spawn_blocking(move || minewatch_sim::run_with(&scenario, options, &|_| {}).0)
-        .await
-        .map_err(|e| {
-            ApiError::new(
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _cancel_on_drop = CancelOnDrop(cancel.clone());
+    let job = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        minewatch_sim::run_cancellable(&scenario, options, &|_| {}, &cancel)
+    });
+    match job.await {
+        Ok(Some((summary, _))) => Ok(summary),
+        Ok(None) => Err(ApiError::busy("the simulation was cancelled", 1)),
+        Err(e) => {
+            tracing::error!("simulation: {e}");
+            Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "simulation",
-                e.to_string(),
-            )
-        })
+                "the simulation failed",
+            ))
+        }
+    }
 }
 
 /// `GET /api/v1/simulate`: the summary as JSON.
 pub(crate) async fn api(
+    method: Method,
     headers: HeaderMap,
     q: Result<Query<SimQuery>, QueryRejection>,
 ) -> Response {
@@ -252,12 +345,18 @@ pub(crate) async fn api(
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
+    let tag = request.tag("api");
+    if let Some(answer) = without_running(&method, &headers, tag, "application/json") {
+        return answer;
+    }
     match simulate(&request).await {
-        Ok(summary) => cached(
-            &headers,
+        Ok(summary) => Cached::tagged(
             "application/json",
             serde_json::to_string(&summary).unwrap_or_else(|_| "{}".into()),
-        ),
+            tag,
+            Policy::Public,
+        )
+        .respond(&headers),
         Err(e) => e.into_response(),
     }
 }
@@ -474,6 +573,7 @@ fn results(r: &Request, s: &Summary) -> String {
 
 /// `GET /simulate`: the form, and the run it describes.
 pub(crate) async fn page_handler(
+    method: Method,
     headers: HeaderMap,
     q: Result<Query<SimQuery>, QueryRejection>,
 ) -> Response {
@@ -481,6 +581,10 @@ pub(crate) async fn page_handler(
         Ok(r) => r,
         Err(e) => return error_page(&e),
     };
+    let tag = request.tag("page");
+    if let Some(answer) = without_running(&method, &headers, tag, "text/html; charset=utf-8") {
+        return answer;
+    }
     let summary = match simulate(&request).await {
         Ok(s) => s,
         Err(e) => return error_page(&e),
@@ -495,5 +599,6 @@ pub(crate) async fn page_handler(
         form(&request),
         results(&request, &summary)
     );
-    page(&headers, "Impact simulator", &body)
+    let html = layout("Impact simulator", &body);
+    Cached::tagged("text/html; charset=utf-8", html, tag, Policy::Public).respond(&headers)
 }

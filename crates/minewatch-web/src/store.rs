@@ -7,9 +7,18 @@
 //! order; the other files are kept whole, as text. The served record is
 //! always rebuilt from the database through the same loader that checks
 //! `data/`, so an edit the rules refuse never reaches it.
+//!
+//! Every write runs in a [`WriteTx`]: `BEGIN IMMEDIATE` (the write lock is
+//! taken at the start, so a second writer waits for it under the busy
+//! timeout instead of failing when it upgrades), and a connection that saw
+//! any error inside a transaction is closed, never handed back to the pool.
+//! SQLite rolls a transaction back by itself on some errors (a full disk);
+//! a connection reused after that would run the next "transaction" as a
+//! savepoint of nothing, and its writes would be acknowledged and lost.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use minewatch_registry::{
@@ -17,8 +26,9 @@ use minewatch_registry::{
     write_rows,
 };
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions};
+use sqlx::{Row, Sqlite};
 
 /// The tables that hold a data file row by row; their columns are the
 /// file's (the first three of the registry's files).
@@ -28,13 +38,63 @@ const TABLES: [(&str, &str, &[&str]); 3] = [
     ("treaty_actions.csv", "treaty_actions", COLUMNS[2]),
 ];
 
-/// A store error, for the operator.
+/// How long a writer waits for another to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What went wrong in the store. The detail is for the operator's log; a
+/// client is told only that the store could not answer.
 #[derive(Debug)]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The database URL cannot be read.
+    Url {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The database failed an operation (a full disk, a lock held too long,
+    /// an I/O error).
+    Database(sqlx::Error),
+    /// The migrations could not be applied.
+    Migration(sqlx::migrate::MigrateError),
+    /// The stored record no longer passes the loader's checks.
+    Record(LoadErrors),
+    /// An editor name is taken (compared without regard to case).
+    NameTaken(String),
+    /// An editor name that is not allowed, and why.
+    BadName {
+        /// The name as given (escaped when printed).
+        name: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// The operating system gave no randomness for a token.
+    Randomness(String),
+    /// A file or socket operation failed.
+    Io {
+        /// What was being done, with the path or address.
+        what: String,
+        /// The error.
+        error: std::io::Error,
+    },
+}
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Url { url, message } => write!(f, "database URL {url}: {message}"),
+            StoreError::Database(e) => write!(f, "database: {e}"),
+            StoreError::Migration(e) => write!(f, "database migration: {e}"),
+            StoreError::Record(e) => write!(f, "the stored record does not load: {e}"),
+            StoreError::NameTaken(name) => {
+                write!(f, "an editor named {name:?} already exists")
+            }
+            StoreError::BadName { name, reason } => {
+                write!(f, "editor name {name:?} refused: {reason}")
+            }
+            StoreError::Randomness(e) => write!(f, "no randomness for a token: {e}"),
+            StoreError::Io { what, error } => write!(f, "{what}: {error}"),
+        }
     }
 }
 
@@ -42,13 +102,13 @@ impl std::error::Error for StoreError {}
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
-        StoreError(format!("database: {e}"))
+        StoreError::Database(e)
     }
 }
 
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(e: sqlx::migrate::MigrateError) -> StoreError {
-        StoreError(format!("database migration: {e}"))
+        StoreError::Migration(e)
     }
 }
 
@@ -61,19 +121,71 @@ pub struct NewAction {
     pub new_source: Option<Vec<String>>,
 }
 
+/// Who asks for a write: the editor (empty when no valid token was given)
+/// and the address the request came from.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    /// The editor's name, or empty.
+    pub editor: String,
+    /// The client's address (`ip:port`), or empty when unknown.
+    pub address: String,
+}
+
+/// An `Idempotency-Key` and the hash of the request it came with.
+#[derive(Clone, Debug)]
+pub struct Idempotency {
+    /// The key as the client sent it.
+    pub key: String,
+    /// SHA-256 of the request body, hex.
+    pub request_sha256: String,
+}
+
+/// What a write came to.
+#[derive(Debug)]
+pub enum WriteOutcome {
+    /// Stored and committed: the audit id, the record with the edit, and the
+    /// answer kept for replays.
+    Applied {
+        /// The audit record's id.
+        audit: i64,
+        /// The record as it now stands.
+        loaded: Box<Loaded>,
+        /// The response body.
+        body: String,
+    },
+    /// The same key and request were answered before: that answer again.
+    Replayed {
+        /// The status first given.
+        status: u16,
+        /// The body first given.
+        body: String,
+    },
+    /// The same key came with another request.
+    KeyReused,
+    /// The record's rules refuse the edit (audited as refused).
+    Refused(LoadErrors),
+}
+
 /// One audit record.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AuditEntry {
     /// Sequence number.
     pub id: i64,
-    /// The editor's name.
+    /// The editor's name (empty for a request with no valid token).
     pub editor: String,
     /// When (UTC, RFC 3339).
     pub at: String,
-    /// What was done, as the data row added.
+    /// What was done or tried, as the data row concerned.
     pub what: String,
     /// The source ids cited.
     pub source: String,
+    /// `action`, `source` (a new source published with an action),
+    /// `editor_added`, or `refused` (a write that was not made).
+    pub kind: String,
+    /// The client's address, where known.
+    pub address: String,
+    /// Why a write was refused, or other detail.
+    pub detail: String,
 }
 
 /// The database.
@@ -84,12 +196,82 @@ pub struct Store {
 
 /// The SHA-256 of a token, hex: what the database keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
+    hex_sha256(token.as_bytes())
+}
+
+/// The SHA-256 of bytes, hex.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn now() -> String {
     Timestamp::now().to_string()
+}
+
+/// A connection held for one write transaction. It goes back to the pool
+/// only after a successful `COMMIT` or `ROLLBACK`; on any error, or when the
+/// holder is dropped half-way (a cancelled task), it is detached and closed,
+/// and SQLite rolls back whatever was open.
+struct WriteTx {
+    conn: Option<PoolConnection<Sqlite>>,
+}
+
+impl WriteTx {
+    async fn begin(pool: &SqlitePool) -> Result<WriteTx, StoreError> {
+        let mut tx = WriteTx {
+            conn: Some(pool.acquire().await?),
+        };
+        tx.run("BEGIN IMMEDIATE").await?;
+        Ok(tx)
+    }
+
+    /// The connection, for the statements of the transaction.
+    fn conn(&mut self) -> &mut SqliteConnection {
+        match self.conn.as_mut() {
+            Some(c) => c,
+            // `conn` is only taken by `finish` and `drop`, which consume.
+            None => unreachable!("a finished write transaction is not used"),
+        }
+    }
+
+    async fn run(&mut self, sql: &str) -> Result<(), StoreError> {
+        let result = sqlx::query(sql).execute(self.conn()).await;
+        result.map(|_| ()).map_err(|e| self.poison(e))
+    }
+
+    /// Closes the connection (SQLite rolls back) and gives the error back.
+    fn poison(&mut self, e: impl Into<StoreError>) -> StoreError {
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+        e.into()
+    }
+
+    /// Runs `step`; on its error the connection is closed.
+    async fn step<T, E: Into<StoreError>>(
+        &mut self,
+        step: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, E>,
+    ) -> Result<T, StoreError> {
+        match step(self.conn()).await {
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.poison(e)),
+        }
+    }
+
+    async fn commit(mut self) -> Result<(), StoreError> {
+        self.run("COMMIT").await?;
+        self.conn.take();
+        Ok(())
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+    }
 }
 
 impl Store {
@@ -99,14 +281,31 @@ impl Store {
     /// # Errors
     /// When the database cannot be opened or migrated.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError(format!("database URL {url}: {e}")))?
+        Store::open_with(url, &[]).await
+    }
+
+    /// [`Store::open`] with extra SQLite pragmas on every connection (the
+    /// fault tests bound the file with `max_page_count`).
+    ///
+    /// # Errors
+    /// When the database cannot be opened or migrated.
+    pub async fn open_with(url: &str, pragmas: &[(&str, &str)]) -> Result<Store, StoreError> {
+        let mut options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Url {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?
             .create_if_missing(true)
             .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
             .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        for (key, value) in pragmas {
+            options = options.pragma(key.to_string(), value.to_string());
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .acquire_timeout(BUSY_TIMEOUT)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
@@ -117,44 +316,52 @@ impl Store {
 
     /// Fills an empty database from the embedded `data/`, in one transaction.
     async fn import_if_empty(&self) -> Result<(), StoreError> {
-        let imported: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM meta WHERE key = 'imported'")
-                .fetch_optional(&self.pool)
-                .await?;
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let imported: Option<(String,)> = tx
+            .step(async |c| {
+                sqlx::query_as("SELECT value FROM meta WHERE key = 'imported'")
+                    .fetch_optional(c)
+                    .await
+            })
+            .await?;
         if imported.is_some() {
-            return Ok(());
+            return tx.commit().await;
         }
-        let mut tx = self.pool.begin().await?;
         for (name, text) in EMBEDDED_FILES {
             match TABLES.iter().find(|(file, _, _)| *file == name) {
                 Some((_, table, columns)) => {
-                    let rows = read_rows(text).map_err(|e| StoreError(format!("{name}:{e}")))?;
+                    let rows = read_rows(text).map_err(|e| {
+                        tx.poison(StoreError::Io {
+                            what: format!("the embedded {name}"),
+                            error: std::io::Error::other(e.to_string()),
+                        })
+                    })?;
                     for (ord, row) in rows.iter().skip(1).enumerate() {
-                        insert_row(
-                            &mut tx,
-                            table,
-                            columns,
-                            i64::try_from(ord).unwrap_or(0),
-                            row,
-                        )
-                        .await?;
+                        let ord = i64::try_from(ord).unwrap_or(i64::MAX);
+                        tx.step(async |c| insert_row(c, table, columns, ord, row).await)
+                            .await?;
                     }
                 }
                 None => {
-                    sqlx::query("INSERT INTO data_files (name, content) VALUES (?, ?)")
-                        .bind(name)
-                        .bind(text)
-                        .execute(&mut *tx)
-                        .await?;
+                    tx.step(async |c| {
+                        sqlx::query("INSERT INTO data_files (name, content) VALUES (?, ?)")
+                            .bind(name)
+                            .bind(text)
+                            .execute(c)
+                            .await
+                    })
+                    .await?;
                 }
             }
         }
-        sqlx::query("INSERT INTO meta (key, value) VALUES ('imported', ?)")
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        tx.step(async |c| {
+            sqlx::query("INSERT INTO meta (key, value) VALUES ('imported', ?)")
+                .bind(now())
+                .execute(c)
+                .await
+        })
+        .await?;
+        tx.commit().await
     }
 
     /// Every data file as text, as `data/` would hold it.
@@ -162,25 +369,8 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn files(&self) -> Result<BTreeMap<String, String>, StoreError> {
-        let mut files = BTreeMap::new();
-        for (name, table, columns) in TABLES {
-            let select = format!("SELECT {} FROM {table} ORDER BY ord", columns.join(", "));
-            let rows = sqlx::query(&select).fetch_all(&self.pool).await?;
-            let mut out = vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
-            for row in rows {
-                let mut cells = Vec::with_capacity(columns.len());
-                for i in 0..columns.len() {
-                    cells.push(row.try_get::<String, _>(i)?);
-                }
-                out.push(cells);
-            }
-            files.insert(name.to_string(), write_rows(&out));
-        }
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT name, content FROM data_files")
-            .fetch_all(&self.pool)
-            .await?;
-        files.extend(rows);
-        Ok(files)
+        let mut conn = self.pool.acquire().await?;
+        Ok(read_files(&mut conn).await?)
     }
 
     /// Loads and checks the record the database holds.
@@ -189,94 +379,182 @@ impl Store {
     /// On a database error, or if the stored record does not pass the checks.
     pub async fn load(&self) -> Result<Loaded, StoreError> {
         let files = self.files().await?;
-        load(&files, None).map_err(|e| StoreError(format!("the stored record does not load: {e}")))
+        load(&files, None).map_err(StoreError::Record)
     }
 
-    /// Checks a new action against the whole record (the rules of the
-    /// articles included) without storing it.
-    ///
-    /// # Errors
-    /// The problems the loader finds with the record plus the new row.
-    pub async fn check_action(&self, action: &NewAction) -> Result<Loaded, LoadErrors> {
-        let files = self.files().await.map_err(|e| {
-            LoadErrors(vec![minewatch_registry::LoadError {
-                file: "database".into(),
-                line: 0,
-                column: 0,
-                field: None,
-                token: None,
-                message: e.0,
-                source_line: None,
-            }])
-        })?;
-        load(&files, Some(action))
-    }
-
-    /// Stores a checked action, its new source if any, and the audit record,
-    /// in one transaction: all of it or none.
+    /// Checks a new action against the record the database holds and, if
+    /// the rules accept it, stores it with its new source and their audit
+    /// records, all in one transaction that holds the write lock from the
+    /// start: the check sees exactly what the edit is added to. A refusal is
+    /// audited in the same way. `respond` makes the answer from the audit
+    /// id; it is kept with the idempotency key, if one is given.
     ///
     /// # Errors
     /// On a database error; nothing is stored then.
-    pub async fn add_action(&self, editor: &str, action: &NewAction) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+    pub async fn add_action(
+        &self,
+        actor: &Actor,
+        action: &NewAction,
+        idempotency: Option<&Idempotency>,
+        respond: impl FnOnce(i64) -> String,
+    ) -> Result<WriteOutcome, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        if let Some(key) = idempotency {
+            let seen: Option<(String, i64, String)> = tx
+                .step(async |c| {
+                    sqlx::query_as(
+                        "SELECT request_sha256, status, response FROM idempotency WHERE editor = ? AND key = ?",
+                    )
+                    .bind(&actor.editor)
+                    .bind(&key.key)
+                    .fetch_optional(c)
+                    .await
+                })
+                .await?;
+            if let Some((hash, status, body)) = seen {
+                tx.run("ROLLBACK").await?;
+                tx.conn.take();
+                if hash != key.request_sha256 {
+                    return Ok(WriteOutcome::KeyReused);
+                }
+                let status = u16::try_from(status).unwrap_or(201);
+                return Ok(WriteOutcome::Replayed { status, body });
+            }
+        }
+        let files = tx.step(async |c| read_files(c).await).await?;
+        let what = write_rows(std::slice::from_ref(&action.row))
+            .trim_end()
+            .to_string();
+        let cited = action.row.get(4).cloned().unwrap_or_default();
+        let loaded = match load(&files, Some(action)) {
+            Ok(loaded) => loaded,
+            Err(errors) => {
+                let detail = format!("the record's rules refuse it: {}", errors.summary());
+                tx.step(async |c| audit_row(c, actor, "refused", &what, &cited, &detail).await)
+                    .await?;
+                tx.commit().await?;
+                return Ok(WriteOutcome::Refused(errors));
+            }
+        };
         if let Some(source) = &action.new_source {
-            let (ord,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(ord), -1) + 1 FROM sources")
-                .fetch_one(&mut *tx)
+            let ord = tx.step(async |c| next_ord(c, "sources").await).await?;
+            tx.step(async |c| insert_row(c, "sources", TABLES[0].2, ord, source).await)
                 .await?;
-            insert_row(&mut tx, "sources", TABLES[0].2, ord, source).await?;
-        }
-        let (ord,): (i64,) =
-            sqlx::query_as("SELECT COALESCE(MAX(ord), -1) + 1 FROM treaty_actions")
-                .fetch_one(&mut *tx)
-                .await?;
-        insert_row(&mut tx, "treaty_actions", TABLES[2].2, ord, &action.row).await?;
-        let (audit,): (i64,) = sqlx::query_as(
-            "INSERT INTO audit (editor, at, what, source) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(editor)
-        .bind(now())
-        .bind(
-            write_rows(std::slice::from_ref(&action.row))
+            let row = write_rows(std::slice::from_ref(source))
                 .trim_end()
-                .to_string(),
-        )
-        .bind(action.row.get(4).cloned().unwrap_or_default())
-        .fetch_one(&mut *tx)
-        .await?;
-        // Fault injection for the crash test: die with the transaction open.
-        if std::env::var_os("MINEWATCH_FAULT_BEFORE_COMMIT").is_some() {
-            std::process::abort();
+                .to_string();
+            let id = source.first().cloned().unwrap_or_default();
+            tx.step(async |c| {
+                audit_row(c, actor, "source", &row, &id, "published with an action").await
+            })
+            .await?;
         }
+        let ord = tx
+            .step(async |c| next_ord(c, "treaty_actions").await)
+            .await?;
+        tx.step(async |c| insert_row(c, "treaty_actions", TABLES[2].2, ord, &action.row).await)
+            .await?;
+        let audit = tx
+            .step(async |c| audit_row(c, actor, "action", &what, &cited, "").await)
+            .await?;
+        let body = respond(audit);
+        if let Some(key) = idempotency {
+            tx.step(async |c| {
+                sqlx::query(
+                    "INSERT INTO idempotency (editor, key, request_sha256, status, response, at) VALUES (?, ?, ?, 201, ?, ?)",
+                )
+                .bind(&actor.editor)
+                .bind(&key.key)
+                .bind(&key.request_sha256)
+                .bind(&body)
+                .bind(now())
+                .execute(c)
+                .await
+            })
+            .await?;
+        }
+        fault_before_commit();
         tx.commit().await?;
-        Ok(audit)
+        Ok(WriteOutcome::Applied {
+            audit,
+            loaded: Box::new(loaded),
+            body,
+        })
+    }
+
+    /// Audits a write that was refused before it reached the record (no
+    /// valid token, a malformed request): who tried, from where, and why.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn record_refusal(
+        &self,
+        actor: &Actor,
+        what: &str,
+        detail: &str,
+    ) -> Result<i64, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let id = tx
+            .step(async |c| audit_row(c, actor, "refused", what, "", detail).await)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Adds an editor and returns the token, which is shown once and stored
-    /// only as its hash.
+    /// only as its hash. The addition is audited.
     ///
     /// # Errors
-    /// When the name is taken or on a database error.
+    /// When the name is refused or taken, or on a database error.
     pub async fn add_editor(&self, name: &str) -> Result<String, StoreError> {
+        check_editor_name(name)?;
         let mut bytes = [0u8; 24];
-        getrandom::fill(&mut bytes).map_err(|e| StoreError(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut bytes).map_err(|e| StoreError::Randomness(e.to_string()))?;
         let token: String = format!(
             "mw_{}",
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
-        let result =
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let taken: Option<(String,)> = tx
+            .step(async |c| {
+                sqlx::query_as("SELECT name FROM editors WHERE lower(name) = lower(?)")
+                    .bind(name)
+                    .fetch_optional(c)
+                    .await
+            })
+            .await?;
+        if let Some((existing,)) = taken {
+            tx.run("ROLLBACK").await?;
+            tx.conn.take();
+            return Err(StoreError::NameTaken(existing));
+        }
+        tx.step(async |c| {
             sqlx::query("INSERT INTO editors (name, token_sha256, created) VALUES (?, ?, ?)")
                 .bind(name)
                 .bind(token_hash(&token))
                 .bind(now())
-                .execute(&self.pool)
-                .await;
-        match result {
-            Ok(_) => Ok(token),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError(format!(
-                "an editor named {name:?} already exists"
-            ))),
-            Err(e) => Err(e.into()),
-        }
+                .execute(c)
+                .await
+        })
+        .await?;
+        let operator = Actor {
+            editor: "(operator)".into(),
+            address: "local".into(),
+        };
+        tx.step(async |c| {
+            audit_row(
+                c,
+                &operator,
+                "editor_added",
+                name,
+                "",
+                "minewatch editor add",
+            )
+            .await
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(token)
     }
 
     /// The editor a bearer token belongs to.
@@ -297,9 +575,11 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query("SELECT id, editor, at, what, source FROM audit ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, editor, at, what, source, kind, address, detail FROM audit ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
             .map(|r| {
                 Ok(AuditEntry {
@@ -308,6 +588,9 @@ impl Store {
                     at: r.try_get(2)?,
                     what: r.try_get(3)?,
                     source: r.try_get(4)?,
+                    kind: r.try_get(5)?,
+                    address: r.try_get(6)?,
+                    detail: r.try_get(7)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
@@ -331,26 +614,123 @@ impl Store {
     /// On a database or file error.
     pub async fn export(&self, dir: &std::path::Path) -> Result<usize, StoreError> {
         let files = self.files().await?;
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|error| StoreError::Io {
+            what: format!("cannot create {}", dir.display()),
+            error,
+        })?;
         for (name, text) in &files {
-            std::fs::write(dir.join(name), text).map_err(|e| {
-                StoreError(format!("cannot write {}: {e}", dir.join(name).display()))
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(|error| StoreError::Io {
+                what: format!("cannot write {}", path.display()),
+                error,
             })?;
         }
         Ok(files.len())
     }
 }
 
+/// Refuses a name that could not be told apart from another in the audit:
+/// empty, long, several lines or control characters, characters outside
+/// ASCII (look-alike letters), or a start that a spreadsheet would read as a
+/// formula.
+fn check_editor_name(name: &str) -> Result<(), StoreError> {
+    let bad = |reason| {
+        Err(StoreError::BadName {
+            name: name.to_string(),
+            reason,
+        })
+    };
+    if name.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if name.len() > 64 {
+        return bad("it is longer than 64 characters");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("it has a line break or another control character");
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_'))
+    {
+        return bad("use ASCII letters, digits, spaces, '.', '-' and '_' only");
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) || name.ends_with(' ') {
+        return bad("it must start with a letter or a digit and not end with a space");
+    }
+    Ok(())
+}
+
+/// The fault-injection hook of the crash tests: with the feature on and
+/// `MINEWATCH_FAULT_BEFORE_COMMIT` set, the process dies with the
+/// transaction open. Release builds do not have it.
+fn fault_before_commit() {
+    #[cfg(feature = "fault-injection")]
+    if std::env::var_os("MINEWATCH_FAULT_BEFORE_COMMIT").is_some() {
+        std::process::abort();
+    }
+}
+
+async fn read_files(conn: &mut SqliteConnection) -> Result<BTreeMap<String, String>, sqlx::Error> {
+    let mut files = BTreeMap::new();
+    for (name, table, columns) in TABLES {
+        let select = format!("SELECT {} FROM {table} ORDER BY ord", columns.join(", "));
+        let rows = sqlx::query(&select).fetch_all(&mut *conn).await?;
+        let mut out = vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
+        for row in rows {
+            let mut cells = Vec::with_capacity(columns.len());
+            for i in 0..columns.len() {
+                cells.push(row.try_get::<String, _>(i)?);
+            }
+            out.push(cells);
+        }
+        files.insert(name.to_string(), write_rows(&out));
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT name, content FROM data_files")
+        .fetch_all(&mut *conn)
+        .await?;
+    files.extend(rows);
+    Ok(files)
+}
+
+async fn next_ord(conn: &mut SqliteConnection, table: &str) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT COALESCE(MAX(ord), -1) + 1 FROM {table}");
+    let (ord,): (i64,) = sqlx::query_as(&sql).fetch_one(conn).await?;
+    Ok(ord)
+}
+
+async fn audit_row(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    kind: &str,
+    what: &str,
+    source: &str,
+    detail: &str,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO audit (editor, at, what, source, kind, address, detail) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&actor.editor)
+    .bind(now())
+    .bind(what)
+    .bind(source)
+    .bind(kind)
+    .bind(&actor.address)
+    .bind(detail)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
 async fn insert_row(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: &mut SqliteConnection,
     table: &str,
     columns: &[&str],
     ord: i64,
     row: &[String],
-) -> Result<(), StoreError> {
+) -> Result<(), sqlx::Error> {
     if row.len() != columns.len() {
-        return Err(StoreError(format!(
+        return Err(sqlx::Error::Protocol(format!(
             "{table}: expected {} fields, found {}",
             columns.len(),
             row.len()
@@ -365,7 +745,7 @@ async fn insert_row(
     for cell in row {
         query = query.bind(cell);
     }
-    query.execute(&mut **tx).await?;
+    query.execute(conn).await?;
     Ok(())
 }
 
@@ -394,4 +774,31 @@ fn load(files: &BTreeMap<String, String>, extra: Option<&NewAction>) -> Result<L
     let borrowed: Vec<(&str, &str, &str)> =
         shown.iter().map(|(p, n, t)| (*n, p.as_str(), *t)).collect();
     load_files(&borrowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_editor_name;
+
+    #[test]
+    fn editor_names_that_could_mislead_are_refused() {
+        for name in [
+            "",
+            "  ",
+            "a\nb",
+            "tab\there",
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-x",
+            "@x",
+            "аlice", // Cyrillic а
+            "alice ",
+            &"x".repeat(65),
+        ] {
+            assert!(check_editor_name(name).is_err(), "{name:?} was accepted");
+        }
+        for name in ["alice", "Alice Smith", "r.jones-2", "ed_3"] {
+            assert!(check_editor_name(name).is_ok(), "{name:?} was refused");
+        }
+    }
 }

@@ -27,6 +27,18 @@ pub(crate) enum Command {
         /// Database URL; created and filled from the built-in data/ on first start.
         #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
+        /// Seconds a client has to send a request's headers.
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Seconds a connection may stay idle before it is closed.
+        #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        idle_timeout: u64,
+        /// Seconds the requests in flight have to finish after Ctrl-C or SIGTERM.
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+        shutdown_deadline: u64,
+        /// Connections served at once (lowered to what the open-files limit allows).
+        #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=65536))]
+        max_connections: u64,
     },
     /// Manage the editors who may add treaty actions through the API.
     #[command(subcommand)]

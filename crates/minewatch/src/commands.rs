@@ -17,9 +17,23 @@ type Out<'a> = &'a mut dyn Write;
 /// Runs one command line.
 pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
     match &cli.command {
-        Command::Serve { addr, database } => {
+        Command::Serve {
+            addr,
+            database,
+            header_timeout,
+            idle_timeout,
+            shutdown_deadline,
+            max_connections,
+        } => {
             init_logging();
-            runtime()?.block_on(minewatch_web::serve(addr, database))?;
+            let secs = std::time::Duration::from_secs;
+            let limits = minewatch_web::Limits {
+                header_timeout: secs(*header_timeout),
+                idle_timeout: secs(*idle_timeout),
+                shutdown_deadline: secs(*shutdown_deadline),
+                max_connections: usize::try_from(*max_connections).unwrap_or(usize::MAX),
+            };
+            runtime()?.block_on(minewatch_web::serve(addr, database, limits))?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Editor(crate::cli::EditorCommand::Add { name, database }) => {

@@ -1,0 +1,146 @@
+//! What every handler shares: the store, the record being served with its
+//! version, the response cache and the day answers default to.
+
+use std::sync::{Arc, RwLock};
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+use jiff::civil::Date;
+use minewatch_registry::Loaded;
+
+use crate::cache::{Cached, Policy, ResponseCache};
+use crate::error::ApiError;
+use crate::map::{Shape, shapes};
+use crate::store::{Store, StoreError};
+
+/// The response cache's budget in bytes.
+pub const CACHE_BYTES: usize = 32 << 20;
+
+/// The record as served, and the version it has in this process: every
+/// edit makes a new one.
+pub(crate) struct Snapshot {
+    pub(crate) version: u64,
+    pub(crate) loaded: Arc<Loaded>,
+}
+
+/// What every handler shares.
+pub struct AppState {
+    pub(crate) store: Store,
+    record: RwLock<Arc<Snapshot>>,
+    /// Edits are made one at a time.
+    pub(crate) write: tokio::sync::Mutex<()>,
+    pub(crate) shapes: Vec<Shape>,
+    /// Rendered GET answers, by record version and URI.
+    pub(crate) responses: ResponseCache,
+    /// The day answers default to (today, UTC), fixed for tests.
+    pub(crate) today: Option<Date>,
+}
+
+impl AppState {
+    /// State over a store, loading its record.
+    ///
+    /// # Errors
+    /// When the stored record does not load.
+    pub async fn new(store: Store, today: Option<Date>) -> Result<Arc<AppState>, StoreError> {
+        let loaded = store.load().await?;
+        Ok(Arc::new(AppState {
+            store,
+            record: RwLock::new(Arc::new(Snapshot {
+                version: 1,
+                loaded: Arc::new(loaded),
+            })),
+            write: tokio::sync::Mutex::new(()),
+            shapes: shapes(),
+            responses: ResponseCache::new(CACHE_BYTES),
+            today,
+        }))
+    }
+
+    /// The record being served, with its version.
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        match self.record.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The record being served.
+    pub(crate) fn record(&self) -> Arc<Loaded> {
+        self.snapshot().loaded.clone()
+    }
+
+    /// Serves a new record (after an edit) under a new version, and drops
+    /// the answers made from the old one.
+    pub(crate) fn replace(&self, loaded: Loaded) {
+        let version = {
+            let mut guard = match self.record.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let version = guard.version + 1;
+            *guard = Arc::new(Snapshot {
+                version,
+                loaded: Arc::new(loaded),
+            });
+            version
+        };
+        self.responses.retire_before(version);
+    }
+
+    /// Today, UTC (or the fixed day of a test).
+    pub(crate) fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+        })
+    }
+
+    /// Bytes and entries the response cache holds.
+    pub fn cache_usage(&self) -> (usize, usize) {
+        self.responses.usage()
+    }
+}
+
+/// The answer for `key` from the cache, or made by `make` from one
+/// snapshot of the record, kept under that snapshot's version, and given.
+pub(crate) fn memo(
+    app: &AppState,
+    key: String,
+    request: &HeaderMap,
+    content_type: &'static str,
+    make: impl FnOnce(&Loaded) -> Result<String, ApiError>,
+) -> Result<Response, ApiError> {
+    let snapshot = app.snapshot();
+    if let Some(hit) = app.responses.get(snapshot.version, &key) {
+        return Ok(hit.respond(request));
+    }
+    let entry = Arc::new(Cached::new(
+        content_type,
+        make(&snapshot.loaded)?,
+        Policy::Public,
+    ));
+    app.responses.insert(snapshot.version, key, entry.clone());
+    Ok(entry.respond(request))
+}
+
+/// A GET answer with an entity tag (304 when the client has it), caching
+/// for a minute, and open to every origin.
+pub(crate) fn cached(request: &HeaderMap, content_type: &'static str, body: String) -> Response {
+    Cached::new(content_type, body, Policy::Public).respond(request)
+}
+
+/// Reads `?on=` as a date, defaulting to today.
+pub(crate) fn on_date(state: &AppState, on: Option<&str>) -> Result<Date, ApiError> {
+    match on.filter(|s| !s.is_empty()) {
+        None => Ok(state.today()),
+        Some(text) => minewatch_registry::parse_date(text).map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "bad_date",
+                format!("`on` must be a date as YYYY-MM-DD: {e} (found `{text}`)"),
+            )
+            .field("on")
+        }),
+    }
+}
