@@ -1310,6 +1310,14 @@ impl Evaluator<'_> {
             .and_then(|a| a.withdrawal.map(|w| (w, a.steps)));
         let (outcome, hypothetical, steps) = match actual {
             Some((w, steps)) => (w, false, steps),
+            None if minewatch_core::legal_date::beyond_the_calendar(self.on).is_some() => {
+                let reason =
+                    minewatch_core::legal_date::beyond_the_calendar(self.on).unwrap_or_default();
+                return self.unknown_set(format!(
+                    "a withdrawal by {name} notified on {}: {reason}",
+                    self.on
+                ));
+            }
             None => match self.registry.what_if_withdraw(state, self.on, self.on) {
                 Ok(assessment) => match assessment.withdrawal {
                     Some(w) => (w, true, assessment.steps),

@@ -16,6 +16,7 @@ use crate::articles::{
     art15_signature, art16_consent, art18_provisional_application, art19_reservations,
     art20_withdrawal, succession,
 };
+use crate::legal_date;
 use crate::{
     ActionKind, Finding, FindingKind, Iso3, Registry, Severity, SourceId, Status, Step,
     TreatyAction, WithdrawalOutcome,
@@ -282,6 +283,14 @@ impl Machine<'_> {
     fn apply(&mut self, index: Option<usize>, action: &TreatyAction) {
         let date = action.date;
         let sources = action.sources.as_slice();
+        if let Some(problem) = legal_date::beyond_the_calendar(date) {
+            let article = match action.kind {
+                ActionKind::Withdrawal | ActionKind::Suspension => art20_withdrawal::EFFECT,
+                _ => "Art. 17",
+            };
+            self.breach(index, "date", article, problem);
+            return;
+        }
         match action.kind {
             ActionKind::Signature => self.sign(index, action),
             kind if kind.is_consent() => self.consent(index, action),
@@ -308,6 +317,13 @@ impl Machine<'_> {
                 }
             }
             ActionKind::Withdrawal => self.withdraw(index, action),
+            ActionKind::Suspension if !self.run.status.is_bound() => {
+                let message = format!(
+                    "only a State Party can purport to suspend the Convention, and {} is {} on {date}",
+                    self.name, self.run.status
+                );
+                self.breach(index, "date", art19_reservations::ARTICLE, message);
+            }
             ActionKind::Suspension => {
                 let text = format!(
                     "{} notified the depositary that it \"suspends\" the Convention. The Convention has no suspension clause and admits no reservations (Art. 19); only a withdrawal under Art. 20 ends its obligations. The notice changes nothing: {} remains {}",

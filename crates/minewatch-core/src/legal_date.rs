@@ -45,6 +45,23 @@ pub fn parse_iso_date(text: &str) -> Result<Date, &'static str> {
     Date::new(number(0..4), month, day).map_err(|_| "no such day in the calendar")
 }
 
+/// The last day on which an act can be recorded: its six months (Art. 17's
+/// entry into force, Art. 20(3)'s withdrawal) must end on a day the
+/// calendar has, and the calendar ends on 9999-12-31.
+pub const LAST_DAY_WITH_CONSEQUENCES: Date = jiff::civil::date(9999, 6, 30);
+
+/// Why an act dated `date` cannot be computed, if it cannot: its legal
+/// consequence falls past the calendar. Such a date is refused, never
+/// clamped (clamping would make six months last no time at all).
+pub fn beyond_the_calendar(date: Date) -> Option<String> {
+    (date > LAST_DAY_WITH_CONSEQUENCES).then(|| {
+        format!(
+            "{date} is too late to compute: six months after it fall past {}, the last day of the calendar (the latest date an act may have is {LAST_DAY_WITH_CONSEQUENCES})",
+            Date::MAX
+        )
+    })
+}
+
 /// The first day of the sixth month after the month of `deposit`
 /// (Art. 17(1) and (2)).
 ///
@@ -65,6 +82,36 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_last_computable_day() {
+        assert_eq!(beyond_the_calendar(date(9999, 6, 30)), None);
+        assert!(beyond_the_calendar(date(9999, 7, 1)).is_some());
+        assert!(beyond_the_calendar(Date::MAX).is_some());
+        // On the last day, both six-month rules still have their day.
+        assert_eq!(
+            six_months_after(LAST_DAY_WITH_CONSEQUENCES),
+            Some(date(9999, 12, 30))
+        );
+        assert_eq!(
+            first_day_of_sixth_month_after(LAST_DAY_WITH_CONSEQUENCES),
+            Some(date(9999, 12, 1))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_computable_day_has_its_six_months(days in 0i32..3_000_000) {
+            let d = date(1997, 12, 3).checked_add(jiff::Span::new().days(days)).unwrap_or(Date::MAX);
+            prop_assert_eq!(beyond_the_calendar(d).is_none(), d <= LAST_DAY_WITH_CONSEQUENCES);
+            if beyond_the_calendar(d).is_none() {
+                let six = six_months_after(d);
+                prop_assert!(six.is_some());
+                prop_assert!(six.is_some_and(|s| s > d));
+                prop_assert!(first_day_of_sixth_month_after(d).is_some_and(|s| s > d));
+            }
+        }
+    }
 
     #[test]
     fn entry_into_force_cases_from_the_record() {

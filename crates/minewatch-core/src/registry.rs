@@ -247,12 +247,20 @@ impl Registry {
         for i in order {
             let run = registry.run_index(i, Date::MAX, &[]);
             for breach in run.breaches {
-                violations.push(Violation {
-                    subject: breach.action.map_or(Subject::Hypothetical, Subject::Action),
-                    field: breach.field,
-                    article: breach.article,
-                    message: breach.message,
-                });
+                let subject = breach.action.map_or(Subject::Hypothetical, Subject::Action);
+                // A continuing state runs its predecessor's acts too: one
+                // act's breach is reported once.
+                let seen = violations
+                    .iter()
+                    .any(|v| v.subject == subject && v.field == breach.field);
+                if !seen {
+                    violations.push(Violation {
+                        subject,
+                        field: breach.field,
+                        article: breach.article,
+                        message: breach.message,
+                    });
+                }
             }
             registry.transitions[i] = run.transitions;
         }

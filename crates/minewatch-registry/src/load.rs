@@ -180,6 +180,8 @@ impl Reader {
             return None;
         }
         let mut table = table;
+        let mut seen: std::collections::HashMap<Vec<String>, usize> =
+            std::collections::HashMap::new();
         for record in records {
             if record.cells.len() != columns.len() {
                 let cell = record
@@ -203,6 +205,19 @@ impl Reader {
                 });
                 continue;
             }
+            // The same fact twice would be counted twice (a casualty year,
+            // a report): an exact repeat of a row is refused.
+            let texts: Vec<String> = record.cells.iter().map(|c| c.text.clone()).collect();
+            if let Some(first) = seen.get(&texts) {
+                let cell = record.cells[0].clone();
+                let message = format!("the same row as line {first}: a fact is recorded once");
+                self.errors.push(LoadError {
+                    field: None,
+                    ..table.error(&cell, "", message)
+                });
+                continue;
+            }
+            seen.insert(texts, record.line);
             table.records.push(record);
         }
         Some(table)
@@ -319,6 +334,20 @@ impl Reader {
                     &at,
                     "sources",
                     "no such source id in sources.csv".into(),
+                ));
+                ok = false;
+            }
+            let repeated = ids.iter().any(|known: &SourceId| known.as_str() == id);
+            if repeated {
+                let at = Cell {
+                    text: id.to_string(),
+                    line: cell.line,
+                    column: cell.column + offset + (part.len() - part.trim_start().len()),
+                };
+                self.errors.push(table.error(
+                    &at,
+                    "sources",
+                    "this source id is already cited in this cell".into(),
                 ));
                 ok = false;
             }

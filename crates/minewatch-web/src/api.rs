@@ -1,6 +1,5 @@
 //! The JSON API under `/api/v1` (every list also as CSV with `?format=csv`).
 
-use std::error::Error as _;
 use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
