@@ -23,6 +23,7 @@ pub use router::{REQUEST_TIMEOUT, router};
 pub use server::{
     HEADER_TIMEOUT, IDLE_TIMEOUT, Limits, MAX_CONNECTIONS, SHUTDOWN_DEADLINE, connection_cap,
 };
+pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES};
 pub use store::{
     Actor, AuditEntry, Idempotency, NewAction, Store, StoreError, WriteOutcome, hex_sha256,

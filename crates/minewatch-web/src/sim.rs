@@ -58,6 +58,53 @@ static WAITING: AtomicUsize = AtomicUsize::new(0);
 /// How many requests may wait for a simulation.
 pub(crate) const MAX_WAITING: usize = 4;
 
+/// Simulations running now, the most ever running at once, and how many
+/// were started: the limit's own gauge, logged and tested.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static STARTED: AtomicUsize = AtomicUsize::new(0);
+
+/// The simulator's load, as this process has seen it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimLoad {
+    /// Simulations running now.
+    pub running: usize,
+    /// Requests waiting for the simulator.
+    pub waiting: usize,
+    /// The most simulations that ever ran at once (1 unless the limit broke).
+    pub peak: usize,
+    /// Simulations started since the process began.
+    pub started: usize,
+}
+
+/// The simulator's load now.
+pub fn simulator_load() -> SimLoad {
+    SimLoad {
+        running: RUNNING.load(Ordering::SeqCst),
+        waiting: WAITING.load(Ordering::SeqCst),
+        peak: PEAK.load(Ordering::SeqCst),
+        started: STARTED.load(Ordering::SeqCst),
+    }
+}
+
+/// Counts a running job for as long as it lives.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        STARTED.fetch_add(1, Ordering::SeqCst);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Counts a request among those waiting for as long as it lives.
 struct Waiting;
 
@@ -319,7 +366,12 @@ async fn simulate(request: &Request) -> Result<Summary, ApiError> {
     let _cancel_on_drop = CancelOnDrop(cancel.clone());
     let job = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        minewatch_sim::run_cancellable(&scenario, options, &|_| {}, &cancel)
+        let _running = Running::start();
+        let result = minewatch_sim::run_cancellable(&scenario, options, &|_| {}, &cancel);
+        if result.is_none() {
+            tracing::info!("a simulation was cancelled: its client left");
+        }
+        result
     });
     match job.await {
         Ok(Some((summary, _))) => Ok(summary),
