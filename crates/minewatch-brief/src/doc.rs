@@ -75,16 +75,29 @@ impl Numbering {
     }
 }
 
+/// Text for Markdown: characters HTML gives meaning to become entities,
+/// so a publisher's or a note's markup is shown, never passed through.
 fn escape_md(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
-fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
+
+/// Text for a Markdown table cell: also the cell separator.
+fn escape_md_cell(s: &str) -> String {
+    escape_md(s).replace('|', "\\|")
+}
+
+/// A URL for a Markdown autolink `<...>`: the characters that would end
+/// or break it are percent-encoded.
+fn escape_md_url(s: &str) -> String {
+    s.replace('<', "%3C")
+        .replace('>', "%3E")
+        .replace(' ', "%20")
+        .replace('\n', "%0A")
+}
+
+use crate::escape::escape_html;
 
 fn source_line(loaded: &Loaded, id: &SourceId) -> (String, Option<String>) {
     match loaded.source(id.as_str()) {
@@ -105,8 +118,19 @@ impl Doc {
             let mut out = String::new();
             for part in parts {
                 match part {
-                    Inline::Text(t) => out.push_str(&if table { escape_md(t) } else { t.clone() }),
-                    Inline::Strong(t) => out.push_str(&format!("**{}**", escape_md(t))),
+                    Inline::Text(t) => out.push_str(&if table {
+                        escape_md_cell(t)
+                    } else {
+                        escape_md(t)
+                    }),
+                    Inline::Strong(t) => out.push_str(&format!(
+                        "**{}**",
+                        if table {
+                            escape_md_cell(t)
+                        } else {
+                            escape_md(t)
+                        }
+                    )),
                     Inline::Cite(ids) if !ids.is_empty() => {
                         let marks: Vec<String> = numbering
                             .numbers(ids)
@@ -120,9 +144,13 @@ impl Doc {
             }
             out
         };
-        let mut md = format!("# {}\n\n*{}*\n", self.title, self.subtitle);
+        let mut md = format!(
+            "# {}\n\n*{}*\n",
+            escape_md(&self.title),
+            escape_md(&self.subtitle)
+        );
         for section in &self.sections {
-            md.push_str(&format!("\n## {}\n", section.heading));
+            md.push_str(&format!("\n## {}\n", escape_md(&section.heading)));
             for block in &section.blocks {
                 md.push('\n');
                 match block {
@@ -136,6 +164,8 @@ impl Doc {
                         }
                     }
                     Block::Table { header, rows } => {
+                        let header: Vec<String> =
+                            header.iter().map(|h| escape_md_cell(h)).collect();
                         md.push_str(&format!("| {} |\n", header.join(" | ")));
                         md.push_str(&format!("|{}\n", "---|".repeat(header.len())));
                         for row in rows {
@@ -152,12 +182,18 @@ impl Doc {
         md.push_str("\n## Sources\n\n");
         for (i, id) in numbering.order.iter().enumerate() {
             let (what, url) = source_line(loaded, id);
+            let what = escape_md(&what);
+            let id = escape_md(id.as_str()).replace('`', "'");
             match url {
-                Some(url) => md.push_str(&format!("{}. {what}. <{url}> (`{id}`)\n", i + 1)),
+                Some(url) => md.push_str(&format!(
+                    "{}. {what}. <{}> (`{id}`)\n",
+                    i + 1,
+                    escape_md_url(&url)
+                )),
                 None => md.push_str(&format!("{}. {what} (`{id}`)\n", i + 1)),
             }
         }
-        md.push_str(&format!("\n---\n\n{}\n", self.footer));
+        md.push_str(&format!("\n---\n\n{}\n", escape_md(&self.footer)));
         md
     }
 

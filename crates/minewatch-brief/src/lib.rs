@@ -7,6 +7,7 @@
 //! HTML page that prints on A4.
 
 mod doc;
+mod escape;
 mod report;
 
 use jiff::civil::Date;
@@ -14,6 +15,7 @@ use minewatch_claims::{Checker, Verdict};
 use minewatch_core::{Firmness, Iso3, ObligationState, Obligations, SourceId, Status, thousands};
 use minewatch_registry::Loaded;
 
+pub use escape::escape_html;
 pub use report::{CounterexampleReport, EvidenceReport, SourceReport, VerdictReport};
 
 use doc::{Block, Doc, Inline, Section, cite, strong, text};
@@ -29,6 +31,19 @@ pub struct BriefRequest {
     pub peers: Vec<Iso3>,
     /// An earlier date to report changes since.
     pub since: Option<Date>,
+}
+
+impl BriefRequest {
+    /// The peers in the order given, each once, without the state itself.
+    pub fn distinct_peers(&self) -> Vec<Iso3> {
+        let mut out: Vec<Iso3> = Vec::new();
+        for &p in &self.peers {
+            if p != self.state && !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
 }
 
 /// A brief, ready to render.
@@ -87,6 +102,8 @@ struct Builder<'a> {
     loaded: &'a Loaded,
     checker: Checker<'a>,
     request: &'a BriefRequest,
+    /// The peers once each, without the state itself.
+    peers: Vec<Iso3>,
     name: String,
 }
 
@@ -282,12 +299,12 @@ impl<'a> Builder<'a> {
     }
 
     fn peers(&self) -> Option<Section> {
-        if self.request.peers.is_empty() {
+        if self.peers.is_empty() {
             return None;
         }
         let on = self.request.on;
         let mut rows = Vec::new();
-        for &peer in std::iter::once(&self.request.state).chain(&self.request.peers) {
+        for &peer in std::iter::once(&self.request.state).chain(&self.peers) {
             let (_, phrase) = self.status_phrase(peer, on);
             let sources: Vec<SourceId> = self
                 .loaded
@@ -548,7 +565,7 @@ impl<'a> Builder<'a> {
         items.push(vec![text(format!(
             "States Parties: {then} on {since}, {now} on {on}."
         ))]);
-        for &state in std::iter::once(&self.request.state).chain(&self.request.peers) {
+        for &state in std::iter::once(&self.request.state).chain(&self.peers) {
             let (before, was) = self.status_phrase(state, since);
             let (after, is) = self.status_phrase(state, on);
             if before != after {
@@ -610,6 +627,7 @@ pub fn build<'a>(loaded: &'a Loaded, request: &'a BriefRequest) -> Brief<'a> {
         loaded,
         checker: Checker::new(&loaded.registry, &loaded.context),
         request,
+        peers: request.distinct_peers(),
         name: loaded.registry.name_of(request.state).to_string(),
     };
     let mut sections = vec![

@@ -23,6 +23,8 @@ pub struct ClaimLine {
 /// A line that is neither blank, a comment, nor `ID: claim` with an id of
 /// letters, digits, `_`, `-` or `.`; an id given twice.
 pub fn read_claims_file(text: &str) -> Result<Vec<ClaimLine>, ClaimError> {
+    // A byte-order mark, as some editors write, is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut claims: Vec<ClaimLine> = Vec::new();
     let mut comment: Vec<&str> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
@@ -77,6 +79,14 @@ pub fn read_claims_file(text: &str) -> Result<Vec<ClaimLine>, ClaimError> {
         });
         comment.clear();
     }
+    if claims.is_empty() {
+        return Err(ClaimError::at(
+            1,
+            1,
+            "",
+            "the file holds no claims: expected lines `ID: claim`",
+        ));
+    }
     Ok(claims)
 }
 
@@ -112,5 +122,15 @@ mod tests {
         assert_eq!(error.token, "L 1");
         let error = read_claims_file("A: x\nA: y\n").expect_err("twice");
         assert_eq!(error.line, 2);
+        for empty in ["", "\r", "\r\r\r", "\n\n", "# only a comment\n", "\u{feff}"] {
+            let error = read_claims_file(empty).expect_err("no claims");
+            assert!(error.message.contains("no claims"), "{empty:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_id() {
+        let claims = read_claims_file("\u{feff}L1: USA is not a party\n").expect("a file");
+        assert_eq!((claims[0].id.as_str(), claims[0].column), ("L1", 5));
     }
 }

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use minewatch_brief::VerdictReport;
 use minewatch_claims::Checker;
 use minewatch_core::{ActionKind, Iso3, Status};
+use minewatch_json::{HistoryJson, PartyJson, StatusJson};
 use minewatch_registry::{Loaded, write_rows};
 use serde::{Deserialize, Serialize};
 
@@ -106,58 +107,14 @@ pub(crate) async fn states(
     Ok(json_body(&headers, &rows))
 }
 
-#[derive(Serialize)]
-struct StepOut {
-    article: &'static str,
-    date: String,
-    text: String,
-    sources: Vec<String>,
-    status: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct StatusOut {
-    state: String,
-    name: String,
-    on: String,
-    status: &'static str,
-    entry_into_force: Option<String>,
-    withdrawal_effective: Option<String>,
-    explanation: Vec<StepOut>,
-    findings: Vec<String>,
-    groups: Vec<String>,
-}
-
-fn status_out(loaded: &Loaded, iso3: Iso3, on: Date) -> Option<StatusOut> {
+fn status_out(loaded: &Loaded, iso3: Iso3, on: Date) -> Option<StatusJson> {
     let a = loaded.registry.assess(iso3, on)?;
-    Some(StatusOut {
-        state: iso3.to_string(),
-        name: loaded.registry.name_of(iso3).to_string(),
-        on: on.to_string(),
-        status: a.status.as_str(),
-        entry_into_force: a.entry_into_force.map(|d| d.to_string()),
-        withdrawal_effective: a
-            .withdrawal
-            .and_then(|w| w.effective)
-            .map(|d| d.to_string()),
-        explanation: a
-            .steps
-            .iter()
-            .map(|s| StepOut {
-                article: s.article,
-                date: s.date.to_string(),
-                text: s.text.clone(),
-                sources: s.sources.iter().map(|x| x.to_string()).collect(),
-                status: s.status.map(Status::as_str),
-            })
-            .collect(),
-        findings: a.findings.iter().map(|f| f.text.clone()).collect(),
-        groups: loaded
-            .context
-            .groups_of(iso3, on)
-            .map(|g| g.id.clone())
-            .collect(),
-    })
+    let groups = loaded
+        .context
+        .groups_of(iso3, on)
+        .map(|g| g.id.clone())
+        .collect();
+    Some(StatusJson::new(&loaded.registry, &a, groups))
 }
 
 /// `GET /api/v1/states/{ISO3}?on=`: status with the explanation.
@@ -176,18 +133,10 @@ pub(crate) async fn state(
 }
 
 #[derive(Serialize)]
-struct PartyRow {
-    iso3: String,
-    name: String,
-    status: &'static str,
-    since: Option<String>,
-}
-
-#[derive(Serialize)]
 struct PartiesOut {
     on: String,
     count: usize,
-    parties: Vec<PartyRow>,
+    parties: Vec<PartyJson>,
 }
 
 /// The states bound on `on` (and, with `consented`, those whose consent
@@ -261,14 +210,11 @@ pub(crate) async fn parties(
             }));
             return Ok(write_rows(&out));
         }
-        let parties: Vec<PartyRow> = rows
-            .into_iter()
-            .map(|(c, n, s, d)| PartyRow {
-                iso3: c.to_string(),
-                name: n,
-                status: s.as_str(),
-                since: d.map(|d| d.to_string()),
-            })
+        let parties: Vec<PartyJson> = loaded
+            .registry
+            .statuses_on(on)
+            .filter(|(_, s)| s.is_bound() || (consented && *s == Status::Consented))
+            .map(|(state, status)| PartyJson::new(&loaded.registry, state, status, on))
             .collect();
         Ok(serde_json::to_string_pretty(&PartiesOut {
             on: on.to_string(),
@@ -279,16 +225,8 @@ pub(crate) async fn parties(
     })
 }
 
-#[derive(Serialize)]
-pub(crate) struct HistoryRow {
-    pub(crate) date: String,
-    pub(crate) signatories: usize,
-    pub(crate) consented: usize,
-    pub(crate) bound: usize,
-}
-
 /// Counts on 1 January of every year from 1998 to this year, and today.
-pub(crate) fn history_rows(loaded: &Loaded, today: Date) -> Vec<HistoryRow> {
+pub(crate) fn history_rows(loaded: &Loaded, today: Date) -> Vec<HistoryJson> {
     let mut dates: Vec<Date> = (1998..=today.year())
         .filter_map(|y| Date::new(y, 1, 1).ok())
         .collect();
@@ -296,25 +234,7 @@ pub(crate) fn history_rows(loaded: &Loaded, today: Date) -> Vec<HistoryRow> {
     dates.dedup();
     dates
         .into_iter()
-        .map(|d| {
-            let c = loaded.registry.counts_on(d);
-            let signed = loaded
-                .registry
-                .current_states()
-                .filter(|s| {
-                    loaded
-                        .registry
-                        .actions_of(s.iso3)
-                        .any(|a| a.kind == ActionKind::Signature && a.date <= d)
-                })
-                .count();
-            HistoryRow {
-                date: d.to_string(),
-                signatories: signed,
-                consented: c.get(Status::Consented) + c.bound(),
-                bound: c.bound(),
-            }
-        })
+        .map(|d| HistoryJson::on(&loaded.registry, d))
         .collect()
 }
 
@@ -327,19 +247,41 @@ pub(crate) async fn history(
     let loaded = app.record();
     let rows = history_rows(&loaded, app.today());
     if wants_csv(&q)? {
-        let mut out = vec![vec![
-            "date".into(),
-            "signatories".into(),
-            "consented".into(),
-            "bound".into(),
-        ]];
-        out.extend(rows.iter().map(|r| {
-            vec![
-                r.date.clone(),
-                r.signatories.to_string(),
-                r.consented.to_string(),
-                r.bound.to_string(),
+        let mut out = vec![
+            [
+                "date",
+                "signatories",
+                "consented",
+                "bound",
+                "party",
+                "withdrawing",
+                "withdrawal_deferred",
+                "withdrawn",
+                "non_signatories",
+                "ever_signed",
+                "consented_or_bound",
             ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        out.extend(rows.iter().map(|r| {
+            let mut row = vec![r.date.clone()];
+            row.extend(
+                [
+                    r.signatories,
+                    r.consented,
+                    r.bound,
+                    r.party,
+                    r.withdrawing,
+                    r.withdrawal_deferred,
+                    r.withdrawn,
+                    r.non_signatories,
+                    r.ever_signed,
+                    r.consented_or_bound,
+                ]
+                .map(|n| n.to_string()),
+            );
+            row
         }));
         return Ok(csv_body(&headers, out));
     }

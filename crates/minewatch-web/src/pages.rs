@@ -26,12 +26,8 @@ pub(crate) struct PageQuery {
     peers: Option<String>,
 }
 
-pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+/// The project's one HTML escaper.
+pub(crate) use minewatch_brief::escape_html as esc;
 
 const STYLE: &str = r#"
 *{box-sizing:border-box}
@@ -443,7 +439,7 @@ pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap
             h - pad - v as f64 / max * (h - 2.0 * pad),
         )
     };
-    let series = |pick: fn(&crate::api::HistoryRow) -> usize| -> String {
+    let series = |pick: fn(&minewatch_json::HistoryJson) -> usize| -> String {
         rows.iter()
             .enumerate()
             .map(|(i, r)| {
@@ -477,19 +473,19 @@ pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap
     let _ = write!(
         svg,
         "<path d=\"{}\" fill=\"none\" stroke=\"#35508a\" stroke-width=\"2\"/><path d=\"{}\" fill=\"none\" stroke=\"#7fbf7f\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/><path d=\"{}\" fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"3\"/></svg>",
-        series(|r| r.signatories),
-        series(|r| r.consented),
+        series(|r| r.ever_signed),
+        series(|r| r.consented_or_bound),
         series(|r| r.bound)
     );
     let mut body = format!(
         "<h1>The Convention over time</h1><p><span style=\"color:#35508a\">━</span> signatories · <span style=\"color:#7fbf7f\">╌</span> consented (bound or waiting for entry into force) · <span style=\"color:#1a7f37\">━</span> bound</p>{svg}\
-         <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Signatories</th><th scope=\"col\">Consented</th><th scope=\"col\">Bound</th></tr></thead><tbody>"
+         <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Ever signed</th><th scope=\"col\">Consented or bound</th><th scope=\"col\">Bound</th></tr></thead><tbody>"
     );
     for r in &rows {
         let _ = write!(
             body,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.date, r.signatories, r.consented, r.bound
+            r.date, r.ever_signed, r.consented_or_bound, r.bound
         );
     }
     body.push_str("</tbody></table>");

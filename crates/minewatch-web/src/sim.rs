@@ -286,11 +286,18 @@ fn read(q: &SimQuery) -> Result<Request, ApiError> {
         None => ((MAX_WORK / per_run).floor() as usize).clamp(1, 1_000),
     };
     if runs as f64 * per_run > MAX_WORK {
+        let fit = (MAX_WORK / per_run).floor();
+        let advice = if fit < 1.0 {
+            "even one replicate is more than a page may ask for: use a smaller field, or run it with `minewatch simulate`".to_string()
+        } else if fit < 2.0 {
+            "use 1 replicate or a smaller field".to_string()
+        } else {
+            format!("use at most {fit:.0} replicates or a smaller field")
+        };
         return Err(bad(
             "runs",
             format!(
-                "{runs} replicates of this field ({cells:.0} cells, about {events:.0} mine events each) are more than a page may ask for: use at most {} replicates or a smaller field",
-                (MAX_WORK / per_run).floor().max(1.0)
+                "{runs} replicates of this field ({cells:.0} cells, about {events:.0} mine events each) are more than a page may ask for: {advice}"
             ),
         ));
     }

@@ -196,8 +196,8 @@ pub(crate) struct SimulateArgs {
     /// The scenario file.
     #[arg(required = true)]
     pub(crate) scenario: Option<PathBuf>,
-    /// Replicates.
-    #[arg(long, default_value_t = 1000)]
+    /// Replicates (1 to 1,000,000).
+    #[arg(long, default_value_t = 1000, value_parser = runs_arg)]
     pub(crate) runs: usize,
     /// Seed: the same seed gives the same numbers whatever the thread count.
     #[arg(long, default_value_t = 1)]
@@ -237,8 +237,8 @@ pub(crate) enum SimAction {
     Backtest {
         /// Scenario files with a [backtest] record; default the built-in cases.
         scenarios: Vec<PathBuf>,
-        /// Replicates per case.
-        #[arg(long, default_value_t = 2000)]
+        /// Replicates per case (1 to 1,000,000).
+        #[arg(long, default_value_t = 2000, value_parser = runs_arg)]
         runs: usize,
         /// Seed.
         #[arg(long, default_value_t = 1)]
@@ -367,4 +367,19 @@ mod tests {
             assert!(Cli::try_parse_from(&args).is_ok(), "{line}");
         }
     }
+}
+
+/// The most replicates one command may ask for: a million of the largest
+/// example take minutes and a few hundred megabytes, more would exhaust the
+/// machine before printing anything.
+pub(crate) const MAX_RUNS: usize = 1_000_000;
+
+fn runs_arg(text: &str) -> Result<usize, String> {
+    let runs: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of replicates"))?;
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(format!("{runs} replicates: give 1 to {MAX_RUNS}"));
+    }
+    Ok(runs)
 }

@@ -171,7 +171,14 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             let state = find(registry, &state)?;
             let assessment = registry.assess(state.iso3, on).ok_or("no such state")?;
             match format {
-                Format::Json => json(out, &StatusJson::new(registry, &assessment))?,
+                Format::Json => {
+                    let groups = loaded
+                        .context
+                        .groups_of(assessment.state, assessment.on)
+                        .map(|g| g.id.clone())
+                        .collect();
+                    json(out, &StatusJson::new(registry, &assessment, groups))?
+                }
                 Format::Text => {
                     let mut text = format!(
                         "{} ({}) on {on}: {}\n",
@@ -316,18 +323,7 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
                 if date > to {
                     break;
                 }
-                let c = registry.counts_on(date);
-                rows.push(HistoryJson {
-                    date: date.to_string(),
-                    signatories: c.get(Status::Signatory),
-                    consented: c.get(Status::Consented),
-                    bound: c.bound(),
-                    party: c.get(Status::Party),
-                    withdrawing: c.get(Status::Withdrawing),
-                    withdrawal_deferred: c.get(Status::WithdrawalDeferred),
-                    withdrawn: c.get(Status::Withdrawn),
-                    non_signatories: c.get(Status::NonSignatory),
-                });
+                rows.push(HistoryJson::on(registry, date));
                 n += 1;
             }
             match format {

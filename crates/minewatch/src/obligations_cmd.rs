@@ -146,8 +146,13 @@ pub(crate) fn deadlines(
     let computer = Obligations::new(&loaded.registry, &loaded.context);
     let limit = match within {
         Some(days) => Some(
-            on.checked_add(Span::new().days(days))
-                .map_err(|_| format!("--within {days}: too far"))?,
+            Span::new()
+                .try_days(days)
+                .ok()
+                .and_then(|span| on.checked_add(span).ok())
+                .ok_or_else(|| {
+                    format!("--within {days}: {on} plus {days} days is past the last day of the calendar (9999-12-31)")
+                })?,
         ),
         None => None,
     };

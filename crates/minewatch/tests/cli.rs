@@ -479,3 +479,108 @@ fn a_bad_scenario_names_the_file_line_and_key_and_exits_2() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no [backtest] section"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The hardening review's command-line defects: each an exit 2 with a
+/// message that says what is wrong, never a panic or an abort.
+#[test]
+fn bad_arguments_and_inputs_exit_2_with_a_reason() {
+    let dir = std::env::temp_dir().join(format!("minewatch-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("written");
+        path.display().to_string()
+    };
+    let bom = write("bom.txt", "\u{feff}L1: USA is not a party\n");
+    let empty = write("empty.txt", "");
+    let cr_only = write("cr.txt", "\r\r\r");
+    let db = format!("sqlite://{}", dir.join("e.db").display());
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (
+            vec!["deadlines", "--on", "2026-11-28", "--within", "7304485"],
+            2,
+            "past the last day of the calendar",
+        ),
+        (
+            vec![
+                "simulate",
+                "../../examples/scenarios/falklands-like.toml",
+                "--runs",
+                "5000000000",
+            ],
+            2,
+            "give 1 to 1000000",
+        ),
+        (
+            vec!["check", "--file", &empty, "--on", "2025-01-17"],
+            2,
+            "no claims",
+        ),
+        (
+            vec!["check", "--file", &cr_only, "--on", "2025-01-17"],
+            2,
+            "no claims",
+        ),
+        (
+            vec![
+                "what-if",
+                "withdraw",
+                "FRA",
+                "--deposited",
+                "9999-12-31",
+                "--on",
+                "9999-12-31",
+            ],
+            2,
+            "last day of the calendar",
+        ),
+        (vec!["editor", "add", "", "--database", &db], 2, "empty"),
+        (
+            vec!["editor", "add", "=HYPERLINK(\"x\")", "--database", &db],
+            2,
+            "refused",
+        ),
+        (
+            vec!["editor", "add", "a\nb", "--database", &db],
+            2,
+            "control",
+        ),
+    ];
+    for (args, code, says) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+            .args(&args)
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    // A byte-order mark does not stop a claims file.
+    let output = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args(["check", "--file", &bom, "--on", "2025-01-17"])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn what_if_json_names_six_months_after_receipt() {
+    let v = json(&[
+        "what-if",
+        "withdraw",
+        "FRA",
+        "--deposited",
+        "2026-01-15",
+        "--on",
+        "2026-11-28",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["six_months_after_receipt"], "2026-07-15");
+    assert_eq!(v["six_months_after"], v["six_months_after_receipt"]);
+}

@@ -19,9 +19,14 @@ fn temp_db(name: &str) -> (std::path::PathBuf, String) {
 
 /// Starts `minewatch serve` on a free port; returns the child and its address.
 fn start(url: &str, fault: bool) -> (std::process::Child, String) {
+    start_with(url, fault, &[])
+}
+
+fn start_with(url: &str, fault: bool, extra: &[&str]) -> (std::process::Child, String) {
     let mut command = bin();
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--database", url])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     if fault {
@@ -129,5 +134,143 @@ fn a_crash_during_an_edit_leaves_the_database_as_it_was() {
     // The trail holds the editor's creation and nothing of the edit.
     let kinds: Vec<&str> = audit.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["editor_added"], "{audit:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Reads until the server closes the connection; what it sent.
+fn read_until_closed(stream: &mut TcpStream) -> Result<String, std::io::Error> {
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20)))?;
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply)?;
+    Ok(String::from_utf8_lossy(&reply).into_owned())
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Waits for the child to end, for at most `secs`; kills it after that.
+fn wait_at_most(child: &mut std::process::Child, secs: u64) -> Option<std::process::ExitStatus> {
+    for _ in 0..secs * 20 {
+        if let Some(status) = child.try_wait().expect("a status") {
+            return Some(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn idle_and_slow_connections_are_closed_and_the_cap_answers_503() {
+    let (dir, url) = temp_db("limits");
+    let (mut child, addr) = start_with(
+        &url,
+        false,
+        &[
+            "--header-timeout",
+            "1",
+            "--idle-timeout",
+            "2",
+            "--max-connections",
+            "3",
+        ],
+    );
+    // An idle connection and one that never finishes its headers are closed
+    // by the server (the read ends, it does not time out here).
+    let mut idle = TcpStream::connect(&addr).expect("a connection");
+    let mut slow = TcpStream::connect(&addr).expect("a connection");
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .expect("sent");
+    assert!(
+        read_until_closed(&mut idle).is_ok(),
+        "the idle connection stayed open"
+    );
+    assert!(
+        read_until_closed(&mut slow).is_ok(),
+        "the slow one stayed open"
+    );
+    // Three held connections fill the cap: a fourth is told to come back.
+    let held: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(&addr).expect("a connection"))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut over = TcpStream::connect(&addr).expect("a connection");
+    let reply = read_until_closed(&mut over).expect("an answer");
+    assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+    assert!(reply.contains("Retry-After"), "{reply}");
+    assert!(reply.contains("\"code\":\"busy\""), "{reply}");
+    drop(held);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let reply = request(
+        &addr,
+        "GET /api/v1/states/LTU HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    signal(&child, "-INT");
+    assert!(wait_at_most(&mut child, 20).is_some_and(|s| s.success()));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn sigterm_with_a_partial_request_open_stops_within_the_deadline() {
+    let (dir, url) = temp_db("sigterm");
+    let (mut child, addr) = start_with(
+        &url,
+        false,
+        &[
+            "--header-timeout",
+            "600",
+            "--idle-timeout",
+            "600",
+            "--shutdown-deadline",
+            "1",
+        ],
+    );
+    let mut partial = TcpStream::connect(&addr).expect("a connection");
+    partial
+        .write_all(b"POST /api/v1/claims HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        .expect("sent");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    signal(&child, "-TERM");
+    let status = wait_at_most(&mut child, 30).expect("the server stops after SIGTERM");
+    assert!(status.success(), "{status:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// One JSON shape per concept: the command line's status is the API's.
+#[test]
+fn the_cli_and_the_api_give_one_shape() {
+    let (dir, url) = temp_db("shape");
+    let (mut child, addr) = start(&url, false);
+    for (cli, api) in [
+        (
+            vec!["status", "LTU", "--on", "2026-01-01", "--format", "json"],
+            "/api/v1/states/LTU?on=2026-01-01",
+        ),
+        (
+            vec!["status", "UKR", "--on", "2026-11-28", "--format", "json"],
+            "/api/v1/states/UKR?on=2026-11-28",
+        ),
+    ] {
+        let out = bin().args(&cli).output().expect("the command runs");
+        assert!(out.status.success());
+        let from_cli: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("JSON from the command line");
+        let reply = request(
+            &addr,
+            &format!("GET {api} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        );
+        let body = reply.split("\r\n\r\n").nth(1).expect("a body");
+        let from_api: serde_json::Value = serde_json::from_str(body).expect("JSON from the API");
+        assert_eq!(from_cli, from_api, "{api}");
+    }
+    signal(&child, "-INT");
+    assert!(wait_at_most(&mut child, 20).is_some());
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,0 +1,269 @@
+//! The JSON shapes of Minewatch's answers: one per concept (a status, a
+//! party row, a history row, a step of an explanation, a finding, a
+//! withdrawal), printed by the command line's `--format json` and served by
+//! the web API alike. A contract: fields may be added, never renamed or
+//! removed; a field that was renamed keeps its old name beside the new.
+
+use jiff::civil::Date;
+use minewatch_core::{ActionKind, Assessment, Finding, Registry, State, Status, Step};
+use serde::Serialize;
+
+/// One step of an explanation.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct StepJson {
+    article: &'static str,
+    date: String,
+    text: String,
+    /// The first source, for scripts that want one.
+    source: Option<String>,
+    sources: Vec<String>,
+    /// The status from this date on, when the step changes it.
+    status: Option<&'static str>,
+}
+
+impl From<&Step> for StepJson {
+    fn from(step: &Step) -> StepJson {
+        let sources: Vec<String> = step.sources.iter().map(|s| s.to_string()).collect();
+        StepJson {
+            article: step.article,
+            date: step.date.to_string(),
+            text: step.text.clone(),
+            source: sources.first().cloned(),
+            sources,
+            status: step.status.map(Status::as_str),
+        }
+    }
+}
+
+/// One finding.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct FindingJson {
+    kind: &'static str,
+    severity: &'static str,
+    date: Option<String>,
+    article: Option<&'static str>,
+    text: String,
+    sources: Vec<String>,
+}
+
+impl From<&Finding> for FindingJson {
+    fn from(finding: &Finding) -> FindingJson {
+        FindingJson {
+            kind: finding.kind.as_str(),
+            severity: finding.severity.as_str(),
+            date: finding.date.map(|d| d.to_string()),
+            article: finding.article,
+            text: finding.text.clone(),
+            sources: finding.sources.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// A notified (or hypothetical) withdrawal.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct WithdrawalJson {
+    received: String,
+    /// The day Art. 20(3)'s six months end (the foundation's name).
+    six_months_after_receipt: String,
+    /// The same day, under the name it had first.
+    six_months_after: String,
+    deferred_by_armed_conflict: bool,
+    effective: Option<String>,
+}
+
+/// `minewatch status --format json`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct StatusJson {
+    state: String,
+    name: String,
+    on: String,
+    status: &'static str,
+    entry_into_force: Option<String>,
+    withdrawal_effective: Option<String>,
+    provisional_application: bool,
+    withdrawal: Option<WithdrawalJson>,
+    explanation: Vec<StepJson>,
+    findings: Vec<FindingJson>,
+    /// The groups (alliances) the state belongs to on the date.
+    groups: Vec<String>,
+}
+
+impl StatusJson {
+    /// The status of an assessment, with the groups the state is in then.
+    pub fn new(registry: &Registry, assessment: &Assessment, groups: Vec<String>) -> StatusJson {
+        StatusJson {
+            state: assessment.state.to_string(),
+            name: registry.name_of(assessment.state).to_string(),
+            on: assessment.on.to_string(),
+            status: assessment.status.as_str(),
+            entry_into_force: assessment.entry_into_force.map(|d| d.to_string()),
+            withdrawal_effective: assessment
+                .withdrawal
+                .as_ref()
+                .and_then(|w| w.effective)
+                .map(|d| d.to_string()),
+            provisional_application: assessment.provisional_application,
+            withdrawal: assessment.withdrawal.as_ref().map(|w| WithdrawalJson {
+                received: w.received.to_string(),
+                six_months_after_receipt: w.six_months_after.to_string(),
+                six_months_after: w.six_months_after.to_string(),
+                deferred_by_armed_conflict: w.deferred_by_armed_conflict,
+                effective: w.effective.map(|d| d.to_string()),
+            }),
+            explanation: assessment.steps.iter().map(StepJson::from).collect(),
+            findings: assessment.findings.iter().map(FindingJson::from).collect(),
+            groups,
+        }
+    }
+}
+
+/// `minewatch what-if withdraw --format json`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct WhatIfJson {
+    state: String,
+    name: String,
+    deposited: String,
+    on: String,
+    /// The day Art. 20(3)'s six months end (the foundation's name).
+    six_months_after_receipt: String,
+    /// The same day, under the name it had first.
+    six_months_after: String,
+    effective: Option<String>,
+    deferred_by_armed_conflict: bool,
+    status_on: &'static str,
+    explanation: Vec<StepJson>,
+    findings: Vec<FindingJson>,
+}
+
+impl WhatIfJson {
+    /// A hypothetical withdrawal deposited on `deposited`, assessed.
+    pub fn new(registry: &Registry, deposited: Date, assessment: &Assessment) -> WhatIfJson {
+        let withdrawal = assessment.withdrawal.as_ref();
+        WhatIfJson {
+            state: assessment.state.to_string(),
+            name: registry.name_of(assessment.state).to_string(),
+            deposited: deposited.to_string(),
+            on: assessment.on.to_string(),
+            six_months_after_receipt: withdrawal
+                .map(|w| w.six_months_after.to_string())
+                .unwrap_or_default(),
+            six_months_after: withdrawal
+                .map(|w| w.six_months_after.to_string())
+                .unwrap_or_default(),
+            effective: withdrawal.and_then(|w| w.effective).map(|d| d.to_string()),
+            deferred_by_armed_conflict: withdrawal.is_some_and(|w| w.deferred_by_armed_conflict),
+            status_on: assessment.status.as_str(),
+            explanation: assessment.steps.iter().map(StepJson::from).collect(),
+            findings: assessment.findings.iter().map(FindingJson::from).collect(),
+        }
+    }
+}
+
+/// One bound (or, when asked, consented) state on a date: a row of
+/// `minewatch parties` and of `GET /api/v1/parties`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct PartyJson {
+    /// ISO 3166-1 alpha-3 code.
+    pub state: String,
+    /// The same code, under the API's first name for it.
+    pub iso3: String,
+    /// The state's name.
+    pub name: String,
+    /// Its status on the date.
+    pub status: &'static str,
+    /// The day the Convention entered (or will enter) into force for it in
+    /// its current participation.
+    pub entry_into_force: Option<String>,
+    /// The day its current status began.
+    pub since: Option<String>,
+}
+
+impl PartyJson {
+    /// The row of `state`, whose status on `on` is `status`.
+    pub fn new(registry: &Registry, state: &State, status: Status, on: Date) -> PartyJson {
+        // The latest change into `party` or `consented` tells when the
+        // current participation began or will begin.
+        let changes = registry.status_changes(state.iso3);
+        let entry_into_force = match status {
+            Status::Consented => registry
+                .assess(state.iso3, on)
+                .and_then(|a| a.entry_into_force),
+            _ => changes
+                .iter()
+                .rev()
+                .find(|(d, s)| *d <= on && *s == Status::Party)
+                .map(|(d, _)| *d),
+        };
+        let since = changes
+            .iter()
+            .rev()
+            .find(|(d, _)| *d <= on)
+            .map(|(d, _)| d.to_string());
+        PartyJson {
+            state: state.iso3.to_string(),
+            iso3: state.iso3.to_string(),
+            name: state.name.clone(),
+            status: status.as_str(),
+            entry_into_force: entry_into_force.map(|d| d.to_string()),
+            since,
+        }
+    }
+}
+
+/// The counts of one day: a row of `minewatch history` and of
+/// `GET /api/v1/history`. Each status count is of the states *in* that
+/// status on the day; `ever_signed` and `consented_or_bound` are the
+/// cumulative lines of the history page.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct HistoryJson {
+    /// The day.
+    pub date: String,
+    /// States in status `signatory` (signed, no consent yet).
+    pub signatories: usize,
+    /// States in status `consented` (consent deposited, not yet in force).
+    pub consented: usize,
+    /// States bound: party, withdrawing and withdrawal deferred.
+    pub bound: usize,
+    /// States in status `party`.
+    pub party: usize,
+    /// States in status `withdrawing`.
+    pub withdrawing: usize,
+    /// States in status `withdrawal_deferred`.
+    pub withdrawal_deferred: usize,
+    /// States in status `withdrawn`.
+    pub withdrawn: usize,
+    /// States in status `non_signatory`.
+    pub non_signatories: usize,
+    /// States that had signed by the day, whatever their status now.
+    pub ever_signed: usize,
+    /// States consented or bound (`consented` + `bound`).
+    pub consented_or_bound: usize,
+}
+
+impl HistoryJson {
+    /// The counts on `date`.
+    pub fn on(registry: &Registry, date: Date) -> HistoryJson {
+        let c = registry.counts_on(date);
+        let ever_signed = registry
+            .current_states()
+            .filter(|s| {
+                registry
+                    .actions_of(s.iso3)
+                    .any(|a| a.kind == ActionKind::Signature && a.date <= date)
+            })
+            .count();
+        HistoryJson {
+            date: date.to_string(),
+            signatories: c.get(Status::Signatory),
+            consented: c.get(Status::Consented),
+            bound: c.bound(),
+            party: c.get(Status::Party),
+            withdrawing: c.get(Status::Withdrawing),
+            withdrawal_deferred: c.get(Status::WithdrawalDeferred),
+            withdrawn: c.get(Status::Withdrawn),
+            non_signatories: c.get(Status::NonSignatory),
+            ever_signed,
+            consented_or_bound: c.get(Status::Consented) + c.bound(),
+        }
+    }
+}
