@@ -274,3 +274,116 @@ fn the_cli_and_the_api_give_one_shape() {
     assert!(wait_at_most(&mut child, 20).is_some());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Sends one edit; whether the server acknowledged it (201).
+fn post_action(addr: &str, token: &str, note: &str) -> bool {
+    let body = format!(
+        r#"{{"state": "UKR", "action": "suspension", "date": "2026-01-15", "sources": ["untc-2014"], "note": "{note}"}}"#
+    );
+    let raw = format!(
+        "POST /api/v1/actions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let Ok(mut stream) = TcpStream::connect(addr) else {
+        return false;
+    };
+    if stream.write_all(raw.as_bytes()).is_err() {
+        return false;
+    }
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    reply.starts_with("HTTP/1.1 201")
+}
+
+/// kill -9 while three clients write: after a restart every acknowledged
+/// edit is there with its audit record, and the record loads (nothing
+/// partial). `MINEWATCH_CRASH_TRIALS` sets the number of trials (3 here;
+/// `scripts/crash-suite.sh` runs 100).
+#[test]
+fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
+    let trials: usize = std::env::var("MINEWATCH_CRASH_TRIALS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(3);
+    let (dir, url) = temp_db("kill9");
+    let output = bin()
+        .args(["editor", "add", "writer", "--database", &url])
+        .output()
+        .expect("editor add runs");
+    assert!(output.status.success());
+    let token = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .expect("the token")
+        .trim()
+        .to_string();
+    let mut acknowledged: Vec<String> = Vec::new();
+    for trial in 0..trials {
+        let (mut child, addr) = start(&url, false);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writers: Vec<_> = (0..3)
+            .map(|w| {
+                let (addr, token, stop) = (addr.clone(), token.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    let mut acked = Vec::new();
+                    let mut i = 0;
+                    while !stop.load(std::sync::atomic::Ordering::SeqCst) && i < 400 {
+                        let note = format!("crash {trial} {w} {i}");
+                        if post_action(&addr, &token, &note) {
+                            acked.push(note);
+                        }
+                        i += 1;
+                    }
+                    acked
+                })
+            })
+            .collect();
+        // A different moment of the writes each trial.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        std::thread::sleep(std::time::Duration::from_millis(
+            100 + u64::from(nanos % 400),
+        ));
+        signal(&child, "-KILL");
+        let _ = child.wait();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        for w in writers {
+            acknowledged.extend(w.join().expect("a writer ends"));
+        }
+    }
+    let (files, audit) = tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(async {
+            let store = minewatch_web::Store::open(&url)
+                .await
+                .expect("the database opens after the crashes");
+            store.load().await.expect("the record loads whole");
+            (
+                store.files().await.expect("the files"),
+                store.audit().await.expect("the audit"),
+            )
+        });
+    let actions = &files["treaty_actions.csv"];
+    for note in &acknowledged {
+        assert!(
+            actions.contains(&format!(",{note}\n")) || actions.contains(&format!(",{note}\r\n")),
+            "acknowledged and lost: {note}"
+        );
+    }
+    // Every stored edit has its audit record, and no audit record is of an
+    // edit that is not stored.
+    let stored = actions.matches(",crash ").count();
+    let audited = audit
+        .iter()
+        .filter(|e| e.kind == "action" && e.what.contains(",crash "))
+        .count();
+    assert_eq!(stored, audited);
+    assert!(stored >= acknowledged.len());
+    assert!(!acknowledged.is_empty(), "no write was acknowledged");
+    eprintln!(
+        "{trials} kill -9 trials: {} writes acknowledged, {stored} stored, all acknowledged present",
+        acknowledged.len()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
