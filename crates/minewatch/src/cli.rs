@@ -330,6 +330,21 @@ pub(crate) enum Step {
     Year,
 }
 
+/// The most replicates one command may ask for: a million of the largest
+/// example take minutes and a few hundred megabytes, more would exhaust the
+/// machine before printing anything.
+pub(crate) const MAX_RUNS: usize = 1_000_000;
+
+fn runs_arg(text: &str) -> Result<usize, String> {
+    let runs: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of replicates"))?;
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(format!("{runs} replicates: give 1 to {MAX_RUNS}"));
+    }
+    Ok(runs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,19 +382,4 @@ mod tests {
             assert!(Cli::try_parse_from(&args).is_ok(), "{line}");
         }
     }
-}
-
-/// The most replicates one command may ask for: a million of the largest
-/// example take minutes and a few hundred megabytes, more would exhaust the
-/// machine before printing anything.
-pub(crate) const MAX_RUNS: usize = 1_000_000;
-
-fn runs_arg(text: &str) -> Result<usize, String> {
-    let runs: usize = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a whole number of replicates"))?;
-    if runs == 0 || runs > MAX_RUNS {
-        return Err(format!("{runs} replicates: give 1 to {MAX_RUNS}"));
-    }
-    Ok(runs)
 }
