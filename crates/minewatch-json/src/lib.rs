@@ -241,6 +241,37 @@ pub struct HistoryJson {
 }
 
 impl HistoryJson {
+    /// The columns of the counts, in the order of [`HistoryJson::counts`]
+    /// (a CSV has `date` before them).
+    pub const COUNTS: [&'static str; 10] = [
+        "signatories",
+        "consented",
+        "bound",
+        "party",
+        "withdrawing",
+        "withdrawal_deferred",
+        "withdrawn",
+        "non_signatories",
+        "ever_signed",
+        "consented_or_bound",
+    ];
+
+    /// The counts, in the order of [`HistoryJson::COUNTS`].
+    pub fn counts(&self) -> [usize; 10] {
+        [
+            self.signatories,
+            self.consented,
+            self.bound,
+            self.party,
+            self.withdrawing,
+            self.withdrawal_deferred,
+            self.withdrawn,
+            self.non_signatories,
+            self.ever_signed,
+            self.consented_or_bound,
+        ]
+    }
+
     /// The counts on `date`.
     pub fn on(registry: &Registry, date: Date) -> HistoryJson {
         let c = registry.counts_on(date);

@@ -324,12 +324,12 @@ impl Reader {
         let mut ok = true;
         for part in cell.text.split(';') {
             let id = part.trim();
+            let at = Cell {
+                text: id.to_string(),
+                line: cell.line,
+                column: cell.column + offset + (part.len() - part.trim_start().len()),
+            };
             if !known.contains_key(id) && self.sources_ok {
-                let at = Cell {
-                    text: id.to_string(),
-                    line: cell.line,
-                    column: cell.column + offset + (part.len() - part.trim_start().len()),
-                };
                 self.errors.push(table.error(
                     &at,
                     "sources",
@@ -339,11 +339,6 @@ impl Reader {
             }
             let repeated = ids.iter().any(|known: &SourceId| known.as_str() == id);
             if repeated {
-                let at = Cell {
-                    text: id.to_string(),
-                    line: cell.line,
-                    column: cell.column + offset + (part.len() - part.trim_start().len()),
-                };
                 self.errors.push(table.error(
                     &at,
                     "sources",

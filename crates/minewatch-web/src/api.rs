@@ -247,40 +247,12 @@ pub(crate) async fn history(
     let loaded = app.record();
     let rows = history_rows(&loaded, app.today());
     if wants_csv(&q)? {
-        let mut out = vec![
-            [
-                "date",
-                "signatories",
-                "consented",
-                "bound",
-                "party",
-                "withdrawing",
-                "withdrawal_deferred",
-                "withdrawn",
-                "non_signatories",
-                "ever_signed",
-                "consented_or_bound",
-            ]
-            .map(String::from)
-            .to_vec(),
-        ];
+        let mut header = vec!["date".to_string()];
+        header.extend(HistoryJson::COUNTS.map(String::from));
+        let mut out = vec![header];
         out.extend(rows.iter().map(|r| {
             let mut row = vec![r.date.clone()];
-            row.extend(
-                [
-                    r.signatories,
-                    r.consented,
-                    r.bound,
-                    r.party,
-                    r.withdrawing,
-                    r.withdrawal_deferred,
-                    r.withdrawn,
-                    r.non_signatories,
-                    r.ever_signed,
-                    r.consented_or_bound,
-                ]
-                .map(|n| n.to_string()),
-            );
+            row.extend(r.counts().map(|n| n.to_string()));
             row
         }));
         return Ok(csv_body(&headers, out));

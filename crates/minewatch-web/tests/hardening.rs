@@ -3,74 +3,18 @@
 //! gaps, impossible and replayed facts, errors that lost the envelope, and
 //! the simulator's one-at-a-time limit.
 
+mod common;
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::{get, json, post, send};
 use jiff::civil::date;
-use minewatch_web::{Actor, AppState, NewAction, Store, WriteOutcome, router};
+use minewatch_web::{Actor, NewAction, Store, WriteOutcome, router};
 use tower::ServiceExt;
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn temp_url() -> (std::path::PathBuf, String) {
-    let dir = std::env::temp_dir().join(format!(
-        "minewatch-hardening-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let url = format!("sqlite://{}", dir.join("test.db").display());
-    (dir, url)
-}
-
-async fn fresh() -> (Arc<AppState>, Store) {
-    let (_, url) = temp_url();
-    let store = Store::open(&url).await.expect("a database");
-    let state = AppState::new(store.clone(), Some(date(2026, 11, 28)))
-        .await
-        .expect("the record loads");
-    (state, store)
-}
-
-async fn send(
-    state: &Arc<AppState>,
-    request: Request<Body>,
-) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("a response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = to_bytes(response.into_body(), 10 << 20)
-        .await
-        .expect("a body");
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("a request")
-}
-
-fn post(uri: &str, token: Option<&str>, body: &str) -> Request<Body> {
-    let mut b = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
-    if let Some(t) = token {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    b.body(Body::from(body.to_string())).expect("a request")
-}
-
-fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
 
 fn suspension(day: u32, note_len: usize) -> NewAction {
     let date = jiff::civil::date(2025, 7, 1)
@@ -101,7 +45,7 @@ fn editor() -> Actor {
 /// every connection of the pool sees the same audit trail.
 #[tokio::test]
 async fn no_acknowledged_write_is_lost_when_the_database_is_full() {
-    let (_, url) = temp_url();
+    let (_, url) = common::temp_url("hardening");
     let pages = {
         let store = Store::open(&url).await.expect("a database");
         store.add_editor("alice").await.expect("an editor");
@@ -172,7 +116,7 @@ async fn no_acknowledged_write_is_lost_when_the_database_is_full() {
 /// Defect 8: a second writer waits for the lock instead of failing.
 #[tokio::test]
 async fn a_second_writer_waits_for_the_lock() {
-    let (_, url) = temp_url();
+    let (_, url) = common::temp_url("hardening");
     let store = Store::open(&url).await.expect("a database");
     let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("a URL");
     let mut other = sqlx::ConnectOptions::connect(&options)
@@ -201,7 +145,7 @@ async fn a_second_writer_waits_for_the_lock() {
 /// after it, whatever GETs run meanwhile.
 #[tokio::test]
 async fn no_answer_is_stale_after_an_edit() {
-    let (state, store) = fresh().await;
+    let (state, store, _) = common::fresh("hardening").await;
     let token = store.add_editor("alice").await.expect("an editor");
     let uri = "/api/v1/parties?on=2026-11-28&consented=true";
     let (_, _, before) = send(&state, get(uri)).await;
@@ -241,7 +185,7 @@ async fn no_answer_is_stale_after_an_edit() {
 /// and an answer in use is kept.
 #[tokio::test]
 async fn the_cache_is_bounded_by_bytes() {
-    let (state, _) = fresh().await;
+    let (state, _, _) = common::fresh("hardening").await;
     let mut day = date(2000, 1, 1);
     for i in 0..260 {
         let (status, _, _) = send(&state, get(&format!("/?on={day}"))).await;
@@ -272,7 +216,7 @@ async fn the_cache_is_bounded_by_bytes() {
 /// from where, why) are all in the audit.
 #[tokio::test]
 async fn every_write_and_every_refusal_is_audited() {
-    let (state, store) = fresh().await;
+    let (state, store, _) = common::fresh("hardening").await;
     let token = store.add_editor("alice").await.expect("an editor");
     let body = r#"{"state": "USA", "action": "accession", "date": "2026-11-20", "sources": ["usa-note"],
         "source": {"id": "usa-note", "publisher": "United Nations", "title": "C.N.1.2026.TREATIES (test)", "url": "https://treaties.un.org/"}}"#;
@@ -322,7 +266,7 @@ async fn every_write_and_every_refusal_is_audited() {
 /// exact duplicate and a source cited twice.
 #[tokio::test]
 async fn impossible_and_repeated_facts_are_refused() {
-    let (state, store) = fresh().await;
+    let (state, store, _) = common::fresh("hardening").await;
     let token = store.add_editor("alice").await.expect("an editor");
     for (body, code) in [
         (
@@ -381,7 +325,7 @@ async fn impossible_and_repeated_facts_are_refused() {
 /// every answer the security headers.
 #[tokio::test]
 async fn every_error_has_the_envelope() {
-    let (state, _) = fresh().await;
+    let (state, _, _) = common::fresh("hardening").await;
     for (request, status) in [
         (
             get("/api/v1/parties?on=2025-01-01&on=2025-02-01"),
@@ -419,7 +363,7 @@ async fn every_error_has_the_envelope() {
 /// one runs alone; waiting is bounded; 304 and HEAD run nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simulator_runs_one_job_at_a_time() {
-    let (state, _) = fresh().await;
+    let (state, _, _) = common::fresh("hardening").await;
     let heavy = |seed: u32| {
         get(&format!(
             "/api/v1/simulate?scenario=chile&frontage_km=1000&maintenance_years=0&deminers=1&clearance_start=0&seed={seed}"

@@ -1,71 +1,16 @@
 //! The application without a socket: each request goes straight to the
 //! router (tower's `oneshot`) over a fresh database in a temporary folder.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use jiff::civil::date;
-use minewatch_web::{AppState, Store, router};
-use tower::ServiceExt;
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-async fn fresh() -> (Arc<AppState>, Store, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "minewatch-router-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let url = format!("sqlite://{}", dir.join("test.db").display());
-    let store = Store::open(&url).await.expect("a database");
-    let state = AppState::new(store.clone(), Some(date(2026, 11, 28)))
-        .await
-        .expect("the record loads");
-    (state, store, dir)
-}
-
-async fn send(
-    state: &Arc<AppState>,
-    request: Request<Body>,
-) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("a response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = to_bytes(response.into_body(), 10 << 20)
-        .await
-        .expect("a body");
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("a request")
-}
-
-fn post(uri: &str, token: Option<&str>, body: &str) -> Request<Body> {
-    let mut b = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
-    if let Some(t) = token {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    b.body(Body::from(body.to_string())).expect("a request")
-}
-
-fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
+use common::{get, json, post, send};
+use minewatch_web::Store;
 
 #[tokio::test]
 async fn parties_on_the_letter_date_are_164() {
-    let (state, _, _) = fresh().await;
+    let (state, _, _) = common::fresh("router").await;
     let (status, headers, body) = send(&state, get("/api/v1/parties?on=2025-01-17")).await;
     assert_eq!(status, StatusCode::OK);
     let v = json(&body);
@@ -103,7 +48,7 @@ async fn parties_on_the_letter_date_are_164() {
 
 #[tokio::test]
 async fn lithuania_withdrawn_with_the_explanation() {
-    let (state, _, _) = fresh().await;
+    let (state, _, _) = common::fresh("router").await;
     let (status, _, body) = send(&state, get("/api/v1/states/LTU?on=2026-01-01")).await;
     assert_eq!(status, StatusCode::OK);
     let v = json(&body);
@@ -118,7 +63,7 @@ async fn lithuania_withdrawn_with_the_explanation() {
 
 #[tokio::test]
 async fn bad_requests_get_4xx_json_errors() {
-    let (state, _, _) = fresh().await;
+    let (state, _, _) = common::fresh("router").await;
     for (uri, code, field) in [
         (
             "/api/v1/parties?on=2025-02-30",
@@ -168,7 +113,7 @@ async fn bad_requests_get_4xx_json_errors() {
 
 #[tokio::test]
 async fn a_claim_is_checked() {
-    let (state, _, _) = fresh().await;
+    let (state, _, _) = common::fresh("router").await;
     let (status, _, body) = send(
         &state,
         post(
@@ -186,7 +131,7 @@ async fn a_claim_is_checked() {
 
 #[tokio::test]
 async fn edits_need_a_token_obey_the_rules_and_are_audited() {
-    let (state, store, _) = fresh().await;
+    let (state, store, _) = common::fresh("router").await;
     let before = store.action_count().await.expect("a count");
     let action = r#"{"state": "USA", "action": "accession", "date": "2026-11-20", "sources": ["untc-2014"], "note": "test"}"#;
     // No token, a wrong token: 401 and nothing changes.
@@ -284,7 +229,7 @@ async fn edits_need_a_token_obey_the_rules_and_are_audited() {
 
 #[tokio::test]
 async fn export_after_import_is_identical_to_the_input() {
-    let (_, store, dir) = fresh().await;
+    let (_, store, dir) = common::fresh("router").await;
     let out = dir.join("export");
     store.export(&out).await.expect("an export");
     for (name, text) in minewatch_registry::EMBEDDED_FILES {
@@ -295,7 +240,7 @@ async fn export_after_import_is_identical_to_the_input() {
 
 #[tokio::test]
 async fn every_page_renders() {
-    let (state, _, _) = fresh().await;
+    let (state, _, _) = common::fresh("router").await;
     for uri in [
         "/?on=2025-01-17",
         "/states/LTU?on=2026-01-01",
@@ -328,7 +273,7 @@ async fn every_page_renders() {
 
 #[tokio::test]
 async fn the_openapi_description_is_json_and_lists_every_endpoint() {
-    let (state, _, _) = fresh().await;
+    let (state, _, _) = common::fresh("router").await;
     let (status, _, body) = send(&state, get("/api/v1/openapi.json")).await;
     assert_eq!(status, StatusCode::OK);
     let v = json(&body);
@@ -348,7 +293,7 @@ async fn the_openapi_description_is_json_and_lists_every_endpoint() {
 
 #[tokio::test]
 async fn restarting_never_duplicates_or_loses_anything() {
-    let (_, store, dir) = fresh().await;
+    let (_, store, dir) = common::fresh("router").await;
     let token = store.add_editor("bob").await.expect("an editor");
     let before = store.action_count().await.expect("a count");
     let files = store.files().await.expect("the files");
@@ -369,7 +314,7 @@ async fn restarting_never_duplicates_or_loses_anything() {
 /// parameters are a 400 naming the field, an unknown scenario a 404.
 #[tokio::test]
 async fn the_simulator_page_and_api() {
-    let (state, _, _) = fresh().await;
+    let (state, _, _) = common::fresh("router").await;
     let uri = "/api/v1/simulate?scenario=unfenced-100km&runs=200&seed=3&frontage_km=50";
     let (status, _, body) = send(&state, get(uri)).await;
     assert_eq!(status, StatusCode::OK, "{body}");

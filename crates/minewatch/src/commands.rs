@@ -330,17 +330,9 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
                 TableFormat::Json => json(out, &rows)?,
                 TableFormat::Csv | TableFormat::Text => {
                     let csv = format == TableFormat::Csv;
-                    let header = [
-                        "date",
-                        "signatories",
-                        "consented",
-                        "bound",
-                        "party",
-                        "withdrawing",
-                        "withdrawal_deferred",
-                        "withdrawn",
-                        "non_signatories",
-                    ];
+                    // The status counts; the cumulative two are the API's.
+                    let mut header = ["date"; 9];
+                    header[1..].copy_from_slice(&HistoryJson::COUNTS[..8]);
                     if csv {
                         writeln!(out, "{}", header.join(","))?;
                     } else {
@@ -359,16 +351,8 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
                         )?;
                     }
                     for r in &rows {
-                        let cells = [
-                            r.signatories,
-                            r.consented,
-                            r.bound,
-                            r.party,
-                            r.withdrawing,
-                            r.withdrawal_deferred,
-                            r.withdrawn,
-                            r.non_signatories,
-                        ];
+                        let all = r.counts();
+                        let cells = &all[..8];
                         if csv {
                             let joined: Vec<String> = cells.iter().map(usize::to_string).collect();
                             writeln!(out, "{},{}", r.date, joined.join(","))?;

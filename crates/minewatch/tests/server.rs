@@ -174,9 +174,9 @@ fn idle_and_slow_connections_are_closed_and_the_cap_answers_503() {
         false,
         &[
             "--header-timeout",
-            "1",
+            "3",
             "--idle-timeout",
-            "2",
+            "3",
             "--max-connections",
             "3",
         ],
@@ -195,7 +195,9 @@ fn idle_and_slow_connections_are_closed_and_the_cap_answers_503() {
         read_until_closed(&mut slow).is_ok(),
         "the slow one stayed open"
     );
-    // Three held connections fill the cap: a fourth is told to come back.
+    // Three held connections fill the cap (once the closed ones have given
+    // theirs back): a fourth is told to come back.
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let held: Vec<TcpStream> = (0..3)
         .map(|_| TcpStream::connect(&addr).expect("a connection"))
         .collect();
