@@ -478,7 +478,7 @@ pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap
         series(|r| r.bound)
     );
     let mut body = format!(
-        "<h1>The Convention over time</h1><p><span style=\"color:#35508a\">━</span> signatories · <span style=\"color:#7fbf7f\">╌</span> consented (bound or waiting for entry into force) · <span style=\"color:#1a7f37\">━</span> bound</p>{svg}\
+        "<h1>The Convention over time</h1><p><span style=\"color:#35508a\">━</span> ever signed · <span style=\"color:#7fbf7f\">╌</span> consented (bound or waiting for entry into force) · <span style=\"color:#1a7f37\">━</span> bound</p>{svg}\
          <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Ever signed</th><th scope=\"col\">Consented or bound</th><th scope=\"col\">Bound</th></tr></thead><tbody>"
     );
     for r in &rows {
