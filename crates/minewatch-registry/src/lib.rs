@@ -16,6 +16,7 @@ mod error;
 mod load;
 mod load_context;
 mod load_obligations;
+mod reader;
 
 use std::path::Path;
 

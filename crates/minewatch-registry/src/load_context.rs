@@ -13,8 +13,8 @@ use minewatch_core::{
 
 use crate::LoadError;
 use crate::csv::{Cell, Record};
-use crate::load::{Reader, SourceRecord, Table, aliases};
 use crate::load_obligations::{OBLIGATION_COLUMNS, read_obligations};
+use crate::reader::{Reader, SourceRecord, Table, aliases};
 
 /// The optional files, in the order they are read: six around
 /// participation, then the eight of the obligations.

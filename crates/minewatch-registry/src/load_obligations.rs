@@ -11,7 +11,7 @@ use minewatch_core::{
 };
 
 use crate::csv::Record;
-use crate::load::{Reader, SourceRecord, Table};
+use crate::reader::{Reader, SourceRecord, Table};
 
 /// The columns of the last eight of [`CONTEXT_FILES`](crate::CONTEXT_FILES).
 pub(crate) const OBLIGATION_COLUMNS: [&[&str]; 8] = [

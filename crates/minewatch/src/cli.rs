@@ -206,8 +206,8 @@ pub(crate) struct SimulateArgs {
     #[arg(long)]
     pub(crate) threads: Option<usize>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = crate::simulate_cmd::SimFormat::Text)]
-    pub(crate) format: crate::simulate_cmd::SimFormat,
+    #[arg(long, value_enum, default_value_t = crate::commands::simulate::SimFormat::Text)]
+    pub(crate) format: crate::commands::simulate::SimFormat,
     /// Write SVG plots (casualties per year with bands; clearance progress) to this folder.
     #[arg(long, value_name = "DIR")]
     pub(crate) plots: Option<PathBuf>,
@@ -225,8 +225,8 @@ pub(crate) enum SimAction {
     /// 5–95% intervals.
     Calibrate {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = crate::simulate_cmd::CalFormat::Text)]
-        format: crate::simulate_cmd::CalFormat,
+        #[arg(long, value_enum, default_value_t = crate::commands::simulate::CalFormat::Text)]
+        format: crate::commands::simulate::CalFormat,
         /// Also write the fitted values in the data/ format (data/sim_calibration.csv).
         #[arg(long, value_name = "FILE")]
         write: Option<PathBuf>,
@@ -247,8 +247,8 @@ pub(crate) enum SimAction {
         #[arg(long)]
         threads: Option<usize>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = crate::simulate_cmd::CalFormat::Text)]
-        format: crate::simulate_cmd::CalFormat,
+        #[arg(long, value_enum, default_value_t = crate::commands::simulate::CalFormat::Text)]
+        format: crate::commands::simulate::CalFormat,
     },
 }
 

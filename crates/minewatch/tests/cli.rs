@@ -556,8 +556,19 @@ fn bad_arguments_and_inputs_exit_2_with_a_reason() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
     // A byte-order mark does not stop a claims file.
-    let verdicts = json(&["check", "--file", &bom, "--on", "2025-01-17", "--format", "json"]);
-    assert!(verdicts.to_string().contains("USA is not a party"), "{verdicts}");
+    let verdicts = json(&[
+        "check",
+        "--file",
+        &bom,
+        "--on",
+        "2025-01-17",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        verdicts.to_string().contains("USA is not a party"),
+        "{verdicts}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

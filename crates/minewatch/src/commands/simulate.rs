@@ -28,7 +28,7 @@ pub(crate) fn dispatch(args: &SimulateArgs, out: &mut dyn Write) -> Result<(), C
         }) => backtest(scenarios, *runs, *seed, *threads, *format, out),
         None => {
             let Some(path) = &args.scenario else {
-                return Err(CliError(
+                return Err(CliError::Message(
                     "give a scenario file, or calibrate, or backtest".into(),
                 ));
             };
@@ -64,7 +64,7 @@ fn sci(x: f64) -> String {
 
 /// `minewatch simulate calibrate`.
 fn calibrate(format: CalFormat, write: Option<&Path>, out: &mut dyn Write) -> Result<(), CliError> {
-    let cal = minewatch_sim::calibrate_embedded().map_err(CliError)?;
+    let cal = minewatch_sim::calibrate_embedded().map_err(CliError::Message)?;
     if let Some(file) = write {
         std::fs::write(file, cal.to_csv())
             .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
@@ -143,7 +143,7 @@ fn backtest(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     if runs == 0 {
-        return Err(CliError("--runs must be at least 1".into()));
+        return Err(CliError::Message("--runs must be at least 1".into()));
     }
     let mut scenarios: Vec<(String, Scenario)> = Vec::new();
     if files.is_empty() {
@@ -161,7 +161,7 @@ fn backtest(
     let mut results = Vec::new();
     for (file, scenario) in &scenarios {
         if scenario.backtest.is_none() {
-            return Err(CliError(format!(
+            return Err(CliError::Message(format!(
                 "{file}: no [backtest] section: nothing recorded to compare with"
             )));
         }
@@ -364,7 +364,7 @@ fn simulate(
     let scenario = read_scenario(path)?;
     let runs = options.runs;
     if runs == 0 {
-        return Err(CliError("--runs must be at least 1".into()));
+        return Err(CliError::Message("--runs must be at least 1".into()));
     }
     let show = runs >= 1000 && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = move |done: usize| {

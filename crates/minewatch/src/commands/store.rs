@@ -1,0 +1,69 @@
+//! The commands on a database: `serve`, `editor add`, `export`.
+
+use std::path::Path;
+
+use super::Out;
+use crate::CliError;
+
+/// The server's limits, as the options of `minewatch serve` give them.
+pub(crate) struct ServeOptions<'a> {
+    pub(crate) addr: &'a str,
+    pub(crate) database: &'a str,
+    pub(crate) header_timeout: u64,
+    pub(crate) idle_timeout: u64,
+    pub(crate) shutdown_deadline: u64,
+    pub(crate) max_connections: u64,
+}
+
+/// `minewatch serve`: until Ctrl-C or SIGTERM.
+pub(crate) fn serve(o: &ServeOptions<'_>) -> Result<(), CliError> {
+    init_logging();
+    let secs = std::time::Duration::from_secs;
+    let limits = minewatch_web::Limits {
+        header_timeout: secs(o.header_timeout),
+        idle_timeout: secs(o.idle_timeout),
+        shutdown_deadline: secs(o.shutdown_deadline),
+        max_connections: usize::try_from(o.max_connections).unwrap_or(usize::MAX),
+    };
+    runtime()?.block_on(minewatch_web::serve(o.addr, o.database, limits))?;
+    Ok(())
+}
+
+/// `minewatch editor add NAME`: prints the token once.
+pub(crate) fn add_editor(name: &str, database: &str, out: Out<'_>) -> Result<(), CliError> {
+    let token = runtime()?.block_on(async {
+        let store = minewatch_web::Store::open(database).await?;
+        store.add_editor(name).await
+    })?;
+    writeln!(
+        out,
+        "editor {name} added; the token (shown once, stored only as a hash):\n{token}"
+    )?;
+    Ok(())
+}
+
+/// `minewatch export DIR`: the database in the `data/` format.
+pub(crate) fn export(dir: &Path, database: &str, out: Out<'_>) -> Result<(), CliError> {
+    let n = runtime()?.block_on(async {
+        let store = minewatch_web::Store::open(database).await?;
+        store.export(dir).await
+    })?;
+    writeln!(out, "wrote {n} files to {}", dir.display())?;
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::from(format!("cannot start the runtime: {e}")))
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
