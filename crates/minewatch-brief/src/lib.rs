@@ -15,7 +15,7 @@ use minewatch_claims::{Checker, Verdict};
 use minewatch_core::{Firmness, Iso3, ObligationState, Obligations, SourceId, Status, thousands};
 use minewatch_registry::Loaded;
 
-pub use escape::escape_html;
+pub use escape::{Escaped, Html, ToHtml, escape_html};
 pub use report::{CounterexampleReport, EvidenceReport, SourceReport, VerdictReport};
 
 use doc::{Block, Doc, Inline, Section, cite, strong, text};

@@ -1,12 +1,12 @@
 //! The pages: server-rendered HTML that works without JavaScript.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
+use minewatch_brief::{Html, html};
 use minewatch_core::{Iso3, Obligations, Status};
 use serde::Deserialize;
 
@@ -25,9 +25,6 @@ pub(crate) struct PageQuery {
     format: Option<String>,
     peers: Option<String>,
 }
-
-/// The project's one HTML escaper.
-pub(crate) use minewatch_brief::escape_html as esc;
 
 const STYLE: &str = r#"
 *{box-sizing:border-box}
@@ -73,8 +70,9 @@ table.figures th[scope=row]{background:none;font-weight:600}
 @media print{header.top,form,footer{display:none}main{max-width:none}a{color:inherit;text-decoration:none}}
 "#;
 
-pub(crate) fn layout(title: &str, body: &str) -> String {
-    format!(
+/// A whole page: the title is escaped, the body is markup already.
+pub(crate) fn layout(title: &str, body: Html) -> Html {
+    html!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{t} · Minewatch</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
@@ -85,41 +83,56 @@ pub(crate) fn layout(title: &str, body: &str) -> String {
          <main id=\"main\">\n{body}\n</main>\n<footer>Minewatch: the Anti-Personnel Mine Ban Convention (1997), computed from a sourced record. \
          Every status follows Articles 15–20 as applied to the depositary record; see <a href=\"/about\">About</a> for the sources and how to cite a page.</footer>\n\
          </body>\n</html>\n",
-        t = esc(title)
+        t = title,
+        body = body
     )
 }
 
-pub(crate) fn page(headers: &HeaderMap, title: &str, body: &str) -> Response {
-    cached(headers, "text/html; charset=utf-8", layout(title, body))
+pub(crate) fn page(headers: &HeaderMap, title: &str, body: Html) -> Response {
+    cached(
+        headers,
+        "text/html; charset=utf-8",
+        layout(title, body).into_string(),
+    )
 }
 
-/// A page for a bad request: the error, readable.
-pub(crate) fn error_page(e: &ApiError) -> Response {
-    let body = format!("<h1>{}</h1><p>{}</p>", e.status.as_u16(), esc(&e.message));
-    (e.status, Html(layout("Error", &body))).into_response()
-}
-
-pub(crate) fn not_found() -> Response {
+fn html_response(status: StatusCode, page: Html) -> Response {
     (
-        StatusCode::NOT_FOUND,
-        Html(layout(
-            "Not found",
-            "<h1>Not found</h1><p>No such page. <a href=\"/\">Back to the map</a>.</p>",
-        )),
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page.into_string(),
     )
         .into_response()
 }
 
-fn date_form(action: &str, on: Date, extra: &str) -> String {
-    format!(
-        "<form class=\"inline\" method=\"get\" action=\"{action}\">{extra}<div><label for=\"on\">Date</label>\
-         <input type=\"date\" id=\"on\" name=\"on\" value=\"{on}\" min=\"1997-12-03\"></div>\
-         <button type=\"submit\">Show</button></form>"
+/// A page for a bad request: the error, readable.
+pub(crate) fn error_page(e: &ApiError) -> Response {
+    let body = html!("<h1>{}</h1><p>{}</p>", e.status.as_u16(), e.message);
+    html_response(e.status, layout("Error", body))
+}
+
+pub(crate) fn not_found() -> Response {
+    html_response(
+        StatusCode::NOT_FOUND,
+        layout(
+            "Not found",
+            Html::raw("<h1>Not found</h1><p>No such page. <a href=\"/\">Back to the map</a>.</p>"),
+        ),
     )
 }
 
-fn badge(status: Status) -> String {
-    format!(
+fn date_form(action: &str, on: Date, extra: Html) -> Html {
+    html!(
+        "<form class=\"inline\" method=\"get\" action=\"{}\">{}<div><label for=\"on\">Date</label>\
+         <input type=\"date\" id=\"on\" name=\"on\" value=\"{on}\" min=\"1997-12-03\"></div>\
+         <button type=\"submit\">Show</button></form>",
+        action,
+        extra
+    )
+}
+
+fn badge(status: Status) -> Html {
+    html!(
         "<span class=\"badge b-{s}\">{s}</span>",
         s = status.as_str()
     )
@@ -140,76 +153,68 @@ pub(crate) async fn map(
         format!("map {on}"),
         &headers,
         "text/html; charset=utf-8",
-        |loaded| Ok(map_page(&app, loaded, on)),
+        |loaded| Ok(map_page(&app, loaded, on).into_string()),
     );
     made.unwrap_or_else(|e| error_page(&e))
 }
 
-fn map_page(app: &AppState, loaded: &minewatch_registry::Loaded, on: Date) -> String {
+fn map_page(app: &AppState, loaded: &minewatch_registry::Loaded, on: Date) -> Html {
     let r = &loaded.registry;
-    let mut body = String::with_capacity(160_000);
+    let mut body = Html::default();
     let counts = r.counts_on(on);
-    let _ = write!(
-        body,
+    body.push(html!(
         "<h1>Who is bound by the Mine Ban Convention on {on}</h1>{}",
-        date_form("/", on, "")
-    );
-    body.push_str("<ul class=\"counts\" aria-label=\"Counts\">");
+        date_form("/", on, Html::default())
+    ));
+    body.push_raw("<ul class=\"counts\" aria-label=\"Counts\">");
     for status in Status::ALL {
-        let _ = write!(
-            body,
+        body.push(html!(
             "<li><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect class=\"{s}\" width=\"14\" height=\"14\"/></svg> {s}: <strong>{n}</strong></li>",
             s = status.as_str(),
             n = counts.get(status)
-        );
+        ));
     }
-    let _ = write!(
-        body,
+    body.push(html!(
         "<li>bound in all: <strong>{}</strong></li></ul>",
         counts.bound()
-    );
-    let _ = write!(
-        body,
+    ));
+    body.push(html!(
         "<svg class=\"map\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">World map of states by status on {on}; the table below lists every state</title>"
-    );
+    ));
     for shape in &app.shapes {
         match shape.iso3.and_then(|c| r.status_on(c, on).map(|s| (c, s))) {
             Some((code, status)) => {
-                let _ = write!(
-                    body,
+                body.push(html!(
                     "<a href=\"/states/{code}?on={on}\" aria-label=\"{name}: {s}\"><path class=\"{s}\" data-iso3=\"{code}\" d=\"{d}\"><title>{name}: {s}</title></path></a>",
-                    name = esc(r.name_of(code)),
+                    name = r.name_of(code),
                     s = status.as_str(),
                     d = shape.path
-                );
+                ));
             }
             None => {
-                let _ = write!(
-                    body,
+                body.push(html!(
                     "<path class=\"nodata\" d=\"{d}\"><title>{name}: not in the record</title></path>",
-                    name = esc(&shape.name),
+                    name = &shape.name,
                     d = shape.path
-                );
+                ));
             }
         }
     }
-    body.push_str("</svg>");
-    let _ = write!(
-        body,
+    body.push_raw("</svg>");
+    body.push(html!(
         "<h2 id=\"table\">Every state on {on}</h2><p><a href=\"/api/v1/parties?on={on}&amp;format=csv\" download>Download the States Parties as CSV</a></p>\
          <table><caption class=\"muted\">States by status on {on}</caption><thead><tr><th scope=\"col\">State</th><th scope=\"col\">Code</th><th scope=\"col\">Status</th></tr></thead><tbody>"
-    );
+    ));
     for (state, status) in r.statuses_on(on) {
-        let _ = write!(
-            body,
+        body.push(html!(
             "<tr data-iso3=\"{c}\"><td><a href=\"/states/{c}?on={on}\">{n}</a></td><td>{c}</td><td>{b}</td></tr>",
             c = state.iso3,
-            n = esc(&state.name),
+            n = &state.name,
             b = badge(status)
-        );
+        ));
     }
-    body.push_str("</tbody></table>");
-    layout(&format!("The map on {on}"), &body)
+    body.push_raw("</tbody></table>");
+    layout(&format!("The map on {on}"), body)
 }
 
 fn find(app: &AppState, code: &str) -> Result<Iso3, ApiError> {
@@ -246,92 +251,89 @@ pub(crate) async fn state(
     let Some(a) = r.assess(iso3, on) else {
         return not_found();
     };
-    let name = esc(r.name_of(iso3));
-    let mut body = format!(
-        "<h1>{name} ({iso3})</h1>{}<p class=\"verdict\" id=\"status\">On {on}: {}</p>",
-        date_form(&format!("/states/{iso3}"), on, ""),
+    let name = r.name_of(iso3);
+    let mut body = html!(
+        "<h1>{} ({iso3})</h1>{}<p class=\"verdict\" id=\"status\">On {on}: {}</p>",
+        name,
+        date_form(&format!("/states/{iso3}"), on, Html::default()),
         badge(a.status)
     );
     if let Some(eif) = a.entry_into_force {
-        let _ = write!(body, "<p>In force for it from {eif}.</p>");
+        body.push(html!("<p>In force for it from {eif}.</p>"));
     }
     if let Some(w) = &a.withdrawal {
         let effect = w.effective.map_or(
             "deferred until the armed conflict ends (Art. 20(3))".to_string(),
             |d| d.to_string(),
         );
-        let _ = write!(
-            body,
+        body.push(html!(
             "<p>Withdrawal notified {}; takes effect: {effect}.</p>",
             w.received
-        );
+        ));
     }
-    let _ = write!(
-        body,
+    body.push(html!(
         "<p><a href=\"#why\">Why?</a> · <a href=\"/states/{iso3}/brief?on={on}\">Printable brief</a> · <a href=\"/api/v1/states/{iso3}?on={on}\">JSON</a></p>"
-    );
-    body.push_str("<h2 id=\"why\">Why</h2><ol>");
+    ));
+    body.push_raw("<h2 id=\"why\">Why</h2><ol>");
     for s in &a.steps {
         let change = s
             .status
-            .map(|x| format!(" → <strong>{x}</strong>"))
+            .map(|x| html!(" → <strong>{}</strong>", x))
             .unwrap_or_default();
-        let sources: Vec<String> = s
-            .sources
-            .iter()
-            .map(|x| format!("<code>{}</code>", esc(x.as_str())))
-            .collect();
-        let _ = write!(
-            body,
-            "<li><strong>{}</strong> ({}) {}{change} <span class=\"muted\">[{}]</span></li>",
-            s.date,
-            esc(s.article),
-            esc(&s.text),
-            sources.join(", ")
+        let sources = Html::join(
+            s.sources
+                .iter()
+                .map(|x| html!("<code>{}</code>", x.as_str())),
+            ", ",
         );
+        body.push(html!(
+            "<li><strong>{}</strong> ({}) {}{} <span class=\"muted\">[{}]</span></li>",
+            s.date,
+            s.article,
+            &s.text,
+            change,
+            sources
+        ));
     }
-    body.push_str("</ol>");
+    body.push_raw("</ol>");
     if !a.findings.is_empty() {
-        body.push_str("<h2>Findings</h2><ul>");
+        body.push_raw("<h2>Findings</h2><ul>");
         for f in &a.findings {
-            let _ = write!(
-                body,
+            body.push(html!(
                 "<li><strong>{}</strong>: {}</li>",
                 f.kind.as_str().replace('_', " "),
-                esc(&f.text)
-            );
+                &f.text
+            ));
         }
-        body.push_str("</ul>");
+        body.push_raw("</ul>");
     }
-    let groups: Vec<String> = loaded
+    let groups: Vec<&str> = loaded
         .context
         .groups_of(iso3, on)
-        .map(|g| esc(&g.name))
+        .map(|g| g.name.as_str())
         .collect();
     if !groups.is_empty() {
-        let _ = write!(
-            body,
+        body.push(html!(
             "<h2>Groups</h2><p>A member of {} on {on}.</p>",
             groups.join(", ")
-        );
+        ));
     }
     let obligations = Obligations::new(r, &loaded.context).of(iso3, on);
     if !obligations.is_empty() {
-        body.push_str("<h2>Obligations</h2><table><thead><tr><th scope=\"col\">Article</th><th scope=\"col\">Obligation</th><th scope=\"col\">Deadline</th><th scope=\"col\">State</th><th scope=\"col\" class=\"hide-s\">Detail</th></tr></thead><tbody>");
+        body.push_raw("<h2>Obligations</h2><table><thead><tr><th scope=\"col\">Article</th><th scope=\"col\">Obligation</th><th scope=\"col\">Deadline</th><th scope=\"col\">State</th><th scope=\"col\" class=\"hide-s\">Detail</th></tr></thead><tbody>");
         for o in &obligations {
-            let _ = write!(
-                body,
+            body.push(html!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td><td class=\"hide-s\">{}</td></tr>",
-                esc(o.article),
+                o.article,
                 o.kind.replace('_', " "),
                 o.deadline.map_or("—".to_string(), |d| d.to_string()),
                 o.state,
-                esc(&o.detail)
-            );
+                &o.detail
+            ));
         }
-        body.push_str("</tbody></table>");
+        body.push_raw("</tbody></table>");
     }
-    page(&headers, &format!("{} on {on}", r.name_of(iso3)), &body)
+    page(&headers, &format!("{} on {on}", r.name_of(iso3)), body)
 }
 
 /// `/states/{ISO3}/brief`: the printable brief (HTML), or Markdown with `?format=md`.
@@ -393,37 +395,37 @@ pub(crate) async fn parties(
         "code" => rows.sort_by_key(|r| r.0),
         _ => rows.sort_by(|a, b| a.1.cmp(&b.1)),
     }
-    let options: String = ["name", "code", "since"]
+    let options: Html = ["name", "code", "since"]
         .iter()
         .map(|s| {
-            format!(
+            html!(
                 "<option value=\"{s}\"{}>{s}</option>",
                 if *s == sort { " selected" } else { "" }
             )
         })
         .collect();
-    let extra = format!(
+    let extra = html!(
         "<div><label for=\"q\">Filter</label><input id=\"q\" name=\"q\" value=\"{}\" placeholder=\"name or code\"></div>\
-         <div><label for=\"sort\">Sort by</label><select id=\"sort\" name=\"sort\">{options}</select></div>",
-        esc(&filter)
+         <div><label for=\"sort\">Sort by</label><select id=\"sort\" name=\"sort\">{}</select></div>",
+        filter,
+        options
     );
-    let mut body = format!(
+    let mut body = html!(
         "<h1>States Parties on {on}: {}</h1>{}<p><a id=\"csv\" href=\"/api/v1/parties?on={on}&amp;format=csv\" download=\"parties-{on}.csv\">Download CSV</a></p>\
          <table><thead><tr><th scope=\"col\">State</th><th scope=\"col\">Code</th><th scope=\"col\">Status</th><th scope=\"col\">Since</th></tr></thead><tbody>",
         rows.len(),
-        date_form("/parties", on, &extra)
+        date_form("/parties", on, extra)
     );
     for (c, n, s, d) in &rows {
-        let _ = write!(
-            body,
+        body.push(html!(
             "<tr><td><a href=\"/states/{c}?on={on}\">{}</a></td><td>{c}</td><td>{}</td><td>{}</td></tr>",
-            esc(n),
+            n,
             badge(*s),
             d.map(|d| d.to_string()).unwrap_or_default()
-        );
+        ));
     }
-    body.push_str("</tbody></table>");
-    page(&headers, &format!("Parties on {on}"), &body)
+    body.push_raw("</tbody></table>");
+    page(&headers, &format!("Parties on {on}"), body)
 }
 
 /// `/history`: signatories, consented and bound states over time, as an SVG chart.
@@ -448,48 +450,48 @@ pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap
             })
             .collect()
     };
-    let mut svg = format!(
-        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"hist-title\" style=\"width:100%;max-width:48rem;height:auto\"><title id=\"hist-title\">Signatories, consented and bound states, 1998 to today</title>"
+    let mut svg = html!(
+        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"hist-title\" style=\"width:100%;max-width:48rem;height:auto\"><title id=\"hist-title\">States that ever signed, consented or bound, and bound states, 1998 to today</title>"
     );
     for v in [0, 50, 100, 150, 200] {
         let (_, y) = point(0, v);
-        let _ = write!(
-            svg,
+        svg.push(html!(
             "<line x1=\"{pad}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"4\" y=\"{:.1}\" font-size=\"11\">{v}</text>",
             w - pad,
             y + 4.0
-        );
+        ));
     }
     for (i, r) in rows.iter().enumerate().step_by(4) {
         let (x, _) = point(i, 0);
-        let _ = write!(
-            svg,
+        svg.push(html!(
             "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>",
             x - 12.0,
             h - 18.0,
             &r.date[..4]
-        );
+        ));
     }
-    let _ = write!(
-        svg,
+    svg.push(html!(
         "<path d=\"{}\" fill=\"none\" stroke=\"#35508a\" stroke-width=\"2\"/><path d=\"{}\" fill=\"none\" stroke=\"#7fbf7f\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/><path d=\"{}\" fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"3\"/></svg>",
         series(|r| r.ever_signed),
         series(|r| r.consented_or_bound),
         series(|r| r.bound)
-    );
-    let mut body = format!(
-        "<h1>The Convention over time</h1><p><span style=\"color:#35508a\">━</span> ever signed · <span style=\"color:#7fbf7f\">╌</span> consented (bound or waiting for entry into force) · <span style=\"color:#1a7f37\">━</span> bound</p>{svg}\
-         <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Ever signed</th><th scope=\"col\">Consented or bound</th><th scope=\"col\">Bound</th></tr></thead><tbody>"
+    ));
+    let mut body = html!(
+        "<h1>The Convention over time</h1><p><span style=\"color:#35508a\">━</span> ever signed · <span style=\"color:#7fbf7f\">╌</span> consented (bound or waiting for entry into force) · <span style=\"color:#1a7f37\">━</span> bound</p>{}\
+         <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Ever signed</th><th scope=\"col\">Consented or bound</th><th scope=\"col\">Bound</th></tr></thead><tbody>",
+        svg
     );
     for r in &rows {
-        let _ = write!(
-            body,
+        body.push(html!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.date, r.ever_signed, r.consented_or_bound, r.bound
-        );
+            r.date,
+            r.ever_signed,
+            r.consented_or_bound,
+            r.bound
+        ));
     }
-    body.push_str("</tbody></table>");
-    page(&headers, "History", &body)
+    body.push_raw("</tbody></table>");
+    page(&headers, "History", body)
 }
 
 /// `/claims`: a form to check a claim.
@@ -503,74 +505,70 @@ pub(crate) async fn claims(
         Err(e) => return error_page(&e),
     };
     let claim = q.claim.clone().unwrap_or_default();
-    let extra = format!(
+    let extra = html!(
         "<div><label for=\"claim\">Claim</label><input type=\"text\" id=\"claim\" name=\"claim\" value=\"{}\" placeholder=\"all NATO members except USA are parties\"></div>",
-        esc(&claim)
+        claim
     );
-    let mut body = format!(
+    let mut body = html!(
         "<h1>Check a claim</h1><p>Write a sentence about the Convention; it is checked against the record on the date. The language is described in <code>docs/claims.md</code>.</p>{}",
-        date_form("/claims", on, &extra)
+        date_form("/claims", on, extra)
     );
     if !claim.trim().is_empty() {
         let loaded = app.record();
         match check_claim(&loaded, &claim, on) {
             Ok(v) => {
-                let _ = write!(
-                    body,
+                body.push(html!(
                     "<p class=\"verdict\" id=\"verdict\">On {}: {}</p><p>{}</p>",
                     v.on,
                     v.verdict,
-                    esc(&v.summary)
-                );
+                    &v.summary
+                ));
                 if !v.counterexamples.is_empty() {
-                    body.push_str("<h2>Counter-examples</h2><ul>");
+                    body.push_raw("<h2>Counter-examples</h2><ul>");
                     for c in &v.counterexamples {
-                        let _ = write!(
-                            body,
+                        body.push(html!(
                             "<li><a href=\"/states/{}?on={}\">{}</a>: {}</li>",
                             c.iso3,
                             v.on,
-                            esc(&c.name),
-                            esc(&c.reason)
-                        );
+                            &c.name,
+                            &c.reason
+                        ));
                     }
-                    body.push_str("</ul>");
+                    body.push_raw("</ul>");
                 }
                 if !v.reasons.is_empty() {
-                    body.push_str("<h2>Unknown because</h2><ul>");
+                    body.push_raw("<h2>Unknown because</h2><ul>");
                     for r in &v.reasons {
-                        let _ = write!(body, "<li>{}</li>", esc(r));
+                        body.push(html!("<li>{}</li>", r));
                     }
-                    body.push_str("</ul>");
+                    body.push_raw("</ul>");
                 }
-                body.push_str("<h2>Evidence</h2><ul>");
+                body.push_raw("<h2>Evidence</h2><ul>");
                 for e in &v.evidence {
-                    let _ = write!(
-                        body,
+                    body.push(html!(
                         "<li>{} <span class=\"muted\">{} [{}]</span></li>",
-                        esc(&e.text),
+                        &e.text,
                         e.articles.join(", "),
-                        esc(&e.sources.join(", "))
-                    );
+                        &e.sources.join(", ")
+                    ));
                 }
-                body.push_str("</ul>");
+                body.push_raw("</ul>");
             }
             Err(e) => {
-                let _ = write!(
-                    body,
+                body.push(html!(
                     "<p class=\"verdict\" role=\"alert\">This claim cannot be read: {}</p>",
-                    esc(&e.message)
-                );
+                    &e.message
+                ));
             }
         }
     }
-    page(&headers, "Check a claim", &body)
+    page(&headers, "Check a claim", body)
 }
 
 /// `/about`: what the data is, its sources, how to cite.
 pub(crate) async fn about(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let loaded = app.record();
-    let mut body = String::from(
+    let mut body = Html::raw(
         "<h1>About Minewatch</h1><p>Minewatch holds a sourced record of every state's acts under the Anti-Personnel Mine Ban Convention \
          (signatures, instruments of consent, successions, withdrawals) and computes from it, with the Convention's articles, where each state \
          stands on any date and why. Around it: groups, use of mines by government forces (Landmine Monitor), policy, obligations under \
@@ -581,17 +579,15 @@ pub(crate) async fn about(State(app): State<Arc<AppState>>, headers: HeaderMap) 
          <h2>Sources</h2><ul>",
     );
     for s in loaded.sources.values() {
-        let _ = write!(
-            body,
+        body.push(html!(
             "<li><code>{}</code> {}, {}. <a href=\"{}\">{}</a></li>",
-            esc(&s.id),
-            esc(&s.publisher),
-            esc(&s.title),
-            esc(&s.url),
-            esc(&s.url)
-        );
+            &s.id,
+            &s.publisher,
+            &s.title,
+            &s.url,
+            &s.url
+        ));
     }
-    body.push_str("</ul>");
-    let _ = header::CONTENT_TYPE;
-    page(&headers, "About", &body)
+    body.push_raw("</ul>");
+    page(&headers, "About", body)
 }

@@ -3,8 +3,6 @@
 //! figures with their 5–95% bands. Every run is seeded, so a page's address
 //! is its result: the same URL gives the same numbers.
 
-use std::fmt::Write as _;
-
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -12,12 +10,13 @@ use std::sync::{Arc, LazyLock};
 
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use minewatch_brief::{Html, html};
 use minewatch_sim::{Band, EXAMPLES, Options, Parameters, Scenario, Summary, Value};
 use serde::Deserialize;
 
 use crate::cache::{Cached, Policy, fnv, fresh};
 use crate::error::ApiError;
-use crate::pages::{error_page, esc, layout};
+use crate::pages::{error_page, layout};
 
 /// The query of both endpoints; every field is optional, the scenario's own
 /// value is the default.
@@ -420,107 +419,132 @@ pub(crate) async fn api(
     }
 }
 
-fn band(b: &Band) -> String {
-    format!(
-        "{:.1} <span class=\"muted\">[{:.1}–{:.1}]</span>",
-        b.median, b.p5, b.p95
+fn band(b: &Band) -> Html {
+    html!(
+        "{} <span class=\"muted\">[{}–{}]</span>",
+        format!("{:.1}", b.median),
+        format!("{:.1}", b.p5),
+        format!("{:.1}", b.p95)
     )
 }
 
-fn share(b: Option<&Band>) -> String {
-    b.map_or("—".to_string(), |b| {
-        format!(
-            "{:.0}% <span class=\"muted\">[{:.0}–{:.0}%]</span>",
-            b.median * 100.0,
-            b.p5 * 100.0,
-            b.p95 * 100.0
+fn share(b: Option<&Band>) -> Html {
+    b.map_or(Html::raw("—"), |b| {
+        html!(
+            "{}% <span class=\"muted\">[{}–{}%]</span>",
+            format!("{:.0}", b.median * 100.0),
+            format!("{:.0}", b.p5 * 100.0),
+            format!("{:.0}", b.p95 * 100.0)
         )
     })
 }
 
-fn form(r: &Request) -> String {
+fn form(r: &Request) -> Html {
     let s = &r.scenario;
-    let mut options = String::new();
-    for (id, file, _) in EXAMPLES {
-        let _ = write!(
-            options,
-            "<option value=\"{id}\"{}>{}</option>",
-            if id == r.id { " selected" } else { "" },
-            file.trim_start_matches("examples/scenarios/")
-        );
-    }
+    let options: Html = EXAMPLES
+        .iter()
+        .map(|(id, file, _)| {
+            html!(
+                "<option value=\"{}\"{}>{}</option>",
+                id,
+                Html::raw(if *id == r.id { " selected" } else { "" }),
+                file.trim_start_matches("examples/scenarios/")
+            )
+        })
+        .collect();
     let field = |name: &str, label: &str, value: String| {
-        format!(
-            "<div><label for=\"{name}\">{label}</label><input type=\"number\" step=\"any\" id=\"{name}\" name=\"{name}\" value=\"{value}\"></div>"
+        html!(
+            "<div><label for=\"{}\">{}</label><input type=\"number\" step=\"any\" id=\"{}\" name=\"{}\" value=\"{}\"></div>",
+            name,
+            label,
+            name,
+            name,
+            value
         )
     };
     let check = |name: &str, label: &str, on: bool| {
-        format!(
-            "<div><label><input type=\"checkbox\" name=\"{name}\"{}> {label}</label></div>",
-            if on { " checked" } else { "" }
+        html!(
+            "<div><label><input type=\"checkbox\" name=\"{}\"{}> {}</label></div>",
+            name,
+            Html::raw(if on { " checked" } else { "" }),
+            label
         )
     };
     let clearance = s.clearance.as_ref();
-    format!(
-        "<form class=\"inline\" method=\"get\" action=\"/simulate\">\
-         <div><label for=\"scenario\">Scenario</label><select id=\"scenario\" name=\"scenario\">{options}</select></div>\
-         <button type=\"submit\" id=\"load\">Load</button></form>\
-         <form class=\"inline sim\" method=\"get\" action=\"/simulate#results\"><input type=\"hidden\" name=\"set\" value=\"1\">\
-         <input type=\"hidden\" name=\"scenario\" value=\"{id}\">\
-         {}{}{}{}{}{}{}{}<fieldset class=\"checks\"><legend>Field and conflict</legend>{}{}{}{}</fieldset>\
-         <button type=\"submit\" id=\"run\">Run</button></form>\
-         <p class=\"muted\">Load a scenario to start from its values; change them and run. <a href=\"/simulate?scenario={id}\">Reset</a>.</p>",
-        field("frontage_km", "Frontage (km)", format!("{}", s.frontage_km)),
+    let fields: Html = [
+        field("frontage_km", "Frontage (km)", s.frontage_km.to_string()),
         field(
             "density_per_m",
             "AP mines per metre of front",
-            format!("{}", s.value("density_per_m").unwrap_or(0.0))
+            s.value("density_per_m").unwrap_or(0.0).to_string(),
         ),
         field(
             "maintenance_years",
             "Fence maintained (years)",
-            format!("{}", s.maintenance_years)
+            s.maintenance_years.to_string(),
         ),
         field(
             "crossing_pressure",
             "Crossing pressure (× Turkey 2012)",
-            format!("{}", s.crossing_pressure)
+            s.crossing_pressure.to_string(),
         ),
         field(
             "clearance_start",
             "Clearance starts (year)",
-            clearance.map_or(String::new(), |c| c.start_year.to_string())
+            clearance.map_or(String::new(), |c| c.start_year.to_string()),
         ),
         match clearance.and_then(|c| c.budget_per_year) {
-            Some(budget) =>
-                format!("<div class=\"muted\">Clearance budget<br>{budget:.0} a year</div>"),
+            Some(budget) => html!(
+                "<div class=\"muted\">Clearance budget<br>{} a year</div>",
+                format!("{budget:.0}")
+            ),
             None => field(
                 "deminers",
                 "Deminers",
-                clearance.map_or(String::new(), |c| format!("{}", c.deminers)),
+                clearance.map_or(String::new(), |c| c.deminers.to_string()),
             ),
         },
         field("runs", "Replicates (≤ 2,000)", r.options.runs.to_string()),
         field("seed", "Seed", r.options.seed.to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let checks: Html = [
         check("fenced", "fenced", s.fenced),
         check("marked", "marked", s.marked),
         check(
             "observed",
             "observed and covered by fire in the conflict",
-            s.observed
+            s.observed,
         ),
         check(
             "uncertainty",
             "draw parameters from their uncertainty",
-            r.options.parameter_uncertainty
+            r.options.parameter_uncertainty,
         ),
-        id = esc(&r.id),
+    ]
+    .into_iter()
+    .collect();
+    html!(
+        "<form class=\"inline\" method=\"get\" action=\"/simulate\">\
+         <div><label for=\"scenario\">Scenario</label><select id=\"scenario\" name=\"scenario\">{}</select></div>\
+         <button type=\"submit\" id=\"load\">Load</button></form>\
+         <form class=\"inline sim\" method=\"get\" action=\"/simulate#results\"><input type=\"hidden\" name=\"set\" value=\"1\">\
+         <input type=\"hidden\" name=\"scenario\" value=\"{}\">\
+         {}<fieldset class=\"checks\"><legend>Field and conflict</legend>{}</fieldset>\
+         <button type=\"submit\" id=\"run\">Run</button></form>\
+         <p class=\"muted\">Load a scenario to start from its values; change them and run. <a href=\"/simulate?scenario={}\">Reset</a>.</p>",
+        options,
+        r.id,
+        fields,
+        checks,
+        r.id
     )
 }
 
-fn results(r: &Request, s: &Summary) -> String {
-    let mut rows = vec![
-        ("Mines laid".to_string(), s.mines_laid.to_string()),
+fn results(r: &Request, s: &Summary) -> Html {
+    let mut rows: Vec<(String, Html)> = vec![
+        ("Mines laid".to_string(), html!("{}", s.mines_laid)),
         (
             "Own-force deaths while laying".into(),
             band(&s.laying_deaths),
@@ -550,25 +574,25 @@ fn results(r: &Request, s: &Summary) -> String {
     if s.mines_laid > 0 && r.scenario.clearance.is_some() && s.clearance_finished_share == 0.0 {
         rows.push((
             "Clearance".into(),
-            "never finished within the horizon".into(),
+            Html::raw("never finished within the horizon"),
         ));
     } else if s.mines_laid > 0 && r.scenario.clearance.is_some() {
         rows.push((
             "Clearance, years from start".into(),
-            format!(
-                "{} <span class=\"muted\">(finished in {:.0}% of replicates)</span>",
+            html!(
+                "{} <span class=\"muted\">(finished in {}% of replicates)</span>",
                 band(&s.clearance_years),
-                s.clearance_finished_share * 100.0
+                format!("{:.0}", s.clearance_finished_share * 100.0)
             ),
         ));
         if let Some(cost) = &s.clearance_cost_eur {
             rows.push((
                 "Clearance cost (EUR million)".into(),
-                format!(
-                    "{:.1} <span class=\"muted\">[{:.1}–{:.1}]</span>",
-                    cost.median / 1e6,
-                    cost.p5 / 1e6,
-                    cost.p95 / 1e6
+                html!(
+                    "{} <span class=\"muted\">[{}–{}]</span>",
+                    format!("{:.1}", cost.median / 1e6),
+                    format!("{:.1}", cost.p5 / 1e6),
+                    format!("{:.1}", cost.p95 / 1e6)
                 ),
             ));
         }
@@ -577,10 +601,13 @@ fn results(r: &Request, s: &Summary) -> String {
     if let Some(d) = s.decline_per_year {
         rows.push((
             "Decline of casualties, first 15 years of clearance".into(),
-            format!("{d:.2} a year <span class=\"muted\">(record: about 0.21–0.27)</span>"),
+            html!(
+                "{} a year <span class=\"muted\">(record: about 0.21–0.27)</span>",
+                format!("{d:.2}")
+            ),
         ));
     }
-    let mut html = format!(
+    let mut html = html!(
         "<h2 id=\"results\">Results: {} replicates, seed {}{}</h2><table class=\"figures\"><thead><tr><th scope=\"col\">What</th><th scope=\"col\">Median [5–95%]</th></tr></thead><tbody>",
         s.runs,
         s.seed,
@@ -591,41 +618,38 @@ fn results(r: &Request, s: &Summary) -> String {
         }
     );
     for (what, value) in rows {
-        let _ = write!(
-            html,
-            "<tr><th scope=\"row\">{}</th><td>{value}</td></tr>",
-            esc(&what)
-        );
+        html.push(html!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            what,
+            value
+        ));
     }
-    html.push_str("</tbody></table>");
-    let _ = write!(
-        html,
+    html.push_raw("</tbody></table>");
+    html.push(html!(
         "<h2>Plots</h2><figure class=\"plot\">{}<figcaption>Civilian casualties per year by channel, median with the 5–95% band.</figcaption></figure>\
          <figure class=\"plot\">{}<figcaption>Clearance progress: functional mines left and land still denied.</figcaption></figure>",
-        minewatch_sim::casualties_svg(s),
-        minewatch_sim::clearance_svg(s)
-    );
-    html.push_str("<h2>Parameters in use</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th><th scope=\"col\">Where it comes from</th></tr></thead><tbody>");
+        Html::from_renderer(minewatch_sim::casualties_svg(s)),
+        Html::from_renderer(minewatch_sim::clearance_svg(s))
+    ));
+    html.push_raw("<h2>Parameters in use</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th><th scope=\"col\">Where it comes from</th></tr></thead><tbody>");
     for (name, value, origin) in &s.parameters {
-        let _ = write!(
-            html,
+        html.push(html!(
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"muted\">{}</td></tr>",
-            esc(name),
+            name,
             if *value != 0.0 && value.abs() < 1e-3 {
                 format!("{value:.3e}")
             } else {
                 format!("{value}")
             },
-            esc(origin)
-        );
+            origin
+        ));
     }
-    html.push_str("</tbody></table></div>");
+    html.push_raw("</tbody></table></div>");
     if !s.unmodelled.is_empty() {
-        let _ = write!(
-            html,
+        html.push(html!(
             "<p>Not modelled, for want of a sourced or fitted value: {}.</p>",
-            esc(&s.unmodelled.join(", "))
-        );
+            s.unmodelled.join(", ")
+        ));
     }
     html
 }
@@ -648,16 +672,16 @@ pub(crate) async fn page_handler(
         Ok(s) => s,
         Err(e) => return error_page(&e),
     };
-    let body = format!(
+    let body = html!(
         "<h1>What a minefield costs: the impact simulator</h1>\
          <p>A seeded Monte Carlo model of a defensive anti-personnel minefield: the military phase while it is defended, \
          then decades of civilian exposure and clearance. Parameters come from <code>data/sim_parameters.csv</code> and the \
          fits of <code>minewatch simulate calibrate</code>; the same address always gives the same numbers. \
          <span class=\"muted\">{}</span></p>{}{}",
-        esc(&request.scenario.description),
+        &request.scenario.description,
         form(&request),
         results(&request, &summary)
     );
-    let html = layout("Impact simulator", &body);
-    Cached::tagged("text/html; charset=utf-8", html, tag, Policy::Public).respond(&headers)
+    let page = layout("Impact simulator", body).into_string();
+    Cached::tagged("text/html; charset=utf-8", page, tag, Policy::Public).respond(&headers)
 }
