@@ -162,7 +162,7 @@ pub enum WriteOutcome {
     },
     /// The same key came with another request.
     KeyReused,
-    /// The record's rules refuse the edit (audited as refused).
+    /// The record's rules refuse the edit; nothing was stored.
     Refused(LoadErrors),
 }
 
@@ -385,9 +385,10 @@ impl Store {
     /// Checks a new action against the record the database holds and, if
     /// the rules accept it, stores it with its new source and their audit
     /// records, all in one transaction that holds the write lock from the
-    /// start: the check sees exactly what the edit is added to. A refusal is
-    /// audited in the same way. `respond` makes the answer from the audit
-    /// id; it is kept with the idempotency key, if one is given.
+    /// start: the check sees exactly what the edit is added to. A refusal
+    /// stores nothing (the caller audits it with [`Store::record_refusal`]).
+    /// `respond` makes the answer from the audit id; it is kept with the
+    /// idempotency key, if one is given.
     ///
     /// # Errors
     /// On a database error; nothing is stored then.
@@ -429,10 +430,9 @@ impl Store {
         let loaded = match load(&files, Some(action)) {
             Ok(loaded) => loaded,
             Err(errors) => {
-                let detail = format!("the record's rules refuse it: {}", errors.summary());
-                tx.step(async |c| audit_row(c, actor, "refused", &what, &cited, &detail).await)
-                    .await?;
-                tx.commit().await?;
+                // The caller audits the refusal, as it does every other.
+                tx.run("ROLLBACK").await?;
+                tx.conn.take();
                 return Ok(WriteOutcome::Refused(errors));
             }
         };

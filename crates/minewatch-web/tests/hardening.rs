@@ -229,6 +229,12 @@ async fn every_write_and_every_refusal_is_audited() {
     let bad = r#"{"state": "USA", "action": "witdrawal", "date": "2026-11-20", "sources": ["untc-2014"]}"#;
     let (status, _, _) = send(&state, post("/api/v1/actions", Some(&token), bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Refused by the Convention's rules (only a State Party may withdraw):
+    // audited once.
+    let unlawful = r#"{"state": "IND", "action": "withdrawal", "date": "2026-11-20", "sources": ["untc-2014"]}"#;
+    let (status, _, text) = send(&state, post("/api/v1/actions", Some(&token), unlawful)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(json(&text)["error"]["code"], "rule_violation");
     let (status, headers, text) = send(&state, get("/api/v1/audit")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
@@ -247,8 +253,17 @@ async fn every_write_and_every_refusal_is_audited() {
             "action",
             "refused",
             "refused",
+            "refused",
             "refused"
         ]
+    );
+    assert!(
+        entries[6]["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("only a State Party may withdraw"),
+        "{}",
+        entries[6]
     );
     assert_eq!(entries[1]["source"], "usa-note");
     assert_eq!(entries[3]["detail"], "401: unknown token");
