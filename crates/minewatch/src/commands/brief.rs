@@ -8,17 +8,27 @@ use super::{Out, date_arg, find, on_date};
 use crate::CliError;
 use crate::cli::{BriefFormat, OnDate};
 
+/// What `minewatch brief` was asked.
+pub(crate) struct BriefArgs {
+    pub(crate) state: String,
+    pub(crate) on: OnDate,
+    pub(crate) format: BriefFormat,
+    pub(crate) file: Option<PathBuf>,
+    pub(crate) peers: Vec<String>,
+    pub(crate) since: Option<String>,
+}
+
 /// `minewatch brief STATE [--on] [--peers] [--since] [--format] [--out]`.
-pub(crate) fn brief(
-    loaded: &Loaded,
-    state: &str,
-    on: &OnDate,
-    format: BriefFormat,
-    file: Option<PathBuf>,
-    peers: &[String],
-    since: Option<String>,
-    out: Out<'_>,
-) -> Result<(), CliError> {
+pub(crate) fn brief(loaded: &Loaded, args: BriefArgs, out: Out<'_>) -> Result<(), CliError> {
+    let BriefArgs {
+        state,
+        on,
+        format,
+        file,
+        peers,
+        since,
+    } = args;
+    let (state, on) = (state.as_str(), &on);
     let registry = &loaded.registry;
     let on = on_date(on)?;
     let state = find(registry, state)?;

@@ -80,7 +80,15 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             since,
         } => {
             let loaded = record(data.as_deref())?;
-            brief::brief(&loaded, &state, &on, format, file, &peers, since, out)?;
+            let args = brief::BriefArgs {
+                state,
+                on,
+                format,
+                file,
+                peers,
+                since,
+            };
+            brief::brief(&loaded, args, out)?;
         }
         Command::Obligations { state, on, format } => {
             let loaded = record(data.as_deref())?;
