@@ -588,3 +588,22 @@ fn what_if_json_names_six_months_after_receipt() {
     assert_eq!(v["six_months_after_receipt"], "2026-07-15");
     assert_eq!(v["six_months_after"], v["six_months_after_receipt"]);
 }
+
+/// A withdrawal whose six months would end past the calendar is not
+/// clamped to a day: the claim cannot be told, and says why.
+#[test]
+fn a_withdrawal_past_the_calendar_is_unknown_not_clamped() {
+    let output = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args([
+            "check",
+            "a withdrawal by France would take effect six months after its notification",
+            "--on",
+            "9999-12-31",
+        ])
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("UNKNOWN"), "{stdout}");
+    assert!(stdout.contains("the last day of the calendar"), "{stdout}");
+}
