@@ -398,7 +398,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|o| {
                     vec![
-                        vec![text(o.article)],
+                        vec![text(o.article.to_string())],
                         vec![text(o.kind.replace('_', " "))],
                         vec![text(
                             o.deadline.map_or("none".to_string(), |d| d.to_string()),

@@ -25,7 +25,7 @@ pub struct EvidenceReport {
     /// When it counts from, if dated.
     pub date: Option<String>,
     /// The Convention's articles it bears on.
-    pub articles: Vec<&'static str>,
+    pub articles: Vec<String>,
     /// Source ids.
     pub sources: Vec<String>,
 }
@@ -99,7 +99,7 @@ impl VerdictReport {
                 .map(|e| EvidenceReport {
                     text: e.text.clone(),
                     date: e.date.map(|d| d.to_string()),
-                    articles: e.articles.clone(),
+                    articles: e.articles.iter().map(ToString::to_string).collect(),
                     sources: e.sources.iter().map(|s| s.to_string()).collect(),
                 })
                 .collect(),

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use jiff::civil::Date;
+use minewatch_core::articles::Citation;
 use minewatch_core::{
     ActionKind, AlternativeValue, Context, DisputedField, Firmness, Iso3, MonitorReport, Registry,
     SourceId, Status, TreatyAction, TreatyEventKind, UseFinding,
@@ -78,7 +79,7 @@ pub struct Evidence {
     /// The date of the fact, if it has one.
     pub date: Option<Date>,
     /// The articles applied.
-    pub articles: Vec<&'static str>,
+    pub articles: Vec<Citation>,
     /// Where the fact comes from.
     pub sources: Vec<SourceId>,
 }
@@ -175,14 +176,14 @@ fn predicate_words(predicate: &Predicate) -> String {
 }
 
 /// The articles behind a status.
-fn status_articles(status: Status) -> Vec<&'static str> {
+fn status_articles(status: Status) -> Vec<Citation> {
     match status {
         Status::NonSignatory => vec![],
-        Status::Signatory => vec!["Art. 15"],
-        Status::Consented => vec!["Art. 16", "Art. 17"],
-        Status::Party => vec!["Art. 17"],
-        Status::Withdrawing => vec!["Art. 20(2)", "Art. 20(3)"],
-        Status::WithdrawalDeferred | Status::Withdrawn => vec!["Art. 20(3)"],
+        Status::Signatory => vec![Citation::article(15)],
+        Status::Consented => vec![Citation::article(16), Citation::article(17)],
+        Status::Party => vec![Citation::article(17)],
+        Status::Withdrawing => vec![Citation::paragraph(20, 2), Citation::paragraph(20, 3)],
+        Status::WithdrawalDeferred | Status::Withdrawn => vec![Citation::paragraph(20, 3)],
     }
 }
 
@@ -347,7 +348,7 @@ impl Evaluator<'_> {
                             signature.date
                         ),
                         date: Some(signature.date),
-                        articles: vec!["Art. 15"],
+                        articles: vec![Citation::article(15)],
                         sources: signature.sources.clone(),
                     },
                 },
@@ -361,7 +362,7 @@ impl Evaluator<'_> {
                             self.on
                         ),
                         date: None,
-                        articles: vec!["Art. 15"],
+                        articles: vec![Citation::article(15)],
                         sources: self.participation_sources(state),
                     },
                 },
@@ -369,12 +370,12 @@ impl Evaluator<'_> {
             Predicate::MemberOf(group) => self.judge_membership(state, group),
             Predicate::Prohibited(verbs) => {
                 let (status, phrase, mut evidence) = self.status_evidence(state);
-                let mut articles: Vec<&'static str> = Vec::new();
+                let mut articles: Vec<Citation> = Vec::new();
                 for verb in verbs {
                     let article = match verb.as_str() {
-                        "using" => "Art. 1(1)(a)",
-                        "assisting" | "encouraging" | "inducing" => "Art. 1(1)(c)",
-                        _ => "Art. 1(1)(b)",
+                        "using" => Citation::point(1, 1, 'a'),
+                        "assisting" | "encouraging" | "inducing" => Citation::point(1, 1, 'c'),
+                        _ => Citation::point(1, 1, 'b'),
                     };
                     if !articles.contains(&article) {
                         articles.push(article);
@@ -730,7 +731,7 @@ impl Evaluator<'_> {
                 ),
                 date: None,
                 articles: if counts_parties {
-                    vec!["Art. 17"]
+                    vec![Citation::article(17)]
                 } else {
                     vec![]
                 },
@@ -796,25 +797,27 @@ impl Evaluator<'_> {
     }
 
     fn event(&self, state: Iso3, event: StateEvent, when: When) -> Verdict {
-        let (verb, not_yet, articles): (&str, &str, Vec<&'static str>) = match event {
-            StateEvent::BecameParty => {
-                ("became a party", "had not become a party", vec!["Art. 17"])
-            }
-            StateEvent::Signed => ("signed", "had not signed", vec!["Art. 15"]),
+        let (verb, not_yet, articles): (&str, &str, Vec<Citation>) = match event {
+            StateEvent::BecameParty => (
+                "became a party",
+                "had not become a party",
+                vec![Citation::article(17)],
+            ),
+            StateEvent::Signed => ("signed", "had not signed", vec![Citation::article(15)]),
             StateEvent::Consented => (
                 "deposited its consent to be bound",
                 "had not deposited its consent to be bound",
-                vec!["Art. 16"],
+                vec![Citation::article(16)],
             ),
             StateEvent::NotifiedWithdrawal => (
                 "notified its withdrawal",
                 "had not notified a withdrawal",
-                vec!["Art. 20(2)"],
+                vec![Citation::paragraph(20, 2)],
             ),
             StateEvent::Withdrew => (
                 "saw its withdrawal take effect",
                 "had no withdrawal in effect",
-                vec!["Art. 20(3)"],
+                vec![Citation::paragraph(20, 3)],
             ),
         };
         let name = self.name(state);
@@ -1242,7 +1245,7 @@ impl Evaluator<'_> {
     }
 
     fn treaty(&self, fact: TreatyFact, when: When) -> Verdict {
-        type Found = Option<(Date, Vec<SourceId>, Vec<&'static str>)>;
+        type Found = Option<(Date, Vec<SourceId>, Vec<Citation>)>;
         let (what, not_yet, found): (&str, &str, Found) = match fact {
             TreatyFact::Adopted => (
                 "was adopted",
@@ -1256,14 +1259,18 @@ impl Evaluator<'_> {
                 "had not yet been opened for signature",
                 self.context
                     .treaty_event(TreatyEventKind::OpenedForSignature)
-                    .map(|e| (e.date, e.sources.clone(), vec!["Art. 15"])),
+                    .map(|e| (e.date, e.sources.clone(), vec![Citation::article(15)])),
             ),
             TreatyFact::EnteredIntoForce => (
                 "entered into force",
                 "had not yet entered into force",
                 self.registry.treaty_entry_into_force().and_then(|date| {
                     let fortieth = self.registry.fortieth_instrument()?;
-                    Some((date, fortieth.sources.clone(), vec!["Art. 17(1)"]))
+                    Some((
+                        date,
+                        fortieth.sources.clone(),
+                        vec![Citation::paragraph(17, 1)],
+                    ))
                 }),
             ),
         };
@@ -1343,7 +1350,7 @@ impl Evaluator<'_> {
         };
         let mut evidence: Vec<Evidence> = steps
             .iter()
-            .filter(|s| s.article.starts_with("Art. 20"))
+            .filter(|s| s.article.article_number() == Some(20))
             .map(|s| Evidence {
                 text: s.text.clone(),
                 date: Some(s.date),
@@ -1372,7 +1379,7 @@ impl Evaluator<'_> {
         evidence.push(Evidence {
             text: format!("for {name}, {notice} {effect}"),
             date: Some(outcome.received),
-            articles: vec!["Art. 20(3)"],
+            articles: vec![Citation::paragraph(20, 3)],
             sources: vec![],
         });
         evidence.retain(|e| !e.sources.is_empty() || e.text.starts_with("for "));

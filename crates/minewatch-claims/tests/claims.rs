@@ -57,7 +57,7 @@ fn render(claim: &str, on: Date) -> String {
         out.push_str(&format!(
             "  evidence: {} [{}] [{}]\n",
             e.text,
-            e.articles.join(", "),
+            minewatch_core::articles::join(&e.articles),
             sources.join(", ")
         ));
     }

@@ -674,16 +674,28 @@ fn check_obligations(
             e.kind,
             ClearanceEventKind::ExtensionGranted | ClearanceEventKind::OriginalDeadline
         );
+        if e.kind == ClearanceEventKind::NoMinedAreas && e.deadline.is_some() {
+            push(
+                subject,
+                "deadline",
+                "a state with no known mined areas has no clearance deadline".into(),
+            );
+        }
         if needs_deadline && e.deadline.is_none() {
             push(subject, "deadline", "required for this event".into());
         }
         if e.kind == ClearanceEventKind::ExtensionGranted && e.deadline.is_some() {
-            // Art. 5(3)-(6): an extension gives more time, never less.
+            // The rule is Art. 5's: an extension gives more time, never less.
             let not_later = record.clearance[..i].iter().any(|o| {
                 o.state == e.state
                     && o.kind == ClearanceEventKind::ExtensionGranted
                     && o.date <= e.date
-                    && o.deadline >= e.deadline
+                    && match (o.deadline, e.deadline) {
+                        (Some(before), Some(now)) => {
+                            !crate::articles::art5_clearance::extensions::extends(before, now)
+                        }
+                        _ => false,
+                    }
             });
             if not_later {
                 push(

@@ -11,6 +11,7 @@
 
 use jiff::civil::Date;
 
+use crate::articles::Citation;
 use crate::articles::art17_entry_into_force::{EntryIntoForce, entry_into_force};
 use crate::articles::{
     art15_signature, art16_consent, art18_provisional_application, art19_reservations,
@@ -32,7 +33,7 @@ pub(crate) type Fact<'a> = (Option<usize>, &'a TreatyAction);
 pub(crate) struct Breach {
     pub(crate) action: Option<usize>,
     pub(crate) field: &'static str,
-    pub(crate) article: Option<&'static str>,
+    pub(crate) article: Option<Citation>,
     pub(crate) message: String,
 }
 
@@ -94,7 +95,7 @@ pub(crate) fn run(registry: &Registry, state: Iso3, facts: &[Fact<'_>], on: Date
 }
 
 impl Machine<'_> {
-    fn step(&mut self, article: &'static str, date: Date, text: String, sources: &[SourceId]) {
+    fn step(&mut self, article: Citation, date: Date, text: String, sources: &[SourceId]) {
         self.run.steps.push(Step {
             article,
             date,
@@ -107,7 +108,7 @@ impl Machine<'_> {
     fn change(
         &mut self,
         status: Status,
-        article: &'static str,
+        article: Citation,
         date: Date,
         text: String,
         sources: &[SourceId],
@@ -131,7 +132,7 @@ impl Machine<'_> {
         &mut self,
         index: Option<usize>,
         field: &'static str,
-        article: &'static str,
+        article: Citation,
         message: String,
     ) {
         self.run.breaches.push(Breach {
@@ -146,7 +147,7 @@ impl Machine<'_> {
         &mut self,
         kind: FindingKind,
         date: Date,
-        article: &'static str,
+        article: Citation,
         text: String,
         sources: &[SourceId],
     ) {
@@ -184,7 +185,12 @@ impl Machine<'_> {
                             fortieth.date,
                             self.registry.name_of(fortieth.state),
                         );
-                        self.step("Art. 17(1)", fortieth.date, text, &fortieth.sources.clone());
+                        self.step(
+                            Citation::paragraph(17, 1),
+                            fortieth.date,
+                            text,
+                            &fortieth.sources.clone(),
+                        );
                     }
                 }
                 Status::Consented => {
@@ -261,14 +267,14 @@ impl Machine<'_> {
         }
     }
 
-    fn entry_into_force_article(&self) -> &'static str {
+    fn entry_into_force_article(&self) -> Citation {
         let fortieth = self.registry.fortieth_instrument().map(|a| a.date);
         match (self.consent.as_ref(), self.run.entry_into_force) {
             (Some((deposit, _)), Some(_)) => match entry_into_force(*deposit, fortieth) {
                 EntryIntoForce::On { article, .. } => article,
-                EntryIntoForce::AwaitingFortiethInstrument => "Art. 17",
+                EntryIntoForce::AwaitingFortiethInstrument => Citation::article(17),
             },
-            _ => "Art. 17",
+            _ => Citation::article(17),
         }
     }
 
@@ -286,7 +292,7 @@ impl Machine<'_> {
         if let Some(problem) = legal_date::beyond_the_calendar(date) {
             let article = match action.kind {
                 ActionKind::Withdrawal | ActionKind::Suspension => art20_withdrawal::EFFECT,
-                _ => "Art. 17",
+                _ => Citation::article(17),
             };
             self.breach(index, "date", article, problem);
             return;

@@ -5,6 +5,7 @@ use std::fmt;
 
 use jiff::civil::Date;
 
+use crate::articles::Citation;
 use crate::{Iso3, SourceId};
 
 /// Where a state stands towards the Convention on a date. These names are
@@ -79,7 +80,7 @@ impl fmt::Display for Status {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Step {
     /// The article and paragraph applied, as "Art. 17(2)", or "succession".
-    pub article: &'static str,
+    pub article: Citation,
     /// The date the step is about.
     pub date: Date,
     /// A sentence for a reader.
@@ -148,7 +149,7 @@ pub struct Finding {
     /// The date of the fact concerned.
     pub date: Option<Date>,
     /// The article concerned, if one is.
-    pub article: Option<&'static str>,
+    pub article: Option<Citation>,
     /// A sentence for a reader.
     pub text: String,
     /// The sources concerned.

@@ -77,6 +77,32 @@ pub fn six_months_after(receipt: Date) -> Option<Date> {
     receipt.checked_add(jiff::Span::new().months(6)).ok()
 }
 
+/// The anniversary `years` years after `start`: "ten years after the entry
+/// into force" (Art. 5(1)), "four years after" (Art. 4). A 29 February start
+/// lands on 28 February in a common year, the same clamping as
+/// [`six_months_after`].
+pub fn years_after(start: Date, years: i16) -> Option<Date> {
+    start.checked_add(jiff::Span::new().years(years)).ok()
+}
+
+/// The day `days` days after `start`: "not later than 180 days after the
+/// entry into force" (Art. 7(1)).
+pub fn days_after(start: Date, days: i32) -> Option<Date> {
+    start.checked_add(jiff::Span::new().days(days)).ok()
+}
+
+/// 30 April of the year after `year`: "annually, covering the last calendar
+/// year, ... not later than 30 April of each year" (Art. 7(2)).
+pub fn thirtieth_april_after(year: i16) -> Option<Date> {
+    Date::new(year.checked_add(1)?, 4, 30).ok()
+}
+
+/// The date `months` calendar months after `start`, clamped to the end of a
+/// shorter month: "in the next twelve months".
+pub fn months_after(start: Date, months: i32) -> Option<Date> {
+    start.checked_add(jiff::Span::new().months(months)).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

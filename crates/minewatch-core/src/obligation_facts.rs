@@ -82,17 +82,21 @@ pub enum StockpileEventKind {
     Destroyed,
     /// Completion reported by this date; when it happened is not on record.
     CompletionReported,
+    /// A source says the state's stockpile status is not known (for
+    /// instance: no initial report, so nothing was ever declared).
+    StatusUnknown,
 }
 
 impl StockpileEventKind {
     /// Every kind.
-    pub const ALL: [StockpileEventKind; 6] = [
+    pub const ALL: [StockpileEventKind; 7] = [
         StockpileEventKind::Declared,
         StockpileEventKind::Completed,
         StockpileEventKind::Remaining,
         StockpileEventKind::NoStockpile,
         StockpileEventKind::Destroyed,
         StockpileEventKind::CompletionReported,
+        StockpileEventKind::StatusUnknown,
     ];
 
     /// The data file spelling.
@@ -104,6 +108,7 @@ impl StockpileEventKind {
             StockpileEventKind::NoStockpile => "no_stockpile",
             StockpileEventKind::Destroyed => "destroyed",
             StockpileEventKind::CompletionReported => "completion_reported",
+            StockpileEventKind::StatusUnknown => "status_unknown",
         }
     }
 
@@ -143,15 +148,23 @@ pub enum ClearanceEventKind {
     Requested,
     /// The state's original deadline, where it is not entry into force plus ten years.
     OriginalDeadline,
+    /// A source says the state has no known mined areas under its
+    /// jurisdiction or control: nothing to clear.
+    NoMinedAreas,
+    /// Mined areas newly found after a declared completion (or after a
+    /// declaration of none); `deadline` is the one then set for them.
+    NewlyFound,
 }
 
 impl ClearanceEventKind {
     /// Every kind.
-    pub const ALL: [ClearanceEventKind; 4] = [
+    pub const ALL: [ClearanceEventKind; 6] = [
         ClearanceEventKind::ExtensionGranted,
         ClearanceEventKind::Completed,
         ClearanceEventKind::Requested,
         ClearanceEventKind::OriginalDeadline,
+        ClearanceEventKind::NoMinedAreas,
+        ClearanceEventKind::NewlyFound,
     ];
 
     /// The data file spelling.
@@ -161,6 +174,8 @@ impl ClearanceEventKind {
             ClearanceEventKind::Completed => "completed",
             ClearanceEventKind::Requested => "requested",
             ClearanceEventKind::OriginalDeadline => "original_deadline",
+            ClearanceEventKind::NoMinedAreas => "no_mined_areas",
+            ClearanceEventKind::NewlyFound => "newly_found",
         }
     }
 

@@ -13,9 +13,12 @@ use std::fmt;
 use jiff::civil::Date;
 
 use crate::articles::art4_stockpile_destruction::Standing;
-use crate::articles::art5_clearance::extensions::{self, Applied, Grant};
-use crate::articles::art7_transparency as art7;
-use crate::articles::{art3_retention, art4_stockpile_destruction as art4, art5_clearance as art5};
+use crate::articles::art5_clearance::{Reading, Standing as Clearance, extensions::Applied};
+use crate::articles::art7_transparency::{self as art7, ReportStanding};
+use crate::articles::{
+    Citation, art3_retention, art4_stockpile_destruction as art4, art5_clearance as art5,
+    art17_entry_into_force, art20_withdrawal,
+};
 use crate::{ClearanceEventKind, Context, FactDate, Iso3, Registry, SourceId, Status, Step};
 
 /// Where an obligation stands. The names are part of the command-line and
@@ -82,7 +85,7 @@ impl fmt::Display for ObligationState {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Obligation {
     /// The article (`Art. 4`).
-    pub article: &'static str,
+    pub article: Citation,
     /// What it is: `stockpile_destruction`, `mine_clearance`,
     /// `initial_report`, `annual_report`, `retained_mines`.
     pub kind: &'static str,
@@ -105,7 +108,7 @@ struct Bound {
     withdrawn: Option<Date>,
 }
 
-fn step(article: &'static str, date: Date, text: String, sources: Vec<SourceId>) -> Step {
+fn step(article: Citation, date: Date, text: String, sources: Vec<SourceId>) -> Step {
     Step {
         article,
         date,
@@ -199,7 +202,7 @@ impl<'a> Obligations<'a> {
         let eif = bound.entry_into_force;
         let name = self.registry.name_of(state);
         let eif_step = step(
-            "Art. 17",
+            art17_entry_into_force::ARTICLE,
             eif,
             format!("The Convention enters into force for {name}"),
             self.binding_sources(state, eif),
@@ -236,7 +239,7 @@ impl<'a> Obligations<'a> {
                         .collect(),
                 );
                 obligation.explanation.push(step(
-                    "Art. 20(3)",
+                    art20_withdrawal::EFFECT,
                     ended,
                     format!(
                         "{name}'s withdrawal takes effect: this obligation under the Convention ends on {ended} \
@@ -269,7 +272,7 @@ impl<'a> Obligations<'a> {
         let mut explanation = Vec::new();
         if let Some(d) = deadline {
             explanation.push(step(
-                "Art. 4",
+                art4::ARTICLE,
                 d,
                 format!(
                     "Deadline to destroy its stockpile: four years after entry into force, {d}"
@@ -289,9 +292,10 @@ impl<'a> Obligations<'a> {
                 crate::StockpileEventKind::NoStockpile => "Declares no stockpile",
                 crate::StockpileEventKind::Destroyed => "Destroyed so far",
                 crate::StockpileEventKind::CompletionReported => "Completion reported",
+                crate::StockpileEventKind::StatusUnknown => "Stockpile status noted as not known",
             };
             explanation.push(step(
-                "Art. 4",
+                art4::ARTICLE,
                 e.date.date,
                 format!("{label}{amount}{}{}", year_only(e.date), note(&e.note)),
                 e.sources.clone(),
@@ -303,14 +307,21 @@ impl<'a> Obligations<'a> {
                 ObligationState::Met,
                 format!("declared no stockpile ({})", e.date),
             ),
-            Standing::Completed(e) if e.date.date > d => (
-                ObligationState::Met,
-                format!("destruction completed {}, after the {d} deadline", e.date),
-            ),
-            Standing::Completed(e) => (
-                ObligationState::Met,
-                format!("destruction completed {}", e.date),
-            ),
+            Standing::Completed(e) => {
+                let count = e
+                    .quantity
+                    .map(|q| format!(" ({} mines)", thousands(q)))
+                    .unwrap_or_default();
+                let late = if e.date.date > d {
+                    format!(", after the {d} deadline")
+                } else {
+                    String::new()
+                };
+                (
+                    ObligationState::Met,
+                    format!("destruction completed {}{count}{late}", e.date),
+                )
+            }
             Standing::CompletionReported(e) => (
                 ObligationState::Met,
                 if e.date.date > d {
@@ -342,6 +353,14 @@ impl<'a> Obligations<'a> {
                     "deadline {d} passed; the record has neither a completion nor a figure of mines still held after it"
                 ),
             ),
+            Standing::StatusUnknown(e) => (
+                ObligationState::Unknown,
+                format!(
+                    "its stockpile status is not known ({}{}); the deadline is {d}",
+                    e.date,
+                    note_tail(&e.note)
+                ),
+            ),
             Standing::NoRecord => (
                 ObligationState::Unknown,
                 format!(
@@ -350,7 +369,7 @@ impl<'a> Obligations<'a> {
             ),
         };
         Obligation {
-            article: "Art. 4",
+            article: art4::ARTICLE,
             kind: "stockpile_destruction",
             deadline,
             state: state_now,
@@ -365,160 +384,206 @@ impl<'a> Obligations<'a> {
         let events: Vec<_> = record
             .clearance
             .iter()
-            .filter(|e| e.state == state && e.date.date <= on)
+            .filter(|e| e.state == state)
             .collect();
-        let any_on_record = record.clearance.iter().any(|e| e.state == state);
         let original = events
             .iter()
-            .find(|e| e.kind == ClearanceEventKind::OriginalDeadline)
+            .find(|e| e.kind == ClearanceEventKind::OriginalDeadline && e.date.date <= on)
             .and_then(|e| e.deadline);
-        let base = original.or_else(|| art5::base_deadline(eif));
+        let base = original
+            .or_else(|| art5::base_deadline(eif))
+            .unwrap_or(Date::MAX);
+        let (standing, readings) = art5::standing(&events, base, on);
         let mut explanation = Vec::new();
-        if let Some(b) = base.filter(|_| any_on_record) {
+        let has_areas = standing.is_ongoing()
+            || readings
+                .iter()
+                .any(|r| !matches!(r, Reading::NoMinedAreas(_)));
+        if has_areas {
             let how = if original.is_some() {
-                "as set for it".to_string()
+                "as set for it"
             } else {
-                "ten years after entry into force".to_string()
+                "ten years after entry into force"
             };
             explanation.push(step(
-                "Art. 5(1)",
-                b,
-                format!("Deadline to clear its mined areas: {how}, {b}"),
+                art5::DEADLINE,
+                base,
+                format!("Deadline to clear its mined areas: {how}, {base}"),
                 vec![],
             ));
         }
-        let grants: Vec<(Grant, &crate::ClearanceEvent)> = events
-            .iter()
-            .filter(|e| e.kind == ClearanceEventKind::ExtensionGranted)
-            .filter_map(|e| {
-                let deadline = e.deadline?;
-                Some((
-                    Grant {
-                        granted: e.date.date,
-                        deadline,
-                    },
-                    *e,
-                ))
-            })
-            .collect();
-        let plain: Vec<Grant> = grants.iter().map(|(g, _)| *g).collect();
-        let (deadline, history) = match base {
-            Some(b) => {
-                let (d, h) = extensions::deadline_on(b, &plain, on);
-                (Some(d), h)
-            }
-            None => (None, Vec::new()),
-        };
-        for (grant, applied) in &history {
-            let Some((_, event)) = grants.iter().find(|(g, _)| g == grant) else {
-                continue;
-            };
-            let meeting = event
-                .meeting
+        let meeting_name = |e: &crate::ClearanceEvent| {
+            e.meeting
                 .as_deref()
                 .and_then(|id| record.meeting(id))
-                .map_or_else(
-                    || format!("A meeting of States Parties ({})", event.date),
-                    |m| format!("{} ({})", m.name, m.held),
-                );
-            let text = match applied {
-                Applied::Replaced { from } => format!(
-                    "{meeting} grants an extension: the deadline moves from {from} to {}",
-                    grant.deadline
-                ),
-                Applied::Refused { current } => format!(
-                    "{meeting} records a deadline of {}, not later than {current}: not an extension, not applied",
-                    grant.deadline
-                ),
-            };
-            let mut sources = event.sources.clone();
-            if let Some(m) = event.meeting.as_deref().and_then(|id| record.meeting(id)) {
+                .map(|m| format!("{} ({})", m.name, m.held))
+        };
+        let meeting_sources = |e: &crate::ClearanceEvent| {
+            let mut sources = e.sources.clone();
+            if let Some(m) = e.meeting.as_deref().and_then(|id| record.meeting(id)) {
                 sources.extend(m.sources.iter().cloned());
             }
-            explanation.push(step("Art. 5(3)-(6)", event.date.date, text, sources));
-        }
-        for e in events.iter().filter(|e| {
-            matches!(
-                e.kind,
-                ClearanceEventKind::Requested | ClearanceEventKind::Completed
-            )
-        }) {
-            let text = match e.kind {
-                ClearanceEventKind::Completed => {
-                    format!(
-                        "Declares its mined areas cleared{}{}",
-                        year_only(e.date),
-                        note(&e.note)
+            sources
+        };
+        for reading in &readings {
+            let (article, e, text) = match *reading {
+                Reading::Grant(e, applied) => {
+                    let who = meeting_name(e)
+                        .unwrap_or_else(|| format!("A meeting of States Parties ({})", e.date));
+                    let new = e.deadline.unwrap_or(base);
+                    let interim = if e.note.to_ascii_lowercase().contains("interim") {
+                        "an interim extension"
+                    } else {
+                        "an extension"
+                    };
+                    let text = match applied {
+                        Applied::Replaced { from } => format!(
+                            "{who} grants {interim}: the deadline moves from {from} to {new}"
+                        ),
+                        Applied::Refused { current } => format!(
+                            "{who} records a deadline of {new}, not later than {current}: not an extension, not applied"
+                        ),
+                    };
+                    (art5::EXTENSION, e, text)
+                }
+                Reading::Completed(e) => {
+                    let at = meeting_name(e)
+                        .map(|m| format!(" at the {m}"))
+                        .unwrap_or_default();
+                    (
+                        art5::DEADLINE,
+                        e,
+                        format!(
+                            "Declares its mined areas cleared{at}{}{}",
+                            year_only(e.date),
+                            note(&e.note)
+                        ),
                     )
                 }
-                _ => format!(
-                    "Requests an extension{}{}; the outcome is not on record",
-                    year_only(e.date),
-                    e.deadline.map(|d| format!(" to {d}")).unwrap_or_default()
+                Reading::NewlyFound {
+                    event,
+                    reopened,
+                    deadline,
+                } => {
+                    let then = match (reopened, deadline) {
+                        (true, Some(d)) => {
+                            format!(": the obligation reopens; the deadline set for them is {d}")
+                        }
+                        (true, None) => {
+                            ": the obligation reopens; the record has no deadline for them"
+                                .to_string()
+                        }
+                        (false, Some(d)) => format!("; the deadline is {d}"),
+                        (false, None) => String::new(),
+                    };
+                    (
+                        art5::DEADLINE,
+                        event,
+                        format!(
+                            "Reports newly found mined areas{}{then}{}",
+                            year_only(event.date),
+                            note(&event.note)
+                        ),
+                    )
+                }
+                Reading::Requested(e) => (
+                    art5::REQUEST,
+                    e,
+                    format!(
+                        "Requests an extension{}{}; the outcome is not on record",
+                        year_only(e.date),
+                        e.deadline.map(|d| format!(" to {d}")).unwrap_or_default()
+                    ),
+                ),
+                Reading::NoMinedAreas(e) => (
+                    art5::ARTICLE,
+                    e,
+                    format!(
+                        "No known mined areas under its jurisdiction or control{}{}",
+                        year_only(e.date),
+                        note(&e.note)
+                    ),
                 ),
             };
-            let article = if e.kind == ClearanceEventKind::Completed {
-                "Art. 5(1)"
-            } else {
-                "Art. 5(3)"
-            };
-            explanation.push(step(article, e.date.date, text, e.sources.clone()));
+            explanation.push(step(article, e.date.date, text, meeting_sources(e)));
         }
-        let completed = events
-            .iter()
-            .filter(|e| e.kind == ClearanceEventKind::Completed)
-            .max_by_key(|e| e.date);
-        // A request made after the last grant, whose outcome the record lacks.
-        let last_grant = history.last().map(|(g, _)| g.granted);
-        let pending = events
-            .iter()
-            .filter(|e| e.kind == ClearanceEventKind::Requested)
-            .filter(|e| last_grant.is_none_or(|g| e.date.date > g))
-            .max_by_key(|e| e.date);
-        let extended = history
-            .iter()
-            .any(|(_, a)| matches!(a, Applied::Replaced { .. }));
-        let d = deadline.unwrap_or(Date::MAX);
-        let (state_now, detail) = if let Some(done) = completed {
-            (
+        let reopened_by = |found: Option<&crate::ClearanceEvent>| {
+            found
+                .map(|f| format!("reopened by mined areas newly found ({}); ", f.date))
+                .unwrap_or_default()
+        };
+        let (state_now, detail) = match standing {
+            Clearance::NoMinedAreas(e) => (
                 ObligationState::Met,
-                format!("declared its mined areas cleared ({})", done.date),
-            )
-        } else if !any_on_record {
-            (
+                format!("no known mined areas ({})", e.date),
+            ),
+            Clearance::Completed(e) => (
+                ObligationState::Met,
+                format!("declared its mined areas cleared ({})", e.date),
+            ),
+            Clearance::Open {
+                deadline,
+                extended,
+                reopened,
+            } => (
+                if extended {
+                    ObligationState::Extended
+                } else {
+                    ObligationState::Due
+                },
+                format!(
+                    "{}clearance due by {deadline}{}",
+                    reopened_by(reopened),
+                    if extended { ", as extended" } else { "" }
+                ),
+            ),
+            Clearance::Pending {
+                deadline,
+                request,
+                reopened,
+            } => (
+                ObligationState::Unknown,
+                format!(
+                    "{}deadline {deadline} passed; an extension was requested ({}) and its outcome is not on record",
+                    reopened_by(reopened),
+                    request.date
+                ),
+            ),
+            Clearance::Lapsed { deadline, reopened } => (
+                ObligationState::Unknown,
+                format!(
+                    "{}deadline {deadline} passed; the record has neither a completion nor a further extension",
+                    reopened_by(reopened)
+                ),
+            ),
+            Clearance::ReopenedWithoutDeadline(found) => (
+                ObligationState::Unknown,
+                format!(
+                    "reopened by mined areas newly found ({}); the record has no deadline for them",
+                    found.date
+                ),
+            ),
+            Clearance::NoRecord => (
                 ObligationState::Unknown,
                 "the record has no clearance data: whether it has mined areas is not recorded"
                     .to_string(),
-            )
-        } else if let (true, Some(request)) = (on > d, pending) {
-            (
-                ObligationState::Unknown,
-                format!(
-                    "deadline {d} passed; an extension was requested ({}) and its outcome is not on record",
-                    request.date
-                ),
-            )
-        } else if on > d {
-            // No completion and no later grant on record is a gap in the
-            // record as often as a breach: it is not called missed.
-            (
-                ObligationState::Unknown,
-                format!(
-                    "deadline {d} passed; the record has neither a completion nor a further extension"
-                ),
-            )
-        } else if extended {
-            (
-                ObligationState::Extended,
-                format!("clearance due by {d}, as extended"),
-            )
-        } else {
-            (ObligationState::Due, format!("clearance due by {d}"))
+            ),
         };
         Obligation {
-            article: "Art. 5",
+            article: art5::ARTICLE,
             kind: "mine_clearance",
-            deadline: if any_on_record { deadline } else { None },
+            deadline: standing.deadline().or_else(|| {
+                // Met or unknown: the last deadline that was in force.
+                has_areas.then(|| {
+                    readings.iter().fold(base, |d, r| match *r {
+                        Reading::Grant(e, Applied::Replaced { .. }) => e.deadline.unwrap_or(d),
+                        Reading::NewlyFound {
+                            deadline: Some(n), ..
+                        } => n,
+                        _ => d,
+                    })
+                })
+            }),
             state: state_now,
             detail,
             explanation,
@@ -546,53 +611,53 @@ impl<'a> Obligations<'a> {
             .collect()
     }
 
+    fn report_step(article: Citation, what: &str, f: &crate::ReportFact) -> Step {
+        let how = if f.submitted {
+            "submitted"
+        } else {
+            "noted as not submitted"
+        };
+        step(
+            article,
+            f.date.date,
+            format!("{what} {how}{}{}", year_only(f.date), note(&f.note)),
+            f.sources.clone(),
+        )
+    }
+
     fn initial_report(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
         let due = art7::initial_report_due(eif);
         let d = due.unwrap_or(Date::MAX);
         let facts = self.report_facts(state, on, true, None);
         let mut explanation = vec![step(
-            "Art. 7(1)",
+            art7::INITIAL,
             d,
             format!("Initial transparency report due 180 days after entry into force, {d}"),
             vec![],
         )];
         for f in &facts {
-            let what = if f.submitted {
-                "submitted"
-            } else {
-                "noted as not submitted"
-            };
-            explanation.push(step(
-                "Art. 7(1)",
-                f.date.date,
-                format!(
-                    "Initial report {what}{}{}",
-                    year_only(f.date),
-                    note(&f.note)
-                ),
-                f.sources.clone(),
-            ));
+            explanation.push(Self::report_step(art7::INITIAL, "Initial report", f));
         }
-        let submitted = facts.iter().filter(|f| f.submitted).min_by_key(|f| f.date);
-        let missing = facts.iter().filter(|f| !f.submitted).max_by_key(|f| f.date);
-        let (state_now, detail) = match (submitted, missing) {
-            (Some(f), _) if f.date.date > d => (
+        let (state_now, detail) = match art7::standing(&facts, d, on) {
+            ReportStanding::Submitted { fact, late: true } => (
                 ObligationState::Met,
-                format!("submitted {}, after the {d} deadline", f.date),
+                format!("submitted {}, after the {d} deadline", fact.date),
             ),
-            (Some(f), _) => (ObligationState::Met, format!("submitted {}", f.date)),
-            (None, Some(f)) if on > d => (
+            ReportStanding::Submitted { fact, late: false } => {
+                (ObligationState::Met, format!("submitted {}", fact.date))
+            }
+            ReportStanding::Missing(f) => (
                 ObligationState::Missed,
                 format!("due {d}; still not submitted as of {}", f.date),
             ),
-            (None, _) if on <= d => (ObligationState::Due, format!("due {d}")),
-            (None, _) => (
+            ReportStanding::Due => (ObligationState::Due, format!("due {d}")),
+            ReportStanding::Unknown => (
                 ObligationState::Unknown,
                 format!("due {d}; the record does not say whether it was submitted"),
             ),
         };
         Obligation {
-            article: "Art. 7(1)",
+            article: art7::INITIAL,
             kind: "initial_report",
             deadline: due,
             state: state_now,
@@ -609,44 +674,49 @@ impl<'a> Obligations<'a> {
         let due = art7::annual_update_due(year);
         let d = due.unwrap_or(Date::MAX);
         let facts = self.report_facts(state, on, false, Some(year));
+        let previous = self.report_facts(state, on, false, Some(year - 1));
         let mut explanation = vec![step(
-            "Art. 7(2)",
+            art7::ANNUAL,
             d,
             format!("Annual update covering {year} due by 30 April, {d}"),
             vec![],
         )];
         // The previous update, when the record says anything of it.
-        for f in self
-            .report_facts(state, on, false, Some(year - 1))
-            .into_iter()
-            .chain(facts.iter().copied())
-        {
-            let what = if f.submitted {
-                "submitted"
-            } else {
-                "noted as not submitted"
-            };
-            explanation.push(step(
-                "Art. 7(2)",
-                f.date.date,
-                format!(
-                    "Annual update covering {} {what}{}{}",
-                    f.covering.unwrap_or_default(),
-                    year_only(f.date),
-                    note(&f.note)
-                ),
-                f.sources.clone(),
-            ));
+        for f in previous.iter().chain(facts.iter()) {
+            let what = format!("Annual update covering {}", f.covering.unwrap_or_default());
+            explanation.push(Self::report_step(art7::ANNUAL, &what, f));
         }
-        let (state_now, detail) = match facts.iter().find(|f| f.submitted) {
-            Some(f) => (
+        let (state_now, detail) = match art7::standing(&facts, d, on) {
+            ReportStanding::Submitted { fact, .. } => (
                 ObligationState::Met,
-                format!("covering {year}: submitted {}", f.date),
+                format!("covering {year}: submitted {}", fact.date),
             ),
-            None => (ObligationState::Due, format!("covering {year}: due {d}")),
+            // The next update is never past due on the day asked about.
+            _ => {
+                let last = art7::annual_update_due(year - 1).unwrap_or(Date::MIN);
+                let before = match art7::standing(&previous, last, on) {
+                    ReportStanding::Submitted { fact, .. } => {
+                        format!(
+                            "; the update covering {} was submitted {}",
+                            year - 1,
+                            fact.date
+                        )
+                    }
+                    ReportStanding::Missing(f) => format!(
+                        "; the update covering {} was noted as not submitted ({})",
+                        year - 1,
+                        f.date
+                    ),
+                    _ => String::new(),
+                };
+                (
+                    ObligationState::Due,
+                    format!("covering {year}: due {d}{before}"),
+                )
+            }
         };
         Obligation {
-            article: "Art. 7(2)",
+            article: art7::ANNUAL,
             kind: "annual_report",
             deadline: due,
             state: state_now,
@@ -667,15 +737,24 @@ impl<'a> Obligations<'a> {
         let latest = art3_retention::latest(&figures, on);
         let mut explanation = Vec::new();
         for f in figures.iter().filter(|f| f.date.date <= on) {
-            explanation.push(step(
-                "Art. 3",
-                f.date.date,
+            let text = if f.quantity == 0 {
+                format!(
+                    "Retains no mines for training{}{}",
+                    year_only(f.date),
+                    note(&f.note)
+                )
+            } else {
                 format!(
                     "{} mines retained for training{}{}",
                     thousands(f.quantity),
                     year_only(f.date),
                     note(&f.note)
-                ),
+                )
+            };
+            explanation.push(step(
+                art3_retention::ARTICLE,
+                f.date.date,
+                text,
                 f.sources.clone(),
             ));
         }
@@ -698,7 +777,7 @@ impl<'a> Obligations<'a> {
             ),
         };
         Obligation {
-            article: "Art. 3",
+            article: art3_retention::ARTICLE,
             kind: "retained_mines",
             deadline: None,
             state: state_now,
@@ -714,5 +793,13 @@ fn note(text: &str) -> String {
         String::new()
     } else {
         format!(" ({text})")
+    }
+}
+
+fn note_tail(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": {text}")
     }
 }

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use crate::articles::Citation;
+
 use crate::articles::art17_entry_into_force::INSTRUMENTS_FOR_ENTRY_INTO_FORCE;
 use crate::engine::{self, Fact};
 use crate::explain::{Assessment, Finding, FindingKind, Severity, Status, Step};
@@ -38,7 +40,7 @@ pub struct Violation {
     /// The field (column) at fault.
     pub field: &'static str,
     /// The article broken, if the rule is an article's.
-    pub article: Option<&'static str>,
+    pub article: Option<Citation>,
     /// What is wrong, in lower case, naming the offending value.
     pub message: String,
 }

@@ -261,7 +261,10 @@ fn a_withdrawal_before_consent_is_refused_with_its_article() {
     });
     let violations = Registry::new(states, actions, conflicts, vec![]).expect_err("refused");
     assert_eq!(violations.len(), 1);
-    assert_eq!(violations[0].article, Some("Art. 20(2)"));
+    assert_eq!(
+        violations[0].article.map(|a| a.to_string()).as_deref(),
+        Some("Art. 20(2)")
+    );
     assert!(
         violations[0]
             .message

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// One step of an explanation.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct StepJson {
-    article: &'static str,
+    article: String,
     date: String,
     text: String,
     /// The first source, for scripts that want one.
@@ -25,7 +25,7 @@ impl From<&Step> for StepJson {
     fn from(step: &Step) -> StepJson {
         let sources: Vec<String> = step.sources.iter().map(|s| s.to_string()).collect();
         StepJson {
-            article: step.article,
+            article: step.article.to_string(),
             date: step.date.to_string(),
             text: step.text.clone(),
             source: sources.first().cloned(),
@@ -41,7 +41,7 @@ pub struct FindingJson {
     kind: &'static str,
     severity: &'static str,
     date: Option<String>,
-    article: Option<&'static str>,
+    article: Option<String>,
     text: String,
     sources: Vec<String>,
 }
@@ -52,7 +52,7 @@ impl From<&Finding> for FindingJson {
             kind: finding.kind.as_str(),
             severity: finding.severity.as_str(),
             date: finding.date.map(|d| d.to_string()),
-            article: finding.article,
+            article: finding.article.map(|a| a.to_string()),
             text: finding.text.clone(),
             sources: finding.sources.iter().map(|s| s.to_string()).collect(),
         }

@@ -75,7 +75,9 @@ fn afghanistan_clearance_deadline_moved_by_each_grant() {
     let grants: Vec<&str> = today
         .explanation
         .iter()
-        .filter(|s| s.text.contains("grants an extension"))
+        .filter(|s| {
+            s.text.contains("grants an extension") || s.text.contains("grants an interim extension")
+        })
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(grants.len(), 3, "{grants:?}");

@@ -14,7 +14,7 @@ use jiff::civil::{Date, date};
 pub const OPENED_FOR_SIGNATURE: Date = date(1997, 12, 3);
 
 /// The article label used in explanations.
-pub const ARTICLE: &str = "Art. 15";
+pub const ARTICLE: super::Citation = super::Citation::article(15);
 
 /// Why a signature on `signed` breaks Art. 15, if it does: before the
 /// Convention opened, or on or after its entry into force (`in_force_from`,

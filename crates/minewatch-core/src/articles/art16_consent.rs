@@ -10,11 +10,11 @@ use jiff::civil::Date;
 use crate::ActionKind;
 
 /// The article label for a consent of this kind.
-pub fn article(kind: ActionKind) -> &'static str {
+pub fn article(kind: ActionKind) -> super::Citation {
     if kind == ActionKind::Accession {
-        "Art. 16(2)"
+        super::Citation::paragraph(16, 2)
     } else {
-        "Art. 16(1)"
+        super::Citation::paragraph(16, 1)
     }
 }
 

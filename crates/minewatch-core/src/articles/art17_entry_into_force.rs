@@ -16,6 +16,9 @@ use jiff::civil::Date;
 
 use crate::legal_date::first_day_of_sixth_month_after;
 
+/// The article, for explanations.
+pub const ARTICLE: super::Citation = super::Citation::article(17);
+
 /// How many instruments bring the Convention into force (Art. 17(1)).
 pub const INSTRUMENTS_FOR_ENTRY_INTO_FORCE: usize = 40;
 
@@ -28,7 +31,7 @@ pub enum EntryIntoForce {
         /// The date.
         date: Date,
         /// "Art. 17(1)" or "Art. 17(2)".
-        article: &'static str,
+        article: super::Citation,
     },
     /// The deposit is among the first forty and the fortieth has not been
     /// deposited yet: no date can be known.
@@ -40,17 +43,18 @@ pub enum EntryIntoForce {
 /// # Example
 /// ```
 /// use jiff::civil::date;
+/// use minewatch_core::articles::Citation;
 /// use minewatch_core::articles::art17_entry_into_force::{entry_into_force, EntryIntoForce};
 /// let fortieth = Some(date(1998, 9, 16));
 /// // Lithuania, 12 May 2003: Art. 17(2).
 /// assert_eq!(
 ///     entry_into_force(date(2003, 5, 12), fortieth),
-///     EntryIntoForce::On { date: date(2003, 11, 1), article: "Art. 17(2)" },
+///     EntryIntoForce::On { date: date(2003, 11, 1), article: Citation::paragraph(17, 2) },
 /// );
 /// // Canada, 3 December 1997: Art. 17(1).
 /// assert_eq!(
 ///     entry_into_force(date(1997, 12, 3), fortieth),
-///     EntryIntoForce::On { date: date(1999, 3, 1), article: "Art. 17(1)" },
+///     EntryIntoForce::On { date: date(1999, 3, 1), article: Citation::paragraph(17, 1) },
 /// );
 /// ```
 pub fn entry_into_force(deposit: Date, fortieth_deposit: Option<Date>) -> EntryIntoForce {
@@ -58,14 +62,14 @@ pub fn entry_into_force(deposit: Date, fortieth_deposit: Option<Date>) -> EntryI
         Some(fortieth) if deposit <= fortieth => match first_day_of_sixth_month_after(fortieth) {
             Some(date) => EntryIntoForce::On {
                 date,
-                article: "Art. 17(1)",
+                article: super::Citation::paragraph(17, 1),
             },
             None => EntryIntoForce::AwaitingFortiethInstrument,
         },
         Some(_) => match first_day_of_sixth_month_after(deposit) {
             Some(date) => EntryIntoForce::On {
                 date,
-                article: "Art. 17(2)",
+                article: super::Citation::paragraph(17, 2),
             },
             None => EntryIntoForce::AwaitingFortiethInstrument,
         },
@@ -88,7 +92,7 @@ mod tests {
             entry_into_force(date(1998, 9, 16), FORTIETH),
             EntryIntoForce::On {
                 date: date(1999, 3, 1),
-                article: "Art. 17(1)"
+                article: super::super::Citation::paragraph(17, 1)
             }
         );
         // Namibia, 21 September 1998: after the fortieth, 17(2), same date.
@@ -96,7 +100,7 @@ mod tests {
             entry_into_force(date(1998, 9, 21), FORTIETH),
             EntryIntoForce::On {
                 date: date(1999, 3, 1),
-                article: "Art. 17(2)"
+                article: super::super::Citation::paragraph(17, 2)
             }
         );
         // Marshall Islands, 12 March 2025: 1 September 2025.
@@ -104,7 +108,7 @@ mod tests {
             entry_into_force(date(2025, 3, 12), FORTIETH),
             EntryIntoForce::On {
                 date: date(2025, 9, 1),
-                article: "Art. 17(2)"
+                article: super::super::Citation::paragraph(17, 2)
             }
         );
         // Before the fortieth instrument existed, nobody could know the date.

@@ -8,4 +8,4 @@
 //! record holds (2001).
 
 /// The article label used in explanations.
-pub const ARTICLE: &str = "Art. 18";
+pub const ARTICLE: super::Citation = super::Citation::article(18);

@@ -7,4 +7,4 @@
 //! its armed-conflict rule.
 
 /// The article label used in explanations.
-pub const ARTICLE: &str = "Art. 19";
+pub const ARTICLE: super::Citation = super::Citation::article(19);

@@ -17,11 +17,11 @@ use crate::legal_date::six_months_after;
 use crate::{ArmedConflict, Iso3, WithdrawalOutcome};
 
 /// The article label for the notification.
-pub const NOTICE: &str = "Art. 20(2)";
+pub const NOTICE: super::Citation = super::Citation::paragraph(20, 2);
 /// The article label for the six months and the armed-conflict rule.
-pub const EFFECT: &str = "Art. 20(3)";
+pub const EFFECT: super::Citation = super::Citation::paragraph(20, 3);
 /// The article label for duties under other international law.
-pub const OTHER_LAW: &str = "Art. 20(4)";
+pub const OTHER_LAW: super::Citation = super::Citation::paragraph(20, 4);
 
 /// What a notification received on `received` by `state` leads to, knowing
 /// the armed conflicts recorded up to `known_on`.

@@ -12,6 +12,10 @@
 //! answer is the figure, with its date and source, and no verdict.
 
 use crate::RetainedFigure;
+use crate::articles::Citation;
+
+/// The article, for explanations.
+pub const ARTICLE: Citation = Citation::article(3);
 use jiff::civil::Date;
 
 /// The latest figure reported on or before `on`.

@@ -12,20 +12,21 @@
 //! stockpile still held after the deadline misses it; with no record at all
 //! the answer is unknown, never met and never missed.
 
-use jiff::Span;
 use jiff::civil::Date;
 
-use crate::{StockpileEvent, StockpileEventKind};
+use crate::articles::Citation;
+use crate::{StockpileEvent, StockpileEventKind, legal_date};
+
+/// The article, for explanations.
+pub const ARTICLE: Citation = Citation::article(4);
 
 /// The years a State Party has to destroy its stockpile.
-pub const YEARS_TO_DESTROY: i64 = 4;
+pub const YEARS_TO_DESTROY: i16 = 4;
 
 /// The deadline for a state for which the Convention entered into force on
 /// `entry_into_force`.
 pub fn deadline(entry_into_force: Date) -> Option<Date> {
-    entry_into_force
-        .checked_add(Span::new().years(YEARS_TO_DESTROY))
-        .ok()
+    legal_date::years_after(entry_into_force, YEARS_TO_DESTROY)
 }
 
 /// Where the obligation stands on a date, from the stockpile facts known then.
@@ -42,8 +43,26 @@ pub enum Standing<'a> {
     /// The deadline passed with a stockpile on record and no completion; the
     /// latest figure of mines remaining, if one is known.
     Missed(Option<&'a StockpileEvent>),
+    /// A source says the stockpile status is not known.
+    StatusUnknown(&'a StockpileEvent),
     /// Nothing is recorded about the stockpile.
     NoRecord,
+}
+
+impl Standing<'_> {
+    /// Whether the obligation is fulfilled: no stockpile, or destruction
+    /// completed (or reported complete).
+    pub fn is_met(&self) -> bool {
+        matches!(
+            self,
+            Standing::NoStockpile(_) | Standing::Completed(_) | Standing::CompletionReported(_)
+        )
+    }
+
+    /// Whether a stockpile is on record and not yet destroyed.
+    pub fn still_held(&self) -> bool {
+        matches!(self, Standing::InProgress | Standing::Missed(_))
+    }
 }
 
 /// Applies Art. 4 on `on` to the state's stockpile facts (any order; only
@@ -74,6 +93,25 @@ pub fn standing<'a>(events: &[&'a StockpileEvent], deadline: Date, on: Date) -> 
     }
     if known.is_empty() {
         return Standing::NoRecord;
+    }
+    let holds = known.iter().any(|e| {
+        matches!(
+            e.kind,
+            StockpileEventKind::Declared
+                | StockpileEventKind::Remaining
+                | StockpileEventKind::Destroyed
+        )
+    });
+    if !holds {
+        // Only a note that the status is not known.
+        if let Some(e) = known
+            .iter()
+            .copied()
+            .filter(|e| e.kind == StockpileEventKind::StatusUnknown)
+            .max_by_key(|e| e.date)
+        {
+            return Standing::StatusUnknown(e);
+        }
     }
     if on <= deadline {
         return Standing::InProgress;
@@ -142,6 +180,14 @@ mod tests {
         );
         // Before anything is on record, nothing is known.
         assert_eq!(standing(&events, d, date(2004, 1, 1)), Standing::NoRecord);
+    }
+
+    #[test]
+    fn tuvalu_with_no_declaration_is_unknown_not_missed() {
+        let note = event(StockpileEventKind::StatusUnknown, date(2024, 6, 18), None);
+        let now = standing(&[&note], date(2016, 3, 1), date(2026, 12, 1));
+        assert_eq!(now, Standing::StatusUnknown(&note));
+        assert!(!now.is_met() && !now.still_held());
     }
 
     #[test]

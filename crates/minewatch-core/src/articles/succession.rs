@@ -13,4 +13,4 @@
 //! and Montenegro) needs no notification: its predecessor's acts are its own.
 
 /// The label used in explanations in place of an article number.
-pub const ARTICLE: &str = "succession";
+pub const ARTICLE: super::Citation = super::Citation::Succession;

@@ -53,7 +53,7 @@ fn verdict_text(
             let articles = if e.articles.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", e.articles.join(", "))
+                format!(" ({})", minewatch_core::articles::join(&e.articles))
             };
             let line = format!("    {}{articles} {}", e.text, citations.cite(&e.sources));
             out.push_str(line.trim_end());
@@ -316,7 +316,7 @@ fn fact_check_markdown(
                     let articles = if e.articles.is_empty() {
                         String::new()
                     } else {
-                        format!(" ({})", e.articles.join(", "))
+                        format!(" ({})", minewatch_core::articles::join(&e.articles))
                     };
                     let line = format!("- {}{articles} {}", e.text, citations.cite(&e.sources));
                     md.push_str(line.trim_end());

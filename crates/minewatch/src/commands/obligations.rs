@@ -15,7 +15,7 @@ use crate::output::{Citations, StepJson, csv_field};
 /// One obligation, as `--format json` prints it (a contract).
 #[derive(Serialize)]
 pub(crate) struct ObligationJson {
-    article: &'static str,
+    article: String,
     kind: &'static str,
     deadline: Option<String>,
     state: &'static str,
@@ -27,7 +27,7 @@ pub(crate) struct ObligationJson {
 impl From<&Obligation> for ObligationJson {
     fn from(o: &Obligation) -> ObligationJson {
         ObligationJson {
-            article: o.article,
+            article: o.article.to_string(),
             kind: o.kind,
             deadline: o.deadline.map(|d| d.to_string()),
             state: o.state.as_str(),
@@ -124,7 +124,7 @@ pub(crate) fn obligations(
 struct DeadlineJson {
     state: String,
     name: String,
-    article: &'static str,
+    article: String,
     kind: &'static str,
     deadline: String,
     /// Days from the date asked about to the deadline (negative when overdue).
@@ -176,7 +176,7 @@ pub(crate) fn deadlines(
             rows.push(DeadlineJson {
                 state: state.iso3.to_string(),
                 name: state.name.clone(),
-                article: o.article,
+                article: o.article.to_string(),
                 kind: o.kind,
                 deadline: deadline.to_string(),
                 days,
@@ -186,7 +186,7 @@ pub(crate) fn deadlines(
         }
     }
     rows.sort_by(|a, b| {
-        (&a.deadline, &a.state, a.article).cmp(&(&b.deadline, &b.state, b.article))
+        (&a.deadline, &a.state, &a.article).cmp(&(&b.deadline, &b.state, &b.article))
     });
     match format {
         TableFormat::Json => {
@@ -203,7 +203,7 @@ pub(crate) fn deadlines(
                     "{},{},{},{},{},{},{},{}",
                     r.state,
                     csv_field(&r.name),
-                    csv_field(r.article),
+                    csv_field(&r.article),
                     r.kind,
                     r.deadline,
                     r.days,
