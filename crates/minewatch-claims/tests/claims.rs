@@ -325,9 +325,14 @@ fn use_of_mines_by_report_and_year() {
     let v = check("RUS used AP mines in LM2025", LETTER);
     assert_eq!(v.outcome, Outcome::Unknown);
     assert!(v.reasons[0].contains("launched on 2025-12-01"));
-    // No report at all before 2023-11-14.
+    // Landmine Monitor 2019 (launched 2019-11-21) found Myanmar's forces
+    // using them; before Landmine Monitor 2015 no report is in the record.
     assert_eq!(
         outcome("MMR uses AP mines", date(2020, 1, 1)),
+        Outcome::Holds
+    );
+    assert_eq!(
+        outcome("MMR uses AP mines", date(2014, 1, 1)),
         Outcome::Unknown
     );
 }
@@ -335,11 +340,11 @@ fn use_of_mines_by_report_and_year() {
 #[test]
 fn a_claim_the_record_cannot_decide_says_unknown_and_why() {
     // France's use after 1991: no finding, but no report in the record covers
-    // the years 1992-2021, so no answer.
+    // the years 1992-2013, so no answer.
     let v = check("FRA has not used AP mines since 1991", TODAY);
     assert_eq!(v.outcome, Outcome::Unknown);
     assert!(v.counterexamples.is_empty());
-    assert!(v.reasons[0].contains("1992-2021"), "{:?}", v.reasons);
+    assert!(v.reasons[0].contains("1992-2013"), "{:?}", v.reasons);
     insta::assert_snapshot!(render("FRA has not used AP mines since 1991", TODAY));
     // No policy of France's is recorded.
     let v = check("FRA policy on use is korea_only", TODAY);

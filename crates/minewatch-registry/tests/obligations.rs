@@ -146,15 +146,53 @@ fn a_late_completion_is_met_and_says_it_was_late() {
 
 #[test]
 fn no_data_is_unknown_never_met_nor_missed() {
-    // France: no stockpile fact, no clearance fact, no retained figure on record.
-    let list = of("FRA", TODAY);
+    // France before any fact of its stockpile was on record (its 1999
+    // country report came later that year): unknown, not met, not missed.
+    let list = of("FRA", date(1999, 3, 2));
     assert_eq!(
         find(&list, "stockpile_destruction").state,
         ObligationState::Unknown
     );
+    // Guinea-Bissau: no figure of mines retained on record.
+    let list = of("GNB", TODAY);
     assert_eq!(
         find(&list, "retained_mines").state,
         ObligationState::Unknown
+    );
+    // Tuvalu: a source says its stockpile status is not known.
+    let tuvalu = find(&of("TUV", TODAY), "stockpile_destruction").clone();
+    assert_eq!(tuvalu.state, ObligationState::Unknown);
+    assert!(tuvalu.detail.contains("not known"), "{}", tuvalu.detail);
+}
+
+#[test]
+fn guinea_bissau_and_nigeria_reopened_by_newly_found_areas() {
+    // Guinea-Bissau declared completion in 2012; areas found in 2021 reopen it.
+    let gnb = |d| find(&of("GNB", d), "mine_clearance").clone();
+    assert_eq!(gnb(date(2015, 1, 1)).state, ObligationState::Met);
+    let reopened = gnb(TODAY);
+    assert_ne!(reopened.state, ObligationState::Met);
+    assert!(reopened.detail.contains("reopened"), "{}", reopened.detail);
+    // Nigeria declared completion in 2011; improvised mines reported in 2019.
+    let nga = |d| find(&of("NGA", d), "mine_clearance").clone();
+    assert_eq!(nga(date(2015, 1, 1)).state, ObligationState::Met);
+    assert_ne!(nga(TODAY).state, ObligationState::Met);
+    assert!(
+        nga(TODAY)
+            .explanation
+            .iter()
+            .any(|s| s.text.contains("newly found"))
+    );
+}
+
+#[test]
+fn lithuania_destroyed_its_stockpile_in_2004() {
+    let ltu = find(&of("LTU", date(2025, 1, 17)), "stockpile_destruction").clone();
+    assert_eq!(ltu.state, ObligationState::Met);
+    assert!(
+        ltu.detail.contains("2004-06-07") && ltu.detail.contains("4,104"),
+        "{}",
+        ltu.detail
     );
 }
 

@@ -75,12 +75,6 @@ pub fn standing<'a>(events: &[&'a StockpileEvent], deadline: Date, on: Date) -> 
         .collect();
     if let Some(e) = known
         .iter()
-        .find(|e| e.kind == StockpileEventKind::NoStockpile)
-    {
-        return Standing::NoStockpile(e);
-    }
-    if let Some(e) = known
-        .iter()
         .find(|e| e.kind == StockpileEventKind::Completed)
     {
         return Standing::Completed(e);
@@ -90,6 +84,15 @@ pub fn standing<'a>(events: &[&'a StockpileEvent], deadline: Date, on: Date) -> 
         .find(|e| e.kind == StockpileEventKind::CompletionReported)
     {
         return Standing::CompletionReported(e);
+    }
+    // A declaration of no stockpile, unless a destruction is on record: a
+    // state that declared none and later reported destroying a stockpile
+    // (Nigeria) is read by its destruction.
+    if let Some(e) = known
+        .iter()
+        .find(|e| e.kind == StockpileEventKind::NoStockpile)
+    {
+        return Standing::NoStockpile(e);
     }
     if known.is_empty() {
         return Standing::NoRecord;
@@ -188,6 +191,24 @@ mod tests {
         let now = standing(&[&note], date(2016, 3, 1), date(2026, 12, 1));
         assert_eq!(now, Standing::StatusUnknown(&note));
         assert!(!now.is_met() && !now.still_held());
+    }
+
+    #[test]
+    fn a_reported_destruction_outweighs_an_earlier_declaration_of_none() {
+        let none = event(StockpileEventKind::NoStockpile, date(2004, 6, 22), None);
+        let done = StockpileEvent {
+            date: FactDate::year(2005).expect("year"),
+            ..event(StockpileEventKind::Completed, date(2005, 1, 1), Some(9_786))
+        };
+        let on = date(2026, 12, 1);
+        assert_eq!(
+            standing(&[&none, &done], date(2005, 6, 1), on),
+            Standing::Completed(&done)
+        );
+        assert_eq!(
+            standing(&[&none], date(2005, 6, 1), on),
+            Standing::NoStockpile(&none)
+        );
     }
 
     #[test]
