@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use crate::obligation_facts::{
     CasualtyYear, ClearanceEvent, ClearanceEventKind, ContaminationEstimate, CountryCasualties,
-    Meeting, ReportFact, RetainedFigure, StockpileEvent,
+    Meeting, ReportFact, ReportingRate, RetainedFigure, StatedFigure, StockpileEvent,
 };
 use crate::{Iso3, SourceId};
 
@@ -228,6 +228,10 @@ pub enum ContextSubject {
     Casualties(usize),
     /// A country's casualties in a year, by index.
     CountryCasualties(usize),
+    /// An Article 7 reporting rate, by index.
+    ReportingRate(usize),
+    /// A figure stated by a Monitor edition, by index.
+    StatedFigure(usize),
     /// A contamination estimate, by index.
     Contamination(usize),
 }
@@ -266,6 +270,10 @@ pub struct ObligationRecord {
     pub country_casualties: Vec<CountryCasualties>,
     /// Contamination estimates.
     pub contamination: Vec<ContaminationEstimate>,
+    /// Annual Article 7 reporting, as sources count it.
+    pub reporting_rates: Vec<ReportingRate>,
+    /// Treaty-status figures as the Landmine Monitor states them.
+    pub stated_figures: Vec<StatedFigure>,
 }
 
 /// The lists a [`Context`] is made of.
@@ -450,6 +458,52 @@ impl Context {
             }
         }
         check_obligations(&obligations, states, &mut push);
+        for (i, f) in obligations.stated_figures.iter().enumerate() {
+            let subject = ContextSubject::StatedFigure(i);
+            if !reports.iter().any(|r| r.id == f.report) {
+                push(
+                    subject,
+                    "report",
+                    "no such report in monitor_reports.csv".into(),
+                );
+            }
+            if crate::figures::FigureName::parse(&f.figure).is_none() {
+                let names: Vec<&str> = crate::figures::FigureName::ALL
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect();
+                push(
+                    subject,
+                    "figure",
+                    format!("expected one of {}", names.join(", ")),
+                );
+            }
+        }
+        for (i, r) in obligations.reporting_rates.iter().enumerate() {
+            let subject = ContextSubject::ReportingRate(i);
+            if r.rate.is_some_and(|p| p > 100) {
+                push(subject, "rate", "a share is at most 100 percent".into());
+            }
+            if let (Some(due), Some(submitted)) = (r.due, r.submitted)
+                && submitted > due
+            {
+                push(
+                    subject,
+                    "submitted",
+                    format!("more States Parties submitted ({submitted}) than were due ({due})"),
+                );
+            }
+            if r.due.is_none() && r.submitted.is_none() && r.rate.is_none() {
+                push(subject, "rate", "give due, submitted or rate".into());
+            }
+            if r.as_of.date.year() <= r.covering {
+                push(
+                    subject,
+                    "as_of",
+                    "updates covering a year are counted after it ends".into(),
+                );
+            }
+        }
         if !violations.is_empty() {
             return Err(violations);
         }
@@ -750,7 +804,7 @@ impl ObligationRecord {
         fn keep<T: Clone>(list: &[T], counts: impl Fn(&T) -> bool) -> Vec<T> {
             list.iter().filter(|x| counts(x)).cloned().collect()
         }
-        let over = |year: i16| i32::from(year) + 1 < i32::from(on.year());
+        let over = |year: i16| crate::obligation_facts::casualty_year_counts(year, on);
         ObligationRecord {
             meetings: keep(&self.meetings, |m| m.held.date <= on),
             stockpiles: keep(&self.stockpiles, |e| e.date.date <= on),
@@ -760,6 +814,8 @@ impl ObligationRecord {
             casualties: keep(&self.casualties, |c| over(c.year)),
             country_casualties: keep(&self.country_casualties, |c| over(c.year)),
             contamination: keep(&self.contamination, |c| c.date.date <= on),
+            reporting_rates: keep(&self.reporting_rates, |r| r.as_of.date <= on),
+            stated_figures: keep(&self.stated_figures, |f| f.as_of.date <= on),
         }
     }
 

@@ -36,6 +36,7 @@ mod context;
 mod engine;
 mod explain;
 mod fact;
+pub mod figures;
 mod iso3;
 pub mod legal_date;
 mod lookup;
@@ -56,7 +57,8 @@ pub use iso3::Iso3;
 pub use lookup::NotFound;
 pub use obligation_facts::{
     CasualtyYear, ClearanceEvent, ClearanceEventKind, ContaminationEstimate, CountryCasualties,
-    FactDate, Meeting, ReportFact, RetainedFigure, StockpileEvent, StockpileEventKind,
+    FactDate, Meeting, Qualifier, ReportFact, ReportingRate, RetainedFigure, StatedFigure,
+    StockpileEvent, StockpileEventKind, casualty_year_counts,
 };
 pub use obligations::{Obligation, ObligationState, Obligations, thousands};
 pub use registry::{Registry, StatusCounts, Subject, Violation};

@@ -154,17 +154,21 @@ pub enum ClearanceEventKind {
     /// Mined areas newly found after a declared completion (or after a
     /// declaration of none); `deadline` is the one then set for them.
     NewlyFound,
+    /// The state reported mined areas under its jurisdiction or control; no
+    /// extension is on record, so the base deadline applies.
+    MinedAreasReported,
 }
 
 impl ClearanceEventKind {
     /// Every kind.
-    pub const ALL: [ClearanceEventKind; 6] = [
+    pub const ALL: [ClearanceEventKind; 7] = [
         ClearanceEventKind::ExtensionGranted,
         ClearanceEventKind::Completed,
         ClearanceEventKind::Requested,
         ClearanceEventKind::OriginalDeadline,
         ClearanceEventKind::NoMinedAreas,
         ClearanceEventKind::NewlyFound,
+        ClearanceEventKind::MinedAreasReported,
     ];
 
     /// The data file spelling.
@@ -176,6 +180,7 @@ impl ClearanceEventKind {
             ClearanceEventKind::OriginalDeadline => "original_deadline",
             ClearanceEventKind::NoMinedAreas => "no_mined_areas",
             ClearanceEventKind::NewlyFound => "newly_found",
+            ClearanceEventKind::MinedAreasReported => "mined_areas_reported",
         }
     }
 
@@ -217,6 +222,9 @@ pub struct ReportFact {
     pub covering: Option<i16>,
     /// Submitted, or noted as missing.
     pub submitted: bool,
+    /// Whether `date` is the day of the submission; `false` when a source
+    /// says only that it had been submitted by then.
+    pub date_known: bool,
     /// The date of the submission, or of the note that it was missing.
     pub date: FactDate,
     /// Where it comes from.
@@ -289,6 +297,102 @@ pub struct ContaminationEstimate {
     pub area_km2: f64,
     /// `cha` (confirmed), `sha` (suspected), `total` or `released`.
     pub kind: String,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// Whether a year's casualty figures count on `on`: the Landmine Monitor
+/// publishes a year's figures late in the following year, so they count from
+/// the first day of the year after that (Landmine Monitor 2024, launched in
+/// November 2024, gives 2023; 2023's figures count from 2025-01-01).
+pub fn casualty_year_counts(year: i16, on: Date) -> bool {
+    i32::from(year) + 1 < i32::from(on.year())
+}
+
+/// How many States Parties submitted the annual Article 7 update covering a
+/// year, as a source states it (the Monitor, the ISU or ICBL).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReportingRate {
+    /// The calendar year the updates cover.
+    pub covering: i16,
+    /// States Parties due, when stated.
+    pub due: Option<u32>,
+    /// States Parties that had submitted, when stated.
+    pub submitted: Option<u32>,
+    /// The share that had submitted, in percent, when stated.
+    pub rate: Option<u8>,
+    /// When the source measured it.
+    pub as_of: FactDate,
+    /// Where it comes from.
+    pub sources: Vec<SourceId>,
+    /// A sentence for a reader.
+    pub note: String,
+}
+
+/// How a stated figure is qualified: "164", "more than 55 million",
+/// "at least 57", "about 3.6 million".
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Qualifier {
+    /// The number itself.
+    Exact,
+    /// More than the number.
+    MoreThan,
+    /// The number or more.
+    AtLeast,
+    /// Approximately the number.
+    About,
+}
+
+impl Qualifier {
+    /// Every qualifier.
+    pub const ALL: [Qualifier; 4] = [
+        Qualifier::Exact,
+        Qualifier::MoreThan,
+        Qualifier::AtLeast,
+        Qualifier::About,
+    ];
+
+    /// The data file spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::About => "about",
+        }
+    }
+
+    /// Parses the data file spelling.
+    pub fn parse(text: &str) -> Option<Qualifier> {
+        Qualifier::ALL.into_iter().find(|q| q.as_str() == text)
+    }
+
+    /// As a reader writes it before the number: "more than ", "".
+    pub fn words(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "",
+            Qualifier::MoreThan => "more than ",
+            Qualifier::AtLeast => "at least ",
+            Qualifier::About => "about ",
+        }
+    }
+}
+
+/// A treaty-status figure as a Landmine Monitor edition states it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StatedFigure {
+    /// The edition (`LM2024`).
+    pub report: String,
+    /// The figure's name, as [`crate::figures::FigureName`] spells it.
+    pub figure: String,
+    /// The number stated.
+    pub value: u64,
+    /// How the edition qualifies it.
+    pub qualifier: Qualifier,
+    /// The date the edition's figure is as of.
+    pub as_of: FactDate,
     /// Where it comes from.
     pub sources: Vec<SourceId>,
     /// A sentence for a reader.

@@ -337,7 +337,7 @@ impl<'a> Obligations<'a> {
                 ObligationState::Due,
                 format!("stockpile on record; destruction due by {d}"),
             ),
-            Standing::Missed(Some(left)) if left.date.date >= d => (
+            Standing::Missed(left) => (
                 ObligationState::Missed,
                 format!(
                     "deadline {d} passed; {} mines still held as of {}",
@@ -345,9 +345,7 @@ impl<'a> Obligations<'a> {
                     left.date
                 ),
             ),
-            // A stockpile on record but nothing held after the deadline and no
-            // completion: the record cannot tell.
-            Standing::Missed(_) => (
+            Standing::Lapsed => (
                 ObligationState::Unknown,
                 format!(
                     "deadline {d} passed; the record has neither a completion nor a figure of mines still held after it"
@@ -476,14 +474,15 @@ impl<'a> Obligations<'a> {
                         (false, Some(d)) => format!("; the deadline is {d}"),
                         (false, None) => String::new(),
                     };
+                    let what = if event.kind == ClearanceEventKind::NewlyFound {
+                        "Reports newly found mined areas"
+                    } else {
+                        "Reports mined areas under its jurisdiction or control"
+                    };
                     (
                         art5::DEADLINE,
                         event,
-                        format!(
-                            "Reports newly found mined areas{}{then}{}",
-                            year_only(event.date),
-                            note(&event.note)
-                        ),
+                        format!("{what}{}{then}{}", year_only(event.date), note(&event.note)),
                     )
                 }
                 Reading::Requested(e) => (
@@ -612,10 +611,10 @@ impl<'a> Obligations<'a> {
     }
 
     fn report_step(article: Citation, what: &str, f: &crate::ReportFact) -> Step {
-        let how = if f.submitted {
-            "submitted"
-        } else {
-            "noted as not submitted"
+        let how = match (f.submitted, f.date_known) {
+            (true, true) => "submitted",
+            (true, false) => "noted as submitted by this date",
+            (false, _) => "noted as not submitted",
         };
         step(
             article,
@@ -639,13 +638,29 @@ impl<'a> Obligations<'a> {
             explanation.push(Self::report_step(art7::INITIAL, "Initial report", f));
         }
         let (state_now, detail) = match art7::standing(&facts, d, on) {
-            ReportStanding::Submitted { fact, late: true } => (
+            ReportStanding::Submitted {
+                fact,
+                late: Some(true),
+            } => (
                 ObligationState::Met,
                 format!("submitted {}, after the {d} deadline", fact.date),
             ),
-            ReportStanding::Submitted { fact, late: false } => {
-                (ObligationState::Met, format!("submitted {}", fact.date))
-            }
+            ReportStanding::Submitted {
+                fact,
+                late: Some(false),
+            } if fact.date_known => (ObligationState::Met, format!("submitted {}", fact.date)),
+            ReportStanding::Submitted { fact, late } => (
+                ObligationState::Met,
+                format!(
+                    "submitted by {}{}",
+                    fact.date,
+                    if late.is_none() {
+                        "; when, and whether by the deadline, is not on record"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
             ReportStanding::Missing(f) => (
                 ObligationState::Missed,
                 format!("due {d}; still not submitted as of {}", f.date),

@@ -298,3 +298,94 @@ impl HistoryJson {
         }
     }
 }
+
+/// One treaty-status figure on a date: an element of `minewatch figures
+/// --format json` and of `GET /api/v1/figures`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct FigureJson {
+    /// The figure's contract name (`states_parties`).
+    pub figure: &'static str,
+    /// The number; `null` when the record cannot compute it (`reason` says
+    /// why).
+    pub value: Option<u64>,
+    /// `exact`, or `at_least` when some states' numbers are not on record.
+    pub bound: &'static str,
+    /// The date, `YYYY-MM-DD`.
+    pub on: String,
+    /// What it counts.
+    pub description: &'static str,
+    /// The states counted (ISO3 codes), where the figure counts states.
+    pub states: Option<Vec<String>>,
+    /// The calendar year a yearly figure is for.
+    pub year: Option<i16>,
+    /// The article it applies, as "Art. 4".
+    pub article: Option<String>,
+    /// Why the value is null or a lower bound.
+    pub reason: Option<String>,
+    /// The ids of every source behind it.
+    pub sources: Vec<String>,
+}
+
+impl FigureJson {
+    /// The JSON of one computed figure.
+    pub fn new(figure: &minewatch_core::figures::Figure) -> FigureJson {
+        FigureJson {
+            figure: figure.name.as_str(),
+            value: figure.value,
+            bound: figure.bound.as_str(),
+            on: figure.on.to_string(),
+            description: figure.name.describe(),
+            states: figure
+                .states
+                .as_ref()
+                .map(|s| s.iter().map(|c| c.as_str().to_string()).collect()),
+            year: figure.year,
+            article: figure.article.map(|a| a.to_string()),
+            reason: figure.reason.clone(),
+            sources: figure
+                .sources
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+        }
+    }
+
+    /// The CSV header of [`FigureJson::csv_cells`].
+    pub const CSV_HEADER: [&'static str; 9] = [
+        "figure", "value", "bound", "on", "year", "article", "states", "reason", "sources",
+    ];
+
+    /// The row's cells, unquoted: states and sources joined by `;`.
+    pub fn csv_cells(&self) -> Vec<String> {
+        vec![
+            self.figure.to_string(),
+            self.value.map(|v| v.to_string()).unwrap_or_default(),
+            self.bound.to_string(),
+            self.on.clone(),
+            self.year.map(|y| y.to_string()).unwrap_or_default(),
+            self.article.clone().unwrap_or_default(),
+            self.states
+                .as_ref()
+                .map(|s| s.join(";"))
+                .unwrap_or_default(),
+            self.reason.clone().unwrap_or_default(),
+            self.sources.join(";"),
+        ]
+    }
+}
+
+/// A CSV cell: quoted when it holds a comma, quote or line break; a cell
+/// starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
+/// does not run it as a formula.
+pub fn csv_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}

@@ -3,7 +3,7 @@
 use crate::{LoadErrors, Loaded, load_files};
 
 /// The files of `data/` as they were when the program was built.
-pub const EMBEDDED_FILES: [(&str, &str); 19] = [
+pub const EMBEDDED_FILES: [(&str, &str); 21] = [
     ("sources.csv", include_str!("../../../data/sources.csv")),
     ("states.csv", include_str!("../../../data/states.csv")),
     (
@@ -58,6 +58,14 @@ pub const EMBEDDED_FILES: [(&str, &str); 19] = [
     (
         "contamination.csv",
         include_str!("../../../data/contamination.csv"),
+    ),
+    (
+        "article7_compliance.csv",
+        include_str!("../../../data/article7_compliance.csv"),
+    ),
+    (
+        "monitor_figures.csv",
+        include_str!("../../../data/monitor_figures.csv"),
     ),
 ];
 

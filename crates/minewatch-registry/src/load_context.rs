@@ -18,7 +18,7 @@ use crate::reader::{Reader, SourceRecord, Table, aliases};
 
 /// The optional files, in the order they are read: six around
 /// participation, then the eight of the obligations.
-pub const CONTEXT_FILES: [&str; 14] = [
+pub const CONTEXT_FILES: [&str; 16] = [
     "groups.csv",
     "memberships.csv",
     "monitor_reports.csv",
@@ -33,6 +33,8 @@ pub const CONTEXT_FILES: [&str; 14] = [
     "casualties.csv",
     "casualties_by_country.csv",
     "contamination.csv",
+    "article7_compliance.csv",
+    "monitor_figures.csv",
 ];
 
 const CONTEXT_COLUMNS: [&[&str]; 6] = [
@@ -78,6 +80,8 @@ impl ContextTables<'_> {
             ContextSubject::Casualties(i) => (11, i),
             ContextSubject::CountryCasualties(i) => (12, i),
             ContextSubject::Contamination(i) => (13, i),
+            ContextSubject::ReportingRate(i) => (14, i),
+            ContextSubject::StatedFigure(i) => (15, i),
         };
         let table = self.tables.get(file)?.as_ref()?;
         let record = self.rows.get(file)?.get(index)?;

@@ -6,15 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use minewatch_core::{
     CasualtyYear, ClearanceEvent, ClearanceEventKind, ContaminationEstimate, CountryCasualties,
-    FactDate, Iso3, Meeting, ObligationRecord, ReportFact, RetainedFigure, SourceId,
-    StockpileEvent, StockpileEventKind,
+    FactDate, Iso3, Meeting, ObligationRecord, Qualifier, ReportFact, ReportingRate,
+    RetainedFigure, SourceId, StatedFigure, StockpileEvent, StockpileEventKind,
 };
 
 use crate::csv::Record;
 use crate::reader::{Reader, SourceRecord, Table};
 
-/// The columns of the last eight of [`CONTEXT_FILES`](crate::CONTEXT_FILES).
-pub(crate) const OBLIGATION_COLUMNS: [&[&str]; 8] = [
+/// The columns of the last ten of [`CONTEXT_FILES`](crate::CONTEXT_FILES).
+pub(crate) const OBLIGATION_COLUMNS: [&[&str]; 10] = [
     &[
         "id", "name", "kind", "year", "start", "end", "place", "sources",
     ],
@@ -39,6 +39,24 @@ pub(crate) const OBLIGATION_COLUMNS: [&[&str]; 8] = [
     ],
     &["year", "state", "total", "sources", "note"],
     &["state", "date", "area_km2", "kind", "sources", "note"],
+    &[
+        "covering",
+        "due",
+        "submitted",
+        "rate",
+        "as_of",
+        "sources",
+        "note",
+    ],
+    &[
+        "report",
+        "figure",
+        "value",
+        "qualifier",
+        "as_of",
+        "sources",
+        "note",
+    ],
 ];
 
 /// What every row shares: its sources and note.
@@ -263,11 +281,12 @@ pub(crate) fn read_obligations(
                 record,
                 "status",
                 |t| match t {
-                    "submitted" => Some(true),
-                    "missing" => Some(false),
+                    "submitted" => Some((true, true)),
+                    "submitted_by" => Some((true, false)),
+                    "missing" => Some((false, true)),
                     _ => None,
                 },
-                "submitted, missing",
+                "submitted, submitted_by, missing",
             );
             let date = reader.fact_date(table, record, "date");
             let common = reader.common(table, record, sources);
@@ -275,7 +294,7 @@ pub(crate) fn read_obligations(
                 Some(state),
                 Some(initial),
                 Some(covering),
-                Some(submitted),
+                Some((submitted, date_known)),
                 Some(date),
                 Some(c),
             ) = (s, initial, covering, submitted, date, common)
@@ -285,6 +304,7 @@ pub(crate) fn read_obligations(
                     initial,
                     covering,
                     submitted,
+                    date_known,
                     date,
                     sources: c.sources,
                     note: c.note,
@@ -407,6 +427,75 @@ pub(crate) fn read_obligations(
                     note: c.note,
                 });
                 rows[7].push(record.clone());
+            }
+        }
+    }
+
+    if let Some(table) = &tables[8] {
+        for record in &table.records {
+            let covering = reader.number::<i16>(table, record, "covering", true);
+            let due = reader.number::<u32>(table, record, "due", false);
+            let submitted = reader.number::<u32>(table, record, "submitted", false);
+            let rate = reader.number::<u8>(table, record, "rate", false);
+            let as_of = reader.fact_date(table, record, "as_of");
+            let common = reader.common(table, record, sources);
+            if let (
+                Some(Some(covering)),
+                Some(due),
+                Some(submitted),
+                Some(rate),
+                Some(as_of),
+                Some(c),
+            ) = (covering, due, submitted, rate, as_of, common)
+            {
+                out.reporting_rates.push(ReportingRate {
+                    covering,
+                    due,
+                    submitted,
+                    rate,
+                    as_of,
+                    sources: c.sources,
+                    note: c.note,
+                });
+                rows[8].push(record.clone());
+            }
+        }
+    }
+
+    if let Some(table) = &tables[9] {
+        for record in &table.records {
+            let report = reader.required(table, record, "report");
+            let figure = reader.required(table, record, "figure");
+            let value = reader.number::<u64>(table, record, "value", true);
+            let names: Vec<&str> = Qualifier::ALL.iter().map(|q| q.as_str()).collect();
+            let qualifier = reader.kind(
+                table,
+                record,
+                "qualifier",
+                Qualifier::parse,
+                &names.join(", "),
+            );
+            let as_of = reader.fact_date(table, record, "as_of");
+            let common = reader.common(table, record, sources);
+            if let (
+                Some(report),
+                Some(figure),
+                Some(Some(value)),
+                Some(qualifier),
+                Some(as_of),
+                Some(c),
+            ) = (report, figure, value, qualifier, as_of, common)
+            {
+                out.stated_figures.push(StatedFigure {
+                    report,
+                    figure,
+                    value,
+                    qualifier,
+                    as_of,
+                    sources: c.sources,
+                    note: c.note,
+                });
+                rows[9].push(record.clone());
             }
         }
     }

@@ -75,6 +75,16 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
         format: TableFormat,
     },
+    /// The treaty-status figures on a date (States Parties, stockpiles,
+    /// retention, clearance, reporting, casualties), each with its states and
+    /// sources.
+    Figures {
+        #[command(flatten)]
+        on: OnDate,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FiguresFormat::Text)]
+        format: FiguresFormat,
+    },
     /// Every dated act of a state and every change of its status, explained.
     Timeline {
         /// An ISO 3166-1 alpha-3 code or a name, in any case.
@@ -313,6 +323,14 @@ pub(crate) enum BriefFormat {
 pub(crate) enum CheckFormat {
     Text,
     Json,
+    Md,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FiguresFormat {
+    Text,
+    Json,
+    Csv,
     Md,
 }
 

@@ -607,3 +607,31 @@ fn a_withdrawal_past_the_calendar_is_unknown_not_clamped() {
     assert!(stdout.contains("UNKNOWN"), "{stdout}");
     assert!(stdout.contains("the last day of the calendar"), "{stdout}");
 }
+
+snapshot!(figures_today, "figures", "--on", "2026-12-01");
+snapshot!(
+    figures_lm2021_json,
+    "figures",
+    "--on",
+    "2021-10-01",
+    "--format",
+    "json"
+);
+snapshot!(
+    figures_letter_csv,
+    "figures",
+    "--on",
+    "2025-01-17",
+    "--format",
+    "csv"
+);
+snapshot!(
+    figures_md,
+    "figures",
+    "--on",
+    "2024-11-20",
+    "--format",
+    "md"
+);
+snapshot!(figures_bad_date, "figures", "--on", "2026-02-30");
+snapshot!(figures_bad_format, "figures", "--format", "xml");

@@ -7,10 +7,14 @@
 //! Art. 3 for training are the one exception.)
 //!
 //! The deadline is the anniversary: entry into force on 1 March 2004 gives
-//! 1 March 2008 (Greece). Whether it was met is a matter of record: a
-//! declaration of no stockpile or of completed destruction meets it; a
-//! stockpile still held after the deadline misses it; with no record at all
-//! the answer is unknown, never met and never missed.
+//! 1 March 2008 (Greece). Whether it was met is a matter of record:
+//!
+//! - a completed destruction meets it (even late); so does a declaration of
+//!   no stockpile, unless a destruction is also on record, which then counts;
+//! - mines still held on or after the deadline (a figure dated then) miss it;
+//! - a stockpile on record with nothing after the deadline, a source saying
+//!   the status is not known, or no record at all: unknown, never met and
+//!   never missed.
 
 use jiff::civil::Date;
 
@@ -40,9 +44,13 @@ pub enum Standing<'a> {
     CompletionReported(&'a StockpileEvent),
     /// A stockpile is on record and the deadline is still ahead.
     InProgress,
-    /// The deadline passed with a stockpile on record and no completion; the
-    /// latest figure of mines remaining, if one is known.
-    Missed(Option<&'a StockpileEvent>),
+    /// The deadline passed and mines were still held after it: the latest
+    /// figure of mines remaining, dated on or after the deadline.
+    Missed(&'a StockpileEvent),
+    /// The deadline passed with a stockpile on record, but the record has
+    /// neither a completion nor a figure of mines held after the deadline:
+    /// a gap in the record as often as a breach, so not called missed.
+    Lapsed,
     /// A source says the stockpile status is not known.
     StatusUnknown(&'a StockpileEvent),
     /// Nothing is recorded about the stockpile.
@@ -59,7 +67,7 @@ impl Standing<'_> {
         )
     }
 
-    /// Whether a stockpile is on record and not yet destroyed.
+    /// Whether a stockpile is on record and known to be still held.
     pub fn still_held(&self) -> bool {
         matches!(self, Standing::InProgress | Standing::Missed(_))
     }
@@ -124,7 +132,10 @@ pub fn standing<'a>(events: &[&'a StockpileEvent], deadline: Date, on: Date) -> 
         .copied()
         .filter(|e| e.kind == StockpileEventKind::Remaining)
         .max_by_key(|e| e.date);
-    Standing::Missed(remaining)
+    match remaining {
+        Some(left) if left.date.date >= deadline => Standing::Missed(left),
+        _ => Standing::Lapsed,
+    }
 }
 
 #[cfg(test)]
@@ -175,11 +186,16 @@ mod tests {
         assert_eq!(standing(&events, d, date(2007, 1, 1)), Standing::InProgress);
         assert_eq!(
             standing(&events, d, date(2015, 1, 1)),
-            Standing::Missed(Some(&left_2014))
+            Standing::Missed(&left_2014)
         );
         assert_eq!(
             standing(&events, d, date(2026, 1, 1)),
-            Standing::Missed(Some(&left_2021))
+            Standing::Missed(&left_2021)
+        );
+        // Declared, then nothing after the deadline: a gap, not a breach.
+        assert_eq!(
+            standing(&[&declared], d, date(2015, 1, 1)),
+            Standing::Lapsed
         );
         // Before anything is on record, nothing is known.
         assert_eq!(standing(&events, d, date(2004, 1, 1)), Standing::NoRecord);

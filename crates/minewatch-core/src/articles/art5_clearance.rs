@@ -208,6 +208,10 @@ pub enum Reading<'a> {
     NoMinedAreas(&'a ClearanceEvent),
 }
 
+// A report of mined areas is read like newly found areas: after a
+// completion it reopens the obligation; before one it shows the obligation
+// is open on the deadline in force.
+
 /// Applies Art. 5 on `on` to a state's clearance facts (any order; only
 /// those dated on or before `on` count, except that a record of mined areas
 /// at any date shows the obligation ran from entry into force). `base` is the base deadline
@@ -258,6 +262,7 @@ pub fn standing<'a>(
         ClearanceEventKind::Requested => 2,
         ClearanceEventKind::Completed => 3,
         ClearanceEventKind::NewlyFound => 4,
+        ClearanceEventKind::MinedAreasReported => 2,
         ClearanceEventKind::OriginalDeadline => 5,
     };
     known.sort_by_key(|e| (e.date, rank(e.kind)));
@@ -307,7 +312,7 @@ pub fn standing<'a>(
                 }
                 readings.push(Reading::NoMinedAreas(e));
             }
-            ClearanceEventKind::NewlyFound => {
+            ClearanceEventKind::NewlyFound | ClearanceEventKind::MinedAreasReported => {
                 let reopens = closed.is_some();
                 if reopens {
                     closed = None;
@@ -567,6 +572,7 @@ mod tests {
             Just(ClearanceEventKind::Requested),
             Just(ClearanceEventKind::NoMinedAreas),
             Just(ClearanceEventKind::NewlyFound),
+            Just(ClearanceEventKind::MinedAreasReported),
         ]
     }
 
@@ -593,10 +599,10 @@ mod tests {
             let last = events
                 .iter()
                 .filter(|e| e.date.date <= on)
-                .filter(|e| matches!(e.kind, ClearanceEventKind::Completed | ClearanceEventKind::NewlyFound))
-                .max_by_key(|e| (e.date, e.kind == ClearanceEventKind::NewlyFound));
+                .filter(|e| matches!(e.kind, ClearanceEventKind::Completed | ClearanceEventKind::NewlyFound | ClearanceEventKind::MinedAreasReported))
+                .max_by_key(|e| (e.date, e.kind != ClearanceEventKind::Completed));
             if let Some(e) = last {
-                if e.kind == ClearanceEventKind::NewlyFound {
+                if e.kind != ClearanceEventKind::Completed {
                     prop_assert!(!now.is_met(), "met after newly found areas with no completion since: {now:?}");
                 } else {
                     prop_assert_eq!(now, Standing::Completed(e));

@@ -51,12 +51,13 @@ pub fn annual_update_owed(entry_into_force: Date, year: i16, bound_on_due: bool)
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ReportStanding<'a> {
     /// Submitted (the earliest submission on record); `late` if after the
-    /// due day.
+    /// due day, `None` when only a date it had been submitted by is known
+    /// and that date is after the due day.
     Submitted {
         /// The fact.
         fact: &'a ReportFact,
-        /// Whether it came after the due day.
-        late: bool,
+        /// Whether it came after the due day, if the record can tell.
+        late: Option<bool>,
     },
     /// Not yet due.
     Due,
@@ -79,9 +80,14 @@ pub fn standing<'a>(facts: &[&'a ReportFact], due: Date, on: Date) -> ReportStan
     let known = facts.iter().copied().filter(|f| f.date.date <= on);
     let submitted = known.clone().filter(|f| f.submitted).min_by_key(|f| f.date);
     if let Some(fact) = submitted {
+        let after = fact.date.date > due;
         return ReportStanding::Submitted {
             fact,
-            late: fact.date.date > due,
+            late: if fact.date_known || !after {
+                Some(after)
+            } else {
+                None
+            },
         };
     }
     if on <= due {
@@ -139,6 +145,7 @@ mod tests {
             initial: true,
             covering: None,
             submitted,
+            date_known: true,
             date: crate::FactDate::day(on),
             sources: vec![crate::SourceId::new("s")],
             note: String::new(),
@@ -162,7 +169,19 @@ mod tests {
             standing(&[&noted, &sent], due, date(2027, 2, 1)),
             ReportStanding::Submitted {
                 fact: &sent,
-                late: true
+                late: Some(true)
+            }
+        );
+        // "Submitted by" a date after the deadline: late or not is unknown.
+        let by = ReportFact {
+            date_known: false,
+            ..fact(true, date(2015, 6, 18))
+        };
+        assert_eq!(
+            standing(&[&by], due, date(2016, 1, 1)),
+            ReportStanding::Submitted {
+                fact: &by,
+                late: None
             }
         );
     }

@@ -5,6 +5,7 @@
 mod brief;
 pub(crate) mod check;
 mod data;
+mod figures;
 mod history;
 pub(crate) mod obligations;
 mod parties;
@@ -121,6 +122,9 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         }
         Command::Status { state, on, format } => {
             status::status(&record(data.as_deref())?, &state, &on, format, out)?;
+        }
+        Command::Figures { on, format } => {
+            figures::figures(&record(data.as_deref())?, &on, format, out)?;
         }
         Command::Timeline { state, format } => {
             status::timeline(&record(data.as_deref())?, &state, format, out)?;
