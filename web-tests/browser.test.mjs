@@ -74,6 +74,23 @@ test('the parties table downloads as CSV', async () => {
   await p.context().close();
 });
 
+test('the figures page: open a figure, follow one of its states', async () => {
+  const p = await page();
+  await p.goto(`${BASE}/figures?on=2021-10-01`);
+  assert.match(await p.locator('h1').innerText(), /2021-10-01/);
+  const row = p.locator('tr#stockpile_still_held');
+  assert.match(await row.locator('td.num').innerText(), /^2$/);
+  await row.locator('summary', { hasText: 'states' }).click();
+  await Promise.all([p.waitForURL(/\/states\/GRC/), row.locator('a', { hasText: 'GRC' }).click()]);
+  assert.match(await p.locator('h1').innerText(), /Greece/);
+  await p.goto(`${BASE}/figures?on=2021-10-01`);
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('a#csv')]);
+  const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'figure,value,bound,on,year,article,states,reason,sources');
+  assert.ok(lines.some((l) => l.startsWith('states_parties,164,exact,2021-10-01,')));
+  await p.context().close();
+});
+
 test('a claim is checked in the form', async () => {
   const p = await page();
   await p.goto(`${BASE}/claims`);
@@ -113,6 +130,7 @@ test('screenshots of every page at desktop and phone widths', async () => {
     state: '/states/LTU?on=2026-01-01',
     parties: '/parties?on=2025-01-17',
     history: '/history',
+    figures: '/figures?on=2026-12-01',
     claims: '/claims?claim=USA+is+not+a+party&on=2025-01-17',
     about: '/about',
     simulate: '/simulate?scenario=unfenced-100km&runs=300',

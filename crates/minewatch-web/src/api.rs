@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use minewatch_brief::VerdictReport;
 use minewatch_claims::Checker;
 use minewatch_core::{ActionKind, Iso3, Status};
-use minewatch_json::{HistoryJson, PartyJson, StatusJson};
+use minewatch_json::{FigureJson, HistoryJson, PartyJson, StatusJson};
 use minewatch_registry::{Loaded, write_rows};
 use serde::{Deserialize, Serialize};
 
@@ -223,6 +223,41 @@ pub(crate) async fn parties(
         })
         .unwrap_or_default())
     })
+}
+
+/// `GET /api/v1/figures?on=&format=`: the treaty-status figures on a date,
+/// the same array as `minewatch figures --format json` (or its CSV).
+pub(crate) async fn figures(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let on = on_date(&app, q.on.as_deref())?;
+    let csv = wants_csv(&q)?;
+    let key = format!("figures {on} {csv}");
+    let content_type = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    memo(&app, key, &headers, content_type, |loaded| {
+        let rows = figure_rows(loaded, on);
+        if csv {
+            let mut out = vec![FigureJson::CSV_HEADER.map(String::from).to_vec()];
+            out.extend(rows.iter().map(FigureJson::csv_cells));
+            return Ok(safe_csv(out));
+        }
+        Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
+    })
+}
+
+/// The figures on `on`, as the CLI and the API give them.
+pub(crate) fn figure_rows(loaded: &Loaded, on: Date) -> Vec<FigureJson> {
+    minewatch_core::figures::Figures::new(&loaded.registry, &loaded.context)
+        .on(on)
+        .iter()
+        .map(FigureJson::new)
+        .collect()
 }
 
 /// Counts on 1 January of every year from 1998 to this year, and today.

@@ -66,6 +66,12 @@ fieldset.checks{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.3re
 fieldset.checks legend{font-weight:600;font-size:.9rem;padding:0}
 fieldset.checks label{font-weight:400;font-size:1rem}.scroll code{word-break:break-all}
 table.figures th[scope=row]{background:none;font-weight:600}
+table.treaty-figures th[scope=row]{background:none;font-weight:600}
+table.treaty-figures code{word-break:break-word}.num{text-align:right;white-space:nowrap}
+details summary{cursor:pointer;color:#0b4f8a}details p.states{margin:.2rem 0;line-height:1.7}
+ul.sources{margin:.2rem 0;padding-left:1.2rem;font-size:.9rem}
+@media (max-width:40rem){table.treaty-figures thead{display:none}table.treaty-figures tr{display:grid;grid-template-columns:1fr auto;border-bottom:1px solid #ccc}
+table.treaty-figures th,table.treaty-figures td{border:0}table.treaty-figures td:last-child{grid-column:1/3;padding-top:0}}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.25rem}.hide-s{display:none}}
 @media print{header.top,form,footer{display:none}main{max-width:none}a{color:inherit;text-decoration:none}}
 "#;
@@ -78,7 +84,7 @@ pub(crate) fn layout(title: &str, body: Html) -> Html {
          <title>{t} · Minewatch</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
          <header class=\"top\"><a class=\"brand\" href=\"/\">Minewatch</a>\
-         <nav aria-label=\"Main\"><a href=\"/\">Map</a> · <a href=\"/parties\">Parties</a> · \
+         <nav aria-label=\"Main\"><a href=\"/\">Map</a> · <a href=\"/parties\">Parties</a> · <a href=\"/figures\">Figures</a> · \
          <a href=\"/history\">History</a> · <a href=\"/claims\">Check a claim</a> · <a href=\"/simulate\">Simulator</a> · <a href=\"/about\">About</a></nav></header>\n\
          <main id=\"main\">\n{body}\n</main>\n<footer>Minewatch: the Anti-Personnel Mine Ban Convention (1997), computed from a sourced record. \
          Every status follows Articles 15–20 as applied to the depositary record; see <a href=\"/about\">About</a> for the sources and how to cite a page.</footer>\n\
@@ -426,6 +432,111 @@ pub(crate) async fn parties(
     }
     body.push_raw("</tbody></table>");
     page(&headers, &format!("Parties on {on}"), body)
+}
+
+/// `/figures`: the treaty-status figures on a date, each linking to its
+/// states and listing its sources.
+pub(crate) async fn figures(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let on = match on_date(&app, q.on.as_deref()) {
+        Ok(on) => on,
+        Err(e) => return error_page(&e),
+    };
+    let loaded = app.record();
+    let rows = crate::api::figure_rows(&loaded, on);
+    let mut body = html!(
+        "<h1>Treaty-status figures on {on}</h1>{}\
+         <p>Each figure is computed from the sourced record by the rules of the Convention's articles. \
+         A value marked <em>at least</em> lacks some states' numbers; <em>unknown</em> is a figure the record cannot compute. \
+         Open a figure to see the states behind it and its sources. \
+         <a id=\"csv\" href=\"/api/v1/figures?on={on}&amp;format=csv\" download=\"figures-{on}.csv\">Download CSV</a> · \
+         <a href=\"/api/v1/figures?on={on}\">JSON</a></p>\
+         <table class=\"treaty-figures\"><thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Value</th><th scope=\"col\">What it counts</th></tr></thead><tbody>",
+        date_form("/figures", on, Html::default())
+    );
+    for r in &rows {
+        let value = match r.value {
+            None => "unknown".to_string(),
+            Some(v) if r.bound == "at_least" => {
+                format!("at least {}", minewatch_core::thousands(v))
+            }
+            Some(v) => minewatch_core::thousands(v),
+        };
+        let mut what = Html::text(r.description);
+        if let Some(year) = r.year {
+            what.push(html!(" ({year})"));
+        }
+        if let Some(article) = &r.article {
+            what.push(html!(" <span class=\"muted\">{}</span>", article));
+        }
+        if let Some(reason) = &r.reason {
+            what.push(html!("<br><span class=\"muted\">{}</span>", reason));
+        }
+        let mut detail = Html::default();
+        if let Some(states) = r.states.as_ref().filter(|s| !s.is_empty()) {
+            let links: Html = states
+                .iter()
+                .enumerate()
+                .map(|(i, code)| {
+                    let name = minewatch_core::Iso3::parse(code)
+                        .map(|c| loaded.registry.name_of(c).to_string())
+                        .unwrap_or_else(|| code.clone());
+                    html!(
+                        "{}<a href=\"/states/{}?on={on}\" title=\"{}\">{}</a>",
+                        if i == 0 { "" } else { ", " },
+                        code,
+                        name,
+                        code
+                    )
+                })
+                .collect();
+            detail.push(html!(
+                "<details><summary>{} state{}</summary><p class=\"states\">{}</p></details>",
+                states.len(),
+                if states.len() == 1 { "" } else { "s" },
+                links
+            ));
+        }
+        if !r.sources.is_empty() {
+            let items: Html = r
+                .sources
+                .iter()
+                .map(|id| match loaded.source(id) {
+                    Some(s) => html!(
+                        "<li>{}, <a href=\"{}\" rel=\"noopener\">{}</a> <span class=\"muted\">[{}]</span></li>",
+                        &s.publisher,
+                        &s.url,
+                        &s.title,
+                        id
+                    ),
+                    None => html!("<li>{}</li>", id),
+                })
+                .collect();
+            detail.push(html!(
+                "<details><summary>{} source{}</summary><ul class=\"sources\">{}</ul></details>",
+                r.sources.len(),
+                if r.sources.len() == 1 { "" } else { "s" },
+                items
+            ));
+        }
+        body.push(html!(
+            "<tr id=\"{}\"><th scope=\"row\"><a href=\"#{}\"><code>{}</code></a></th><td class=\"num\">{}</td><td>{}{}</td></tr>",
+            r.figure,
+            r.figure,
+            r.figure,
+            value,
+            what,
+            detail
+        ));
+    }
+    body.push_raw("</tbody></table>");
+    body.push(html!(
+        "<p class=\"muted\">Cite as: Minewatch, treaty-status figures on {on}, /figures?on={on}. The same figures: <code>minewatch figures --on {on}</code>.</p>"
+    ));
+    page(&headers, &format!("Figures on {on}"), body)
 }
 
 /// `/history`: signatories, consented and bound states over time, as an SVG chart.

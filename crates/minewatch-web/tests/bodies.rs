@@ -99,3 +99,27 @@ async fn a_checked_claim_and_errors() {
         })
     );
 }
+
+#[tokio::test]
+async fn the_figures() {
+    // Pinned whole but for the long lists: their counts, first states and
+    // source counts.
+    let v = body("/api/v1/figures?on=2025-01-17").await;
+    let rows: Vec<serde_json::Value> = v
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut f| {
+            let states = f["states"].as_array().cloned();
+            f["states"] = match states {
+                Some(s) => serde_json::json!({"count": s.len(), "first": &s[..s.len().min(3)]}),
+                None => serde_json::Value::Null,
+            };
+            let sources = f["sources"].as_array().map(Vec::len);
+            f["sources"] = serde_json::json!({"count": sources});
+            f
+        })
+        .collect();
+    insta::assert_json_snapshot!(rows);
+}

@@ -81,6 +81,16 @@ async fn bad_requests_get_4xx_json_errors() {
             "format",
         ),
         ("/api/v1/states/Narnia", StatusCode::NOT_FOUND, "state"),
+        (
+            "/api/v1/figures?on=2026-13-01",
+            StatusCode::BAD_REQUEST,
+            "on",
+        ),
+        (
+            "/api/v1/figures?format=pdf",
+            StatusCode::BAD_REQUEST,
+            "format",
+        ),
     ] {
         let (status, _, body) = send(&state, get(uri)).await;
         assert_eq!(status, code, "{uri}");
@@ -390,4 +400,34 @@ async fn the_simulator_page_and_api() {
     let (status, _, page) = send(&state, get("/simulate?runs=0")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("runs"));
+}
+
+#[tokio::test]
+async fn the_figures_in_json_csv_and_on_a_page() {
+    let (state, _, _) = common::fresh("router").await;
+    let (status, _, body) = send(&state, get("/api/v1/figures?on=2026-12-01")).await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    let parties = v
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["figure"] == "states_parties"))
+        .expect("states_parties");
+    assert_eq!(parties["value"], 161);
+    assert_eq!(parties["on"], "2026-12-01");
+    let (status, headers, csv) =
+        send(&state, get("/api/v1/figures?on=2026-12-01&format=csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/csv"))
+    );
+    assert!(csv.starts_with("figure,value,bound,on,year,article,states,reason,sources\n"));
+    assert!(csv.lines().any(|l| l.starts_with("withdrawn,5,exact,2026-12-01,,Art. 20(3),EST;FIN;LTU;LVA;POL,")));
+    let (status, _, page) = send(&state, get("/figures?on=2026-12-01")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"stockpile_still_held\""));
+    assert!(page.contains("href=\"/states/GRC?on=2026-12-01\""));
+    let (status, _, _) = send(&state, get("/figures?on=2026-02-30")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -259,6 +259,10 @@ fn the_cli_and_the_api_give_one_shape() {
             vec!["status", "UKR", "--on", "2026-11-28", "--format", "json"],
             "/api/v1/states/UKR?on=2026-11-28",
         ),
+        (
+            vec!["figures", "--on", "2021-10-01", "--format", "json"],
+            "/api/v1/figures?on=2021-10-01",
+        ),
     ] {
         let out = bin().args(&cli).output().expect("the command runs");
         assert!(out.status.success());
