@@ -440,7 +440,7 @@ impl<'a> Builder<'a> {
 
     fn humanitarian(&self) -> Section {
         let on = self.request.on;
-        let record = self.loaded.context.obligations().cut(on);
+        let record = self.loaded.context.obligations_on(on);
         let state = self.request.state;
         let mut items = Vec::new();
         for c in record

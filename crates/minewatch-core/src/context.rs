@@ -679,8 +679,46 @@ impl Context {
                 .cloned()
                 .collect(),
             treaty_events_recorded: self.treaty_events_recorded,
-            obligations: self.obligations.cut(on),
+            obligations: self.obligations_on(on),
         }
+    }
+
+    /// Whether a year's world casualties count on `on`: from the launch of
+    /// the Monitor edition that reported them, when that edition is on
+    /// record; otherwise from the end of the following year (see
+    /// [`crate::casualty_year_counts`]).
+    pub fn casualties_count(&self, year: i16, report: &str, on: Date) -> bool {
+        match self.report(report) {
+            Some(r) => r.published <= on,
+            None => crate::obligation_facts::casualty_year_counts(year, on),
+        }
+    }
+
+    /// The obligation facts as they stood on `on`, casualties counted from
+    /// the launch of the edition that reported them.
+    pub fn obligations_on(&self, on: Date) -> ObligationRecord {
+        let mut record = self.obligations.cut(on);
+        record.casualties = self
+            .obligations
+            .casualties
+            .iter()
+            .filter(|c| self.casualties_count(c.year, &c.report, on))
+            .cloned()
+            .collect();
+        // A country's figures for a year count when the world figures of
+        // that year do (the same edition gives both).
+        let counted: Vec<i16> = record.casualties.iter().map(|c| c.year).collect();
+        record.country_casualties = self
+            .obligations
+            .country_casualties
+            .iter()
+            .filter(|c| {
+                counted.contains(&c.year)
+                    || crate::obligation_facts::casualty_year_counts(c.year, on)
+            })
+            .cloned()
+            .collect();
+        record
     }
 
     /// The facts behind the obligations and the humanitarian record.

@@ -755,7 +755,7 @@ impl<'a> Figures<'a> {
             .obligations()
             .casualties
             .iter()
-            .filter(|c| crate::casualty_year_counts(c.year, on))
+            .filter(|c| self.context.casualties_count(c.year, &c.report, on))
             .max_by_key(|c| c.year);
         match latest {
             Some(c) => Figure {
@@ -793,4 +793,54 @@ fn codes(states: &[Iso3]) -> String {
         .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// How a figure computed from the record stands beside one a Monitor
+/// edition states.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Agreement {
+    /// The computed figure satisfies the stated one (equal; more than; at
+    /// least; within 5% of "about").
+    Agrees,
+    /// The computed figure is a lower bound that does not contradict the
+    /// stated one.
+    NotContradicted,
+    /// They differ.
+    Differs,
+    /// The record cannot compute the figure.
+    NotComputed,
+}
+
+impl Agreement {
+    /// The contract name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Agreement::Agrees => "agrees",
+            Agreement::NotContradicted => "not_contradicted",
+            Agreement::Differs => "differs",
+            Agreement::NotComputed => "not_computed",
+        }
+    }
+}
+
+/// Compares a computed figure with a stated one.
+pub fn compare(stated: &crate::StatedFigure, computed: &Figure) -> Agreement {
+    use crate::Qualifier;
+    let Some(ours) = computed.value else {
+        return Agreement::NotComputed;
+    };
+    let theirs = stated.value;
+    let satisfied = match stated.qualifier {
+        Qualifier::Exact => ours == theirs,
+        Qualifier::MoreThan => ours > theirs,
+        Qualifier::AtLeast => ours >= theirs,
+        // Within 5 percent, in whole numbers.
+        Qualifier::About => ours.abs_diff(theirs).saturating_mul(20) <= theirs,
+    };
+    match (satisfied, computed.bound) {
+        (true, _) => Agreement::Agrees,
+        // A lower bound below the stated figure may still reach it.
+        (false, Bound::AtLeast) if ours <= theirs => Agreement::NotContradicted,
+        (false, _) => Agreement::Differs,
+    }
 }

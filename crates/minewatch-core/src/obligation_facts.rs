@@ -397,4 +397,7 @@ pub struct StatedFigure {
     pub sources: Vec<SourceId>,
     /// A sentence for a reader.
     pub note: String,
+    /// Why the figure computed from the record differs, written by whoever
+    /// reviewed the difference; empty where they agree.
+    pub difference: String,
 }

@@ -56,6 +56,7 @@ pub(crate) const OBLIGATION_COLUMNS: [&[&str]; 10] = [
         "as_of",
         "sources",
         "note",
+        "difference",
     ],
 ];
 
@@ -494,6 +495,7 @@ pub(crate) fn read_obligations(
                     as_of,
                     sources: c.sources,
                     note: c.note,
+                    difference: table.cell(record, "difference").text.clone(),
                 });
                 rows[9].push(record.clone());
             }

@@ -156,6 +156,37 @@ fn a_figure_the_record_cannot_compute_says_why() {
     );
 }
 
+#[test]
+fn a_stated_figure_is_compared_by_its_qualifier() {
+    use minewatch_core::figures::{Agreement, compare};
+    use minewatch_core::{FactDate, Qualifier, StatedFigure};
+    let on = date(2021, 10, 1);
+    let figures = all(on);
+    let stated = |figure: &str, value: u64, qualifier| StatedFigure {
+        report: "LM2021".into(),
+        figure: figure.into(),
+        value,
+        qualifier,
+        as_of: FactDate::day(on),
+        sources: vec![],
+        note: String::new(),
+        difference: String::new(),
+    };
+    let parties = get(&figures, FigureName::StatesParties);
+    assert_eq!(compare(&stated("states_parties", 164, Qualifier::Exact), parties), Agreement::Agrees);
+    assert_eq!(compare(&stated("states_parties", 165, Qualifier::Exact), parties), Agreement::Differs);
+    assert_eq!(compare(&stated("states_parties", 160, Qualifier::MoreThan), parties), Agreement::Agrees);
+    assert_eq!(compare(&stated("states_parties", 170, Qualifier::About), parties), Agreement::Agrees);
+    assert_eq!(compare(&stated("states_parties", 180, Qualifier::About), parties), Agreement::Differs);
+    // A lower bound below "more than 55 million" does not contradict it.
+    let destroyed = get(&figures, FigureName::StockpiledMinesDestroyed);
+    assert_eq!(destroyed.bound, Bound::AtLeast);
+    assert_eq!(
+        compare(&stated("stockpiled_mines_destroyed", 55_000_000, Qualifier::MoreThan), destroyed),
+        Agreement::NotContradicted
+    );
+}
+
 fn any_day() -> impl Strategy<Value = Date> {
     (0i32..11_000).prop_map(|n| date(1997, 12, 1) + jiff::Span::new().days(i64::from(n)))
 }

@@ -85,6 +85,13 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = FiguresFormat::Text)]
         format: FiguresFormat,
     },
+    /// The figures computed on each Landmine Monitor edition's cut-off date
+    /// beside the figures the edition states (docs/monitor-figures.md).
+    MonitorFigures {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Md)]
+        format: CheckFormat,
+    },
     /// Every dated act of a state and every change of its status, explained.
     Timeline {
         /// An ISO 3166-1 alpha-3 code or a name, in any case.

@@ -7,6 +7,7 @@ pub(crate) mod check;
 mod data;
 mod figures;
 mod history;
+mod monitor_figures;
 pub(crate) mod obligations;
 mod parties;
 pub(crate) mod simulate;
@@ -125,6 +126,9 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         }
         Command::Figures { on, format } => {
             figures::figures(&record(data.as_deref())?, &on, format, out)?;
+        }
+        Command::MonitorFigures { format } => {
+            monitor_figures::monitor_figures(&record(data.as_deref())?, format, out)?;
         }
         Command::Timeline { state, format } => {
             status::timeline(&record(data.as_deref())?, &state, format, out)?;
