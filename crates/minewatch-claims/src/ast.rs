@@ -107,6 +107,8 @@ pub enum When {
     After(Date),
     /// `by 2003`, `by 2003-12-31`: on or before.
     By(Date),
+    /// At any time up to the claim's date ("withdrew from the Convention").
+    Ever,
 }
 
 /// A dated event in a state's life under the Convention.
@@ -151,6 +153,24 @@ pub enum Delay {
     NoEarlierThanSixMonths,
     /// "takes effect six months after notice": on that day exactly.
     ExactlySixMonths,
+}
+
+/// A fact of a State Party's obligations (Arts. 3, 4, 5, 7) that a claim
+/// asserts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ObligationFact {
+    /// "has destroyed its stockpile" (Art. 4).
+    StockpileDestroyed,
+    /// "completed stockpile destruction in 2008" (Art. 4).
+    StockpileDestroyedWhen(When),
+    /// "'s clearance deadline is 2030-12-31" (Art. 5).
+    ClearanceDeadline(Date),
+    /// "has mined areas" (Art. 5).
+    HasMinedAreas,
+    /// "has submitted its initial report" (Art. 7(1)).
+    InitialReportSubmitted,
+    /// "retains mines" (Art. 3).
+    RetainsMines,
 }
 
 /// What a claim says.
@@ -264,5 +284,24 @@ pub enum Statement {
         state: Iso3,
         /// What is said of the delay.
         delay: Delay,
+    },
+    /// A fact of one state's obligations, or its negation.
+    Obligation {
+        /// The state.
+        state: Iso3,
+        /// The fact.
+        fact: ObligationFact,
+        /// Whether the claim denies it.
+        negated: bool,
+    },
+    /// A treaty-status figure compared with a number: "more than 90 States
+    /// Parties have completed stockpile destruction".
+    Figure {
+        /// The figure.
+        figure: minewatch_core::figures::FigureName,
+        /// How it is compared.
+        comparison: Comparison,
+        /// With what.
+        number: u32,
     },
 }

@@ -143,23 +143,25 @@ fn year_end(year: i16) -> Date {
     Date::new(year, 12, 31).unwrap_or(Date::MAX)
 }
 
-fn when_holds(when: When, date: Date) -> bool {
+pub(crate) fn when_holds(when: When, date: Date) -> bool {
     match when {
         When::InYear(year) => date.year() == year,
         When::On(day) => date == day,
         When::Before(day) => date < day,
         When::After(day) => date > day,
         When::By(day) => date <= day,
+        When::Ever => true,
     }
 }
 
-fn when_words(when: When) -> String {
+pub(crate) fn when_words(when: When) -> String {
     match when {
         When::InYear(year) => format!("in {year}"),
         When::On(day) => format!("on {day}"),
         When::Before(day) => format!("before {day}"),
         When::After(day) => format!("after {day}"),
         When::By(day) => format!("by {day}"),
+        When::Ever => "at some time up to the date".to_string(),
     }
 }
 
@@ -227,7 +229,7 @@ impl Evaluator<'_> {
     }
 
     /// The state's status on the date and the day it took that status.
-    fn status(&self, state: Iso3) -> (Status, Option<Date>) {
+    pub(crate) fn status_of(&self, state: Iso3) -> (Status, Option<Date>) {
         // The last change on or before the date gives both (as
         // `Registry::status_on` does).
         self.registry
@@ -265,7 +267,7 @@ impl Evaluator<'_> {
     }
 
     fn status_evidence(&self, state: Iso3) -> (Status, String, Evidence) {
-        let (status, since) = self.status(state);
+        let (status, since) = self.status_of(state);
         let phrase = self.status_phrase(status, since);
         // Without explanation, only the phrase is wanted (for a
         // counter-example's reason); the fact behind it is left out.
@@ -340,7 +342,7 @@ impl Evaluator<'_> {
             Predicate::Signed => match self.first_action(state, |k| k == ActionKind::Signature) {
                 Some(signature) => Judged {
                     truth: Truth::Yes,
-                    detail: format!("signed on {}", signature.date),
+                    detail: format!("a signatory (signed on {})", signature.date),
                     evidence: Evidence {
                         text: format!(
                             "{} ({state}) signed on {}",
@@ -354,7 +356,7 @@ impl Evaluator<'_> {
                 },
                 None => Judged {
                     truth: Truth::No,
-                    detail: format!("had not signed by {}", self.on),
+                    detail: format!("not a signatory (no signature on record by {})", self.on),
                     evidence: Evidence {
                         text: format!(
                             "{} ({state}) has no signature on record by {}",
@@ -603,6 +605,16 @@ impl Evaluator<'_> {
             } => self.policy(*state, topic, position),
             Statement::Treaty { fact, when } => self.treaty(*fact, *when),
             Statement::Withdrawal { state, delay } => self.withdrawal(*state, *delay),
+            Statement::Obligation {
+                state,
+                fact,
+                negated,
+            } => self.obligation(*state, *fact, *negated),
+            Statement::Figure {
+                figure,
+                comparison,
+                number,
+            } => self.figure(*figure, *comparison, *number),
         }
     }
 
@@ -669,7 +681,7 @@ impl Evaluator<'_> {
 
     fn is(&self, state: Iso3, predicate: &Predicate, negated: bool) -> Verdict {
         let judged = self.judge(state, predicate);
-        let summary = format!("{} is {} on {}", self.name(state), judged.detail, self.on);
+        let summary = format!("{} on {}: {}", self.name(state), self.on, judged.detail);
         let mut counterexamples = Vec::new();
         let mut reasons = Vec::new();
         match (judged.truth, negated) {

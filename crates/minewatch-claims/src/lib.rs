@@ -33,6 +33,7 @@
 mod ast;
 mod error;
 mod eval;
+mod eval_obligations;
 mod file;
 mod lexicon;
 mod parse;

@@ -5,9 +5,11 @@ use jiff::civil::Date;
 use minewatch_core::{Iso3, Registry, Status};
 
 use crate::ClaimError;
+use minewatch_core::figures::FigureName;
+
 use crate::ast::{
-    Claim, Comparison, Delay, Predicate, ReportRef, Selection, StateEvent, StateSet, Statement,
-    TreatyFact, When,
+    Claim, Comparison, Delay, ObligationFact, Predicate, ReportRef, Selection, StateEvent,
+    StateSet, Statement, TreatyFact, When,
 };
 use crate::lexicon::Lexicon;
 use crate::token::{Kind, Token, tokenize};
@@ -206,6 +208,9 @@ impl Parser<'_> {
         }
         if self.eat(&["the", "number", "of"]) {
             return self.count();
+        }
+        if let Some(comparison) = self.leading_count() {
+            return self.count_first(comparison);
         }
         if self.eat_any(&[&["the", "only", "governments"], &["the", "only", "states"]]) {
             self.eat(&["currently"]);
@@ -487,6 +492,22 @@ impl Parser<'_> {
 
     fn count(&mut self) -> Parsed<Statement> {
         let set = self.selection()?;
+        if self.at(&["that"]) || self.at(&["which"]) || self.at(&["who"]) {
+            let save = self.pos;
+            self.pos += 1;
+            if let Some(figure) = self.figure_phrase() {
+                if !self.eat_any(&[&["is"], &["was"], &["equals"]]) {
+                    return Err(self.expected("`is`"));
+                }
+                let (comparison, number) = self.comparison_number()?;
+                return Ok(Statement::Figure {
+                    figure,
+                    comparison,
+                    number,
+                });
+            }
+            self.pos = save;
+        }
         let predicate = if self.eat_any(&[&["that", "are"], &["which", "are"], &["who", "are"]]) {
             Some(self.predicate()?)
         } else {
@@ -495,23 +516,7 @@ impl Parser<'_> {
         if !self.eat_any(&[&["is"], &["was"], &["equals"]]) {
             return Err(self.expected("`is`"));
         }
-        let comparison = if self.eat(&["at", "least"]) {
-            Comparison::AtLeast
-        } else if self.eat(&["at", "most"]) {
-            Comparison::AtMost
-        } else if self.eat_any(&[&["more", "than"], &["over"]]) {
-            Comparison::MoreThan
-        } else if self.eat_any(&[&["fewer", "than"], &["less", "than"], &["under"]]) {
-            Comparison::FewerThan
-        } else {
-            self.eat(&["exactly"]);
-            Comparison::Equal
-        };
-        let number = match self.peek() {
-            Some(t) if t.kind == Kind::Number => t.number.unwrap_or(0),
-            _ => return Err(self.expected("a number")),
-        };
-        self.pos += 1;
+        let (comparison, number) = self.comparison_number()?;
         Ok(Statement::Count {
             set,
             predicate,
@@ -520,9 +525,150 @@ impl Parser<'_> {
         })
     }
 
+    /// `at least`, `more than`, ... or nothing (exactly), then a number.
+    fn comparison_number(&mut self) -> Parsed<(Comparison, u32)> {
+        let comparison = self.comparison().unwrap_or_else(|| {
+            self.eat(&["exactly"]);
+            Comparison::Equal
+        });
+        let number = match self.peek() {
+            Some(t) if t.kind == Kind::Number => t.number.unwrap_or(0),
+            _ => return Err(self.expected("a number")),
+        };
+        self.pos += 1;
+        Ok((comparison, number))
+    }
+
+    fn comparison(&mut self) -> Option<Comparison> {
+        if self.eat(&["at", "least"]) {
+            Some(Comparison::AtLeast)
+        } else if self.eat(&["at", "most"]) {
+            Some(Comparison::AtMost)
+        } else if self.eat_any(&[&["more", "than"], &["over"]]) {
+            Some(Comparison::MoreThan)
+        } else if self.eat_any(&[&["fewer", "than"], &["less", "than"], &["under"]]) {
+            Some(Comparison::FewerThan)
+        } else if self.eat(&["exactly"]) {
+            Some(Comparison::Equal)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the claim opens with a count: `more than 160 ...`, `164 ...`.
+    fn leading_count(&mut self) -> Option<Comparison> {
+        let save = self.pos;
+        let comparison = self.comparison().unwrap_or(Comparison::Equal);
+        if self.peek().is_some_and(|t| t.kind == Kind::Number) {
+            self.pos = save;
+            Some(comparison)
+        } else {
+            self.pos = save;
+            None
+        }
+    }
+
+    /// `more than 160 states are parties`, `164 States Parties have
+    /// completed stockpile destruction`, `at least 60 states retain mines`.
+    fn count_first(&mut self, _: Comparison) -> Parsed<Statement> {
+        let (comparison, number) = self.comparison_number()?;
+        let set = self.selection()?;
+        if let Some(figure) = self.figure_phrase() {
+            return Ok(Statement::Figure {
+                figure,
+                comparison,
+                number,
+            });
+        }
+        if !self.eat_any(&[&["are"], &["is"], &["were"]]) {
+            return Err(self.expected(
+                "`are ...` or what the states did: `have completed stockpile destruction`, \
+                 `retain mines`, `have completed clearance`, `have mined areas`, `have withdrawn`",
+            ));
+        }
+        let predicate = self.predicate()?;
+        Ok(Statement::Count {
+            set,
+            predicate: Some(predicate),
+            comparison,
+            number,
+        })
+    }
+
+    /// What a number of States Parties did or have, as a figure.
+    fn figure_phrase(&mut self) -> Option<FigureName> {
+        let save = self.pos;
+        self.eat_any(&[&["have"], &["has"], &["still"]]);
+        let stockpiles: &[&[&str]] = &[
+            &["stockpiles"],
+            &["a", "stockpile"],
+            &["stockpile"],
+            &["their", "stockpiles"],
+            &["its", "stockpile"],
+        ];
+        let figure = if self.eat_any(&[
+            &["completed", "stockpile", "destruction"],
+            &[
+                "completed",
+                "the",
+                "destruction",
+                "of",
+                "their",
+                "stockpiles",
+            ],
+            &["completed", "destruction", "of", "their", "stockpiles"],
+            &["destroyed", "their", "stockpiles"],
+            &["destroyed", "their", "stockpiled"],
+        ]) {
+            self.eat_any(&[&["mines"], &["landmines"]]);
+            Some(FigureName::StockpileDestructionCompleted)
+        } else if self.eat_any(&[&["never", "held"], &["never", "had"]]) && self.eat_any(stockpiles)
+        {
+            Some(FigureName::StockpileNeverHeld)
+        } else if self.eat_any(&[&["hold"], &["held"]]) && self.eat_any(stockpiles) {
+            Some(FigureName::StockpileStillHeld)
+        } else if self.eat_any(&[&["retain", "no"], &["retains", "no"]]) && self.mines().is_ok() {
+            Some(FigureName::RetainingNone)
+        } else if self.eat_any(&[&["retain"], &["retains"]]) && self.mines().is_ok() {
+            Some(FigureName::RetainingStates)
+        } else if self.eat_any(&[
+            &["completed", "clearance"],
+            &["completed", "mine", "clearance"],
+            &["cleared", "their", "mined", "areas"],
+            &["declared", "completion", "of", "clearance"],
+        ]) {
+            Some(FigureName::ClearanceCompleted)
+        } else if self.eat_any(&[
+            &["mined", "areas"],
+            &["clearance", "obligations"],
+            &["mined", "areas", "to", "clear"],
+        ]) {
+            self.eat(&["to", "clear"]);
+            Some(FigureName::ClearanceOngoing)
+        } else if self.eat_any(&[
+            &["withdrawn"],
+            &["withdrew"],
+            &["left", "the", "convention"],
+            &["left", "the", "treaty"],
+            &["withdrawn", "from", "the", "convention"],
+        ]) {
+            self.eat_any(&[&["from", "the", "convention"], &["from", "the", "treaty"]]);
+            Some(FigureName::Withdrawn)
+        } else {
+            None
+        };
+        if figure.is_none() {
+            self.pos = save;
+        }
+        figure
+    }
+
     // ---- statements about one state -----------------------------------------
 
     fn about_state(&mut self, state: Iso3) -> Parsed<Statement> {
+        if let Some(statement) = self.obligation(state)? {
+            return Ok(statement);
+        }
         let uses = self.eat_any(&[&["is", "using"], &["uses"], &["is", "still", "using"]]);
         let does_not_use = !uses
             && self.eat_any(&[
@@ -622,7 +768,12 @@ impl Parser<'_> {
             &["gave", "notice", "of", "withdrawal"],
         ]) {
             StateEvent::NotifiedWithdrawal
-        } else if self.eat(&["withdrew"]) {
+        } else if self.eat_any(&[
+            &["withdrew"],
+            &["left"],
+            &["has", "left"],
+            &["has", "withdrawn", "from"],
+        ]) {
             StateEvent::Withdrew
         } else {
             return Err(self.expected(
@@ -639,8 +790,152 @@ impl Parser<'_> {
             &["to", "the", "convention"],
             &["to", "the", "treaty"],
         ]);
-        let when = self.when()?;
+        // "X withdrew from the Convention", with no time: at any time by the date.
+        let when = if event == StateEvent::Withdrew && self.at_end() {
+            When::Ever
+        } else {
+            self.when()?
+        };
         Ok(Statement::Event { state, event, when })
+    }
+
+    /// Whether the claim ends here (a final period aside).
+    fn at_end(&self) -> bool {
+        self.rest().iter().all(|t| t.kind == Kind::Period)
+    }
+
+    /// A fact of the state's obligations: its stockpile (Art. 4), its
+    /// clearance deadline and mined areas (Art. 5), its initial report
+    /// (Art. 7(1)), mines it retains (Art. 3). `None` if the words are not
+    /// one of these.
+    fn obligation(&mut self, state: Iso3) -> Parsed<Option<Statement>> {
+        let fact = |fact, negated| {
+            Ok(Some(Statement::Obligation {
+                state,
+                fact,
+                negated,
+            }))
+        };
+        // Cambodia's clearance deadline is 2030-12-31.
+        if self.eat(&["'s"]) {
+            self.eat_any(&[&["article", "5"], &["art", "5"]]);
+            self.eat_any(&[&["mine", "clearance"], &["clearance"]]);
+            self.expect(&["deadline"])?;
+            self.expect(&["is"])?;
+            let date = self.date()?;
+            return fact(ObligationFact::ClearanceDeadline(date), false);
+        }
+        let stockpile: &[&[&str]] = &[
+            &["its", "stockpile"],
+            &["its", "stockpiles"],
+            &["its", "stockpiled", "mines"],
+            &["its", "stockpile", "of", "mines"],
+        ];
+        // Greece has (not) destroyed its stockpile.
+        let destroyed = self.eat_any(&[&["has", "destroyed"], &["destroyed"]]);
+        let not_destroyed = !destroyed
+            && self.eat_any(&[
+                &["has", "not", "destroyed"],
+                &["hasn't", "destroyed"],
+                &["has", "never", "destroyed"],
+                &["did", "not", "destroy"],
+            ]);
+        if destroyed || not_destroyed {
+            if !self.eat_any(stockpile) {
+                return Err(self.expected("`its stockpile`"));
+            }
+            if destroyed && !self.at_end() {
+                let when = self.when()?;
+                return fact(ObligationFact::StockpileDestroyedWhen(when), false);
+            }
+            return fact(ObligationFact::StockpileDestroyed, not_destroyed);
+        }
+        // GRC completed stockpile destruction in 2008.
+        let completed = self.eat_any(&[
+            &["completed", "stockpile", "destruction"],
+            &["completed", "the", "destruction", "of", "its", "stockpile"],
+            &["completed", "destruction", "of", "its", "stockpile"],
+            &["has", "completed", "stockpile", "destruction"],
+            &[
+                "has",
+                "completed",
+                "the",
+                "destruction",
+                "of",
+                "its",
+                "stockpile",
+            ],
+        ]);
+        let not_completed = !completed
+            && self.eat_any(&[
+                &["has", "not", "completed", "stockpile", "destruction"],
+                &["hasn't", "completed", "stockpile", "destruction"],
+                &[
+                    "has",
+                    "not",
+                    "completed",
+                    "the",
+                    "destruction",
+                    "of",
+                    "its",
+                    "stockpile",
+                ],
+            ]);
+        if completed || not_completed {
+            if completed && !self.at_end() {
+                let when = self.when()?;
+                return fact(ObligationFact::StockpileDestroyedWhen(when), false);
+            }
+            return fact(ObligationFact::StockpileDestroyed, not_completed);
+        }
+        // Lithuania has (no known) mined areas.
+        if self.eat_any(&[
+            &["has", "mined", "areas"],
+            &["still", "has", "mined", "areas"],
+        ]) {
+            return fact(ObligationFact::HasMinedAreas, false);
+        }
+        if self.eat_any(&[
+            &["has", "no", "mined", "areas"],
+            &["has", "no", "known", "mined", "areas"],
+            &["does", "not", "have", "mined", "areas"],
+        ]) {
+            return fact(ObligationFact::HasMinedAreas, true);
+        }
+        // Tuvalu has (not) submitted its initial report.
+        let submitted = self.eat_any(&[&["has", "submitted"], &["submitted"]]);
+        let not_submitted = !submitted
+            && self.eat_any(&[
+                &["has", "not", "submitted"],
+                &["hasn't", "submitted"],
+                &["has", "never", "submitted"],
+                &["did", "not", "submit"],
+            ]);
+        if submitted || not_submitted {
+            self.eat_any(&[&["its"], &["an"], &["the"]]);
+            if !self.eat(&["initial"]) {
+                return Err(self.expected("`its initial report`"));
+            }
+            self.eat_any(&[&["article", "7"], &["art", "7"], &["transparency"]]);
+            self.expect(&["report"])?;
+            return fact(ObligationFact::InitialReportSubmitted, not_submitted);
+        }
+        // Greece retains (no) mines.
+        if self.eat_any(&[
+            &["retains", "no"],
+            &["does", "not", "retain"],
+            &["doesn't", "retain"],
+        ]) {
+            self.mines()?;
+            self.eat_any(&[&["for", "training"]]);
+            return fact(ObligationFact::RetainsMines, true);
+        }
+        if self.eat_any(&[&["retains"], &["still", "retains"]]) {
+            self.mines()?;
+            self.eat_any(&[&["for", "training"]]);
+            return fact(ObligationFact::RetainsMines, false);
+        }
+        Ok(None)
     }
 
     /// `in 2003`, `on 2003-11-01`, `before 2004`, `after 2002-12-31`, `by 2003`.

@@ -150,14 +150,39 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ClaimError> {
                 i += 1;
             }
             let text: String = chars[start..i].iter().collect();
-            Token {
-                kind: Kind::Word,
-                norm: fold(&text),
-                text,
-                line,
-                column,
-                number: None,
-                date: None,
+            let norm = fold(&text);
+            // A possessive is two words: "Cambodia's" is `cambodia` and `'s`.
+            if norm.len() > 2 && norm.ends_with("'s") {
+                let cut = text.chars().count() - 2;
+                let stem: String = text.chars().take(cut).collect();
+                tokens.push(Token {
+                    kind: Kind::Word,
+                    norm: fold(&stem),
+                    text: stem,
+                    line,
+                    column,
+                    number: None,
+                    date: None,
+                });
+                Token {
+                    kind: Kind::Word,
+                    norm: "'s".into(),
+                    text: text.chars().skip(cut).collect(),
+                    line,
+                    column: column + cut,
+                    number: None,
+                    date: None,
+                }
+            } else {
+                Token {
+                    kind: Kind::Word,
+                    norm,
+                    text,
+                    line,
+                    column,
+                    number: None,
+                    date: None,
+                }
             }
         } else {
             return Err(ClaimError::at(
@@ -183,6 +208,21 @@ mod tests {
             .into_iter()
             .map(|t| (t.kind, t.norm))
             .collect()
+    }
+
+    #[test]
+    fn a_possessive_is_two_words() {
+        assert_eq!(
+            kinds("Cambodia's deadline"),
+            vec![
+                (Kind::Word, "cambodia".into()),
+                (Kind::Word, "'s".into()),
+                (Kind::Word, "deadline".into()),
+            ]
+        );
+        let tokens = tokenize("Cambodia’s deadline").expect("tokens");
+        assert_eq!((tokens[1].norm.as_str(), tokens[1].column), ("'s", 9));
+        assert_eq!(kinds("isn't")[0].1, "isn't");
     }
 
     #[test]

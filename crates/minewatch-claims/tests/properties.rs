@@ -133,6 +133,20 @@ fn any_claim() -> impl Strategy<Value = String> {
         state()
             .prop_map(|s| format!("current {s} policy forbids use outside the Korean peninsula")),
         state().prop_map(|s| format!("a withdrawal by {s} takes effect six months after notice")),
+        state().prop_map(|s| format!("{s} has not destroyed its stockpile")),
+        (state(), 1999i16..2027)
+            .prop_map(|(s, y)| format!("{s} completed stockpile destruction in {y}")),
+        state().prop_map(|s| format!("{s} has mined areas")),
+        state().prop_map(|s| format!("{s} has not submitted its initial report")),
+        state().prop_map(|s| format!("{s} retains mines")),
+        state().prop_map(|s| format!("{s} left the Convention")),
+        (state(), 2010i16..2032)
+            .prop_map(|(s, y)| format!("{s}'s clearance deadline is {y}-12-31")),
+        (0u32..200).prop_map(|n| format!(
+            "more than {n} States Parties have completed stockpile destruction"
+        )),
+        (0u32..200).prop_map(|n| format!("at least {n} states retain AP mines")),
+        (0u32..200).prop_map(|n| format!("fewer than {n} states are parties")),
         state().prop_map(|s| format!(
             "a withdrawal by {s} would not take effect until six months after its notice"
         )),

@@ -213,8 +213,7 @@ pub enum Reading<'a> {
 // is open on the deadline in force.
 
 /// Applies Art. 5 on `on` to a state's clearance facts (any order; only
-/// those dated on or before `on` count, except that a record of mined areas
-/// at any date shows the obligation ran from entry into force). `base` is the base deadline
+/// those dated on or before `on` count). `base` is the base deadline
 /// ([`base_deadline`] or the one the record sets). Returns the standing and
 /// what each fact did, oldest first.
 pub fn standing<'a>(
@@ -228,31 +227,10 @@ pub fn standing<'a>(
         .filter(|e| e.date.date <= on && e.kind != ClearanceEventKind::OriginalDeadline)
         .collect();
     if known.is_empty() {
-        // Mined areas the record shows later were under the state's
-        // jurisdiction or control from entry into force: the obligation ran
-        // from then, on its base deadline, before anything was recorded.
-        let first = events
-            .iter()
-            .filter(|e| e.kind != ClearanceEventKind::OriginalDeadline)
-            .min_by_key(|e| e.date);
-        return match first {
-            Some(e) if e.kind != ClearanceEventKind::NoMinedAreas => {
-                let standing = if on <= base {
-                    Standing::Open {
-                        deadline: base,
-                        extended: false,
-                        reopened: None,
-                    }
-                } else {
-                    Standing::Lapsed {
-                        deadline: base,
-                        reopened: None,
-                    }
-                };
-                (standing, Vec::new())
-            }
-            _ => (Standing::NoRecord, Vec::new()),
-        };
+        // Only what was on record by the date counts: mined areas reported
+        // later do not make an answer for an earlier day (a verdict depends
+        // only on the past).
+        return (Standing::NoRecord, Vec::new());
     }
     // Same-day facts: a grant before a completion, a completion before newly
     // found areas (areas found on the day of a completion reopen it).

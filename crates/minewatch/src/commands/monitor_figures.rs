@@ -92,7 +92,9 @@ pub(crate) fn monitor_figures(
                 let qualifier = Qualifier::parse(r.qualifier).map_or("", Qualifier::words);
                 let computed = match r.computed {
                     None => "not computed".to_string(),
-                    Some(v) if r.computed_bound == "at_least" => format!("at least {}", thousands(v)),
+                    Some(v) if r.computed_bound == "at_least" => {
+                        format!("at least {}", thousands(v))
+                    }
                     Some(v) => thousands(v),
                 };
                 let verdict = match r.agreement {
@@ -108,8 +110,11 @@ pub(crate) fn monitor_figures(
                 } else {
                     r.difference.clone()
                 };
-                let ids: Vec<minewatch_core::SourceId> =
-                    r.sources.iter().map(|s| minewatch_core::SourceId::new(s)).collect();
+                let ids: Vec<minewatch_core::SourceId> = r
+                    .sources
+                    .iter()
+                    .map(|s| minewatch_core::SourceId::new(s))
+                    .collect();
                 writeln!(
                     out,
                     "| `{}` | {} | {}{} {} | {} | {} | {} |",
