@@ -240,7 +240,7 @@ impl Doc {
                         body.push_str("</ul>\n");
                     }
                     Block::Table { header, rows } => {
-                        body.push_str("<table>\n<thead><tr>");
+                        body.push_str("<div class=\"wide\"><table>\n<thead><tr>");
                         for h in header {
                             body.push_str(&format!("<th scope=\"col\">{}</th>", escape_html(h)));
                         }
@@ -252,7 +252,7 @@ impl Doc {
                             }
                             body.push_str("</tr>\n");
                         }
-                        body.push_str("</tbody>\n</table>\n");
+                        body.push_str("</tbody>\n</table></div>\n");
                     }
                 }
             }
@@ -311,7 +311,8 @@ sup.cite a { color: #5c0f0f; text-decoration: none; }
 .sources a.url { color: #333; }
 code { font-size: .85em; color: #555; }
 footer { margin-top: 1.5rem; padding-top: .5rem; border-top: 1px solid #bbb; font-size: .85em; color: #444; }
-@media (max-width: 32rem) { body { font-size: 10.5pt; } th, td { padding: .2rem .25rem; } }
+.wide { overflow-x: auto; }
+@media (max-width: 32rem) { body { font-size: 10.5pt; } th, td { padding: .2rem .25rem; overflow-wrap: break-word; } }
 @page { size: A4; margin: 16mm 15mm 18mm; }
 @media print {
   main { max-width: none; padding: 0; }

@@ -70,6 +70,7 @@ table.treaty-figures th[scope=row]{background:none;font-weight:600}
 table.treaty-figures code{word-break:break-word}.num{text-align:right;white-space:nowrap}
 details summary{cursor:pointer;color:#0b4f8a}details p.states{margin:.2rem 0;line-height:1.7}
 ul.sources{margin:.2rem 0;padding-left:1.2rem;font-size:.9rem}
+table.obligations tr.head td{border-bottom:0;padding-bottom:0}ol.steps{margin:.2rem 0;padding-left:1.4rem;font-size:.9rem}
 @media (max-width:40rem){table.treaty-figures thead{display:none}table.treaty-figures tr{display:grid;grid-template-columns:1fr auto;border-bottom:1px solid #ccc}
 table.treaty-figures th,table.treaty-figures td{border:0}table.treaty-figures td:last-child{grid-column:1/3;padding-top:0}}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.25rem}.hide-s{display:none}}
@@ -326,15 +327,48 @@ pub(crate) async fn state(
     }
     let obligations = Obligations::new(r, &loaded.context).of(iso3, on);
     if !obligations.is_empty() {
-        body.push_raw("<h2>Obligations</h2><table><thead><tr><th scope=\"col\">Article</th><th scope=\"col\">Obligation</th><th scope=\"col\">Deadline</th><th scope=\"col\">State</th><th scope=\"col\" class=\"hide-s\">Detail</th></tr></thead><tbody>");
+        body.push_raw("<h2 id=\"obligations\">Obligations</h2><table class=\"obligations\"><thead><tr><th scope=\"col\">Article</th><th scope=\"col\">Obligation</th><th scope=\"col\">Deadline</th><th scope=\"col\">Standing</th></tr></thead><tbody>");
         for o in &obligations {
             body.push(html!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td><td class=\"hide-s\">{}</td></tr>",
-                o.article,
+                "<tr class=\"head\"><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
+                o.article.to_string(),
                 o.kind.replace('_', " "),
                 o.deadline.map_or("—".to_string(), |d| d.to_string()),
-                o.state,
-                &o.detail
+                o.state
+            ));
+            let steps: Html = o
+                .explanation
+                .iter()
+                .map(|s| {
+                    html!(
+                        "<li><span class=\"muted\">{} · {}</span> {}</li>",
+                        s.date.to_string(),
+                        s.article.to_string(),
+                        &s.text
+                    )
+                })
+                .collect();
+            let sources: Html = o
+                .sources
+                .iter()
+                .map(|id| match loaded.source(id.as_str()) {
+                    Some(src) => html!(
+                        "<li>{}, <a href=\"{}\" rel=\"noopener\">{}</a></li>",
+                        &src.publisher,
+                        &src.url,
+                        &src.title
+                    ),
+                    None => html!("<li>{}</li>", id.as_str()),
+                })
+                .collect();
+            body.push(html!(
+                "<tr class=\"detail\"><td colspan=\"4\">{}<details><summary>How: {} steps, {} source{}</summary><ol class=\"steps\">{}</ol><ul class=\"sources\">{}</ul></details></td></tr>",
+                &o.detail,
+                o.explanation.len(),
+                o.sources.len(),
+                if o.sources.len() == 1 { "" } else { "s" },
+                steps,
+                sources
             ));
         }
         body.push_raw("</tbody></table>");
