@@ -23,7 +23,7 @@
 //! lacks some states' numbers is given as a lower bound ("at least") and
 //! names them. Nothing is estimated.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::fmt;
 
 use jiff::civil::Date;
@@ -152,9 +152,14 @@ pub struct Figure {
 /// A State Party's facts, gathered once.
 #[derive(Default)]
 struct StateFacts<'a> {
+    /// The state's treaty actions: the day each counts from and its sources.
+    actions: Vec<(Date, Vec<u32>)>,
     stockpile: Vec<&'a StockpileEvent>,
     clearance: Vec<&'a ClearanceEvent>,
-    reports: Vec<&'a ReportFact>,
+    /// Facts of the initial report.
+    initial: Vec<&'a ReportFact>,
+    /// Facts of annual updates.
+    annual: Vec<&'a ReportFact>,
     retained: Vec<&'a RetainedFigure>,
 }
 
@@ -164,28 +169,80 @@ pub struct Figures<'a> {
     context: &'a Context,
     /// Current states (not former ones), with their facts.
     states: Vec<(Iso3, StateFacts<'a>)>,
+    interner: Interner,
 }
 
 /// Where one State Party stands on a date, as the figures need it.
 struct Standing<'a> {
     state: Iso3,
+    entry_into_force: Date,
     stockpile: Stockpile<'a>,
     clearance: Clearance<'a>,
     initial: ReportStanding<'a>,
     retained: Option<&'a RetainedFigure>,
 }
 
+/// Every source id the figures can cite, in order, numbered once per
+/// record: a figure's sources are gathered as a bit set over these numbers
+/// and read back in id order.
+struct Interner {
+    ids: Vec<SourceId>,
+    index: HashMap<SourceId, u32>,
+}
+
+impl Interner {
+    fn new<'s>(all: impl Iterator<Item = &'s SourceId>) -> Interner {
+        let mut ids: Vec<SourceId> = all.cloned().collect();
+        ids.sort();
+        ids.dedup();
+        let index = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i as u32))
+            .collect();
+        Interner { ids, index }
+    }
+}
+
 /// Sources gathered for one figure.
-#[derive(Default)]
-struct Sources<'s>(BTreeSet<&'s SourceId>);
+struct Sources<'s> {
+    interner: &'s Interner,
+    bits: Vec<u64>,
+}
 
 impl<'s> Sources<'s> {
-    fn add(&mut self, sources: &'s [SourceId]) {
-        self.0.extend(sources.iter());
+    fn new(interner: &'s Interner) -> Sources<'s> {
+        Sources {
+            interner,
+            bits: vec![0; interner.ids.len().div_ceil(64)],
+        }
+    }
+
+    fn add(&mut self, sources: &[SourceId]) {
+        for id in sources {
+            if let Some(&i) = self.interner.index.get(id) {
+                self.bits[(i / 64) as usize] |= 1 << (i % 64);
+            }
+        }
+    }
+
+    fn add_indices(&mut self, indices: &[u32]) {
+        for &i in indices {
+            self.bits[(i / 64) as usize] |= 1 << (i % 64);
+        }
     }
 
     fn into_vec(self) -> Vec<SourceId> {
-        self.0.into_iter().cloned().collect()
+        let mut out = Vec::new();
+        for (w, &word) in self.bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let bit = word.trailing_zeros() as usize;
+                out.push(self.interner.ids[w * 64 + bit].clone());
+                word &= word - 1;
+            }
+        }
+        out
     }
 }
 
@@ -215,7 +272,11 @@ impl<'a> Figures<'a> {
         }
         for e in &record.reports {
             if let Some(i) = index(e.state, &states) {
-                states[i].1.reports.push(e);
+                if e.initial {
+                    states[i].1.initial.push(e);
+                } else {
+                    states[i].1.annual.push(e);
+                }
             }
         }
         for e in &record.retained {
@@ -223,10 +284,36 @@ impl<'a> Figures<'a> {
                 states[i].1.retained.push(e);
             }
         }
+        let interner = Interner::new(
+            registry
+                .actions()
+                .iter()
+                .flat_map(|a| a.sources.iter())
+                .chain(record.stockpiles.iter().flat_map(|e| e.sources.iter()))
+                .chain(record.clearance.iter().flat_map(|e| e.sources.iter()))
+                .chain(record.reports.iter().flat_map(|e| e.sources.iter()))
+                .chain(record.retained.iter().flat_map(|e| e.sources.iter()))
+                .chain(record.casualties.iter().flat_map(|e| e.sources.iter()))
+                .chain(record.reporting_rates.iter().flat_map(|e| e.sources.iter())),
+        );
+        for (code, facts) in &mut states {
+            facts.actions = registry
+                .actions_of(*code)
+                .map(|a| {
+                    let indices = a
+                        .sources
+                        .iter()
+                        .filter_map(|id| interner.index.get(id).copied())
+                        .collect();
+                    (a.effective_date(), indices)
+                })
+                .collect();
+        }
         Figures {
             registry,
             context,
             states,
+            interner,
         }
     }
 
@@ -249,18 +336,13 @@ impl<'a> Figures<'a> {
         let base = original
             .or_else(|| art5::base_deadline(eif))
             .unwrap_or(Date::MAX);
-        let initial: Vec<&ReportFact> = facts
-            .reports
-            .iter()
-            .copied()
-            .filter(|r| r.initial)
-            .collect();
         let due = art7::initial_report_due(eif).unwrap_or(Date::MAX);
         Some(Standing {
             state,
+            entry_into_force: eif,
             stockpile: art4::standing(&facts.stockpile, deadline, on),
             clearance: art5::standing(&facts.clearance, base, on).0,
-            initial: art7::standing(&initial, due, on),
+            initial: art7::standing(&facts.initial, due, on),
             retained: art3_retention::latest(&facts.retained, on),
         })
     }
@@ -269,7 +351,7 @@ impl<'a> Figures<'a> {
     pub fn on(&self, on: Date) -> Vec<Figure> {
         let mut parties: Vec<Standing<'a>> = Vec::with_capacity(self.states.len());
         let mut by_status: [Vec<Iso3>; 7] = Default::default();
-        let mut participation = Sources::default();
+        let mut participation = Sources::new(&self.interner);
         let mut party_facts: Vec<&StateFacts<'a>> = Vec::with_capacity(self.states.len());
         for (code, facts) in &self.states {
             let status = self
@@ -278,9 +360,9 @@ impl<'a> Figures<'a> {
                 .unwrap_or(Status::NonSignatory);
             by_status[status as usize].push(*code);
             if status != Status::NonSignatory {
-                for action in self.registry.actions_of(*code) {
-                    if action.effective_date() <= on {
-                        participation.add(&action.sources);
+                for (counts_from, indices) in &facts.actions {
+                    if *counts_from <= on {
+                        participation.add_indices(indices);
                     }
                 }
             }
@@ -340,11 +422,20 @@ impl<'a> Figures<'a> {
             ),
             count(
                 FigureName::StatesNotParty,
-                self.states
-                    .iter()
-                    .map(|(code, _)| *code)
-                    .filter(|code| !parties.iter().any(|p| p.state == *code))
-                    .collect(),
+                {
+                    // Both lists are in code order: a merge, not a search.
+                    let mut bound = parties.iter().map(|p| p.state).peekable();
+                    self.states
+                        .iter()
+                        .map(|(code, _)| *code)
+                        .filter(|code| {
+                            while bound.peek().is_some_and(|b| b < code) {
+                                bound.next();
+                            }
+                            bound.peek() != Some(code)
+                        })
+                        .collect()
+                },
                 Citation::article(17),
                 participation,
             ),
@@ -359,9 +450,10 @@ impl<'a> Figures<'a> {
 
     fn stockpile_figures(&self, parties: &[Standing<'a>], on: Date) -> Vec<Figure> {
         let article = art4::ARTICLE;
-        let mut groups: [(Vec<Iso3>, Sources<'a>); 4] = Default::default();
-        let mut destroyed = (0u64, Vec::new(), Sources::default(), Vec::new());
-        let mut remaining = (0u64, Vec::new(), Sources::default(), Vec::new());
+        let mut groups: [(Vec<Iso3>, Sources<'_>); 4] =
+            std::array::from_fn(|_| (Vec::new(), Sources::new(&self.interner)));
+        let mut destroyed = (0u64, Vec::new(), Sources::new(&self.interner), Vec::new());
+        let mut remaining = (0u64, Vec::new(), Sources::new(&self.interner), Vec::new());
         for p in parties {
             let (slot, fact): (usize, Option<&StockpileEvent>) = match &p.stockpile {
                 Stockpile::Completed(e) | Stockpile::CompletionReported(e) => (0, Some(*e)),
@@ -423,7 +515,7 @@ impl<'a> Figures<'a> {
             }
         }
         let [completed, never, still, unknown] = groups;
-        let group = |name, (states, sources): (Vec<Iso3>, Sources<'a>)| Figure {
+        let group = |name, (states, sources): (Vec<Iso3>, Sources<'_>)| Figure {
             name,
             value: Some(states.len() as u64),
             bound: Bound::Exact,
@@ -493,7 +585,8 @@ impl<'a> Figures<'a> {
     fn retention_figures(&self, parties: &[Standing<'a>], on: Date) -> Vec<Figure> {
         let article = art3_retention::ARTICLE;
         let (mut retaining, mut none, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut retaining_sources, mut none_sources) = (Sources::default(), Sources::default());
+        let (mut retaining_sources, mut none_sources) =
+            (Sources::new(&self.interner), Sources::new(&self.interner));
         let mut total = 0u64;
         for p in parties {
             match p.retained {
@@ -562,8 +655,9 @@ impl<'a> Figures<'a> {
     fn clearance_figures(&self, parties: &[Standing<'a>], on: Date) -> Vec<Figure> {
         let article = art5::ARTICLE;
         let window_end = legal_date::months_after(on, 12).unwrap_or(Date::MAX);
-        let mut groups: [(Vec<Iso3>, Sources<'a>); 4] = Default::default();
-        let mut soon: (Vec<Iso3>, Sources<'a>) = Default::default();
+        let mut groups: [(Vec<Iso3>, Sources<'_>); 4] =
+            std::array::from_fn(|_| (Vec::new(), Sources::new(&self.interner)));
+        let mut soon = (Vec::new(), Sources::new(&self.interner));
         for p in parties {
             let slot = match p.clearance {
                 Clearance::Completed(_) => 1,
@@ -587,7 +681,7 @@ impl<'a> Figures<'a> {
             }
         }
         let [ongoing, completed, none, unknown] = groups;
-        let figure = |name, (states, sources): (Vec<Iso3>, Sources<'a>)| Figure {
+        let figure = |name, (states, sources): (Vec<Iso3>, Sources<'_>)| Figure {
             name,
             value: Some(states.len() as u64),
             bound: Bound::Exact,
@@ -618,7 +712,7 @@ impl<'a> Figures<'a> {
         facts: &[&StateFacts<'a>],
         on: Date,
     ) -> Vec<Figure> {
-        let mut overdue: (Vec<Iso3>, Sources<'a>) = Default::default();
+        let mut overdue = (Vec::new(), Sources::new(&self.interner));
         let mut unknown_initial = Vec::new();
         for p in parties {
             match p.initial {
@@ -654,12 +748,10 @@ impl<'a> Figures<'a> {
         let year = art7::last_year_due(on);
         let due_day = art7::annual_update_due(year).unwrap_or(Date::MAX);
         let mut owed = Vec::new();
-        let mut submitted: (Vec<Iso3>, Sources<'a>) = Default::default();
+        let mut submitted = (Vec::new(), Sources::new(&self.interner));
         let mut undecided = Vec::new();
         for (p, f) in parties.iter().zip(facts) {
-            let Some(eif) = self.entry_into_force(p.state) else {
-                continue;
-            };
+            let eif = p.entry_into_force;
             let bound_then = self
                 .registry
                 .status_on(p.state, due_day)
@@ -669,10 +761,10 @@ impl<'a> Figures<'a> {
             }
             owed.push(p.state);
             let those: Vec<&ReportFact> = f
-                .reports
+                .annual
                 .iter()
                 .copied()
-                .filter(|r| !r.initial && r.covering == Some(year))
+                .filter(|r| r.covering == Some(year))
                 .collect();
             match art7::standing(&those, due_day, on) {
                 ReportStanding::Submitted { fact, .. } => {

@@ -1,5 +1,7 @@
-//! Benchmarks: loading and validating data/, and the status of every state on
-//! every day from 1997-12-03 to 2035-12-31 (197 × 13,908 ≈ 2.74 million answers).
+//! Benchmarks: loading and validating data/, the status of every state on
+//! every day from 1997-12-03 to 2035-12-31 (197 × 13,908 ≈ 2.74 million
+//! answers), and the treaty-status figures on one date and on every day of a
+//! year.
 //!
 //! Run with `cargo bench -p minewatch-registry`; results are in the README.
 
@@ -56,6 +58,31 @@ fn benches(c: &mut Criterion) {
     group.bench_function("explained status of Lithuania on 2026-01-01", |b| {
         let ltu = minewatch_core::Iso3::parse("LTU").expect("code");
         b.iter(|| black_box(registry.assess(ltu, date(2026, 1, 1))))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("figures");
+    group.sample_size(30);
+    let figures = minewatch_core::figures::Figures::new(registry, &loaded.context);
+    group.bench_function("all figures on 2026-12-01, with their states and sources", |b| {
+        b.iter(|| black_box(figures.on(black_box(date(2026, 12, 1)))))
+    });
+    let year: Vec<Date> = days
+        .iter()
+        .copied()
+        .filter(|d| d.year() == 2025)
+        .collect();
+    group.bench_function("all figures on every day of 2025 (365 dates)", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for &day in &year {
+                n += figures.on(day).len();
+            }
+            black_box(n)
+        })
+    });
+    group.bench_function("build the figures index (once per record)", |b| {
+        b.iter(|| black_box(minewatch_core::figures::Figures::new(registry, &loaded.context)))
     });
     group.finish();
 }
