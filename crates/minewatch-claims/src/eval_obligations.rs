@@ -51,11 +51,7 @@ impl Evaluator<'_> {
         let mut sources: Vec<SourceId> = Vec::new();
         let (found, article, fact_words) = match fact {
             ObligationFact::StockpileDestroyed | ObligationFact::StockpileDestroyedWhen(_) => {
-                let events: Vec<_> = record
-                    .stockpiles
-                    .iter()
-                    .filter(|e| e.state == state)
-                    .collect();
+                let events: Vec<_> = record.stockpiles_of(state).iter().collect();
                 let deadline = art4::deadline(eif).unwrap_or(Date::MAX);
                 let standing = art4::standing(&events, deadline, self.on);
                 for e in events.iter().filter(|e| e.date.date <= self.on) {
@@ -84,11 +80,7 @@ impl Evaluator<'_> {
                 )
             }
             ObligationFact::ClearanceDeadline(date) => {
-                let events: Vec<_> = record
-                    .clearance
-                    .iter()
-                    .filter(|e| e.state == state)
-                    .collect();
+                let events: Vec<_> = record.clearance_of(state).iter().collect();
                 let base = events
                     .iter()
                     .find(|e| {
@@ -108,11 +100,7 @@ impl Evaluator<'_> {
                 )
             }
             ObligationFact::HasMinedAreas => {
-                let events: Vec<_> = record
-                    .clearance
-                    .iter()
-                    .filter(|e| e.state == state)
-                    .collect();
+                let events: Vec<_> = record.clearance_of(state).iter().collect();
                 let base = art5::base_deadline(eif).unwrap_or(Date::MAX);
                 let (standing, _) = art5::standing(&events, base, self.on);
                 for e in events.iter().filter(|e| e.date.date <= self.on) {
@@ -149,9 +137,9 @@ impl Evaluator<'_> {
             }
             ObligationFact::InitialReportSubmitted => {
                 let facts: Vec<_> = record
-                    .reports
+                    .reports_of(state)
                     .iter()
-                    .filter(|r| r.state == state && r.initial)
+                    .filter(|r| r.initial)
                     .collect();
                 let due = art7::initial_report_due(eif).unwrap_or(Date::MAX);
                 for f in facts.iter().filter(|f| f.date.date <= self.on) {
@@ -186,11 +174,7 @@ impl Evaluator<'_> {
                 )
             }
             ObligationFact::RetainsMines => {
-                let figures: Vec<_> = record
-                    .retained
-                    .iter()
-                    .filter(|f| f.state == state)
-                    .collect();
+                let figures: Vec<_> = record.retained_of(state).iter().collect();
                 let found = match art3_retention::latest(&figures, self.on) {
                     Some(f) => {
                         sources.extend(f.sources.iter().cloned());

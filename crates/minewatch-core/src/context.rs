@@ -834,6 +834,14 @@ fn check_obligations(
     }
 }
 
+/// The run of `list`, sorted by state as [`Context::new`] leaves every
+/// per-state list, that belongs to `state`.
+fn of_state<T>(list: &[T], state: Iso3, key: impl Fn(&T) -> Iso3) -> &[T] {
+    let start = list.partition_point(|x| key(x) < state);
+    let end = start + list[start..].partition_point(|x| key(x) == state);
+    &list[start..end]
+}
+
 impl ObligationRecord {
     /// The record as it stood on `on`. A year's casualties count from the
     /// end of the next year: the Landmine Monitor publishes them late that
@@ -855,6 +863,28 @@ impl ObligationRecord {
             reporting_rates: keep(&self.reporting_rates, |r| r.as_of.date <= on),
             stated_figures: keep(&self.stated_figures, |f| f.as_of.date <= on),
         }
+    }
+
+    /// The stockpile facts of one state. Like every per-state list of a
+    /// record built by [`Context::new`], they are sorted by state, so this is
+    /// a search, not a scan.
+    pub fn stockpiles_of(&self, state: Iso3) -> &[StockpileEvent] {
+        of_state(&self.stockpiles, state, |e| e.state)
+    }
+
+    /// The clearance facts of one state.
+    pub fn clearance_of(&self, state: Iso3) -> &[ClearanceEvent] {
+        of_state(&self.clearance, state, |e| e.state)
+    }
+
+    /// The Article 7 report facts of one state.
+    pub fn reports_of(&self, state: Iso3) -> &[ReportFact] {
+        of_state(&self.reports, state, |e| e.state)
+    }
+
+    /// The retained-mines figures of one state.
+    pub fn retained_of(&self, state: Iso3) -> &[RetainedFigure] {
+        of_state(&self.retained, state, |e| e.state)
     }
 
     /// The meeting with this id.

@@ -141,8 +141,10 @@ fn year_only(date: FactDate) -> String {
 }
 
 fn dedup(mut sources: Vec<SourceId>) -> Vec<SourceId> {
-    sources.sort();
-    sources.dedup();
+    if sources.len() > 1 {
+        sources.sort_unstable();
+        sources.dedup();
+    }
     sources
 }
 
@@ -213,6 +215,17 @@ impl<'a> Obligations<'a> {
             Some(w) => w.yesterday().unwrap_or(w).min(on),
             None => on,
         };
+        let withdrawal_sources = if bound.withdrawn.is_some() {
+            dedup(
+                self.registry
+                    .actions_of(state)
+                    .filter(|a| a.kind == crate::ActionKind::Withdrawal)
+                    .flat_map(|a| a.sources.iter().cloned())
+                    .collect(),
+            )
+        } else {
+            Vec::new()
+        };
         let mut list = vec![
             self.stockpile(state, eif, as_of),
             self.clearance(state, eif, as_of),
@@ -231,13 +244,7 @@ impl<'a> Obligations<'a> {
             }
             obligation.explanation.sort_by_key(|s| s.date);
             if let Some(ended) = bound.withdrawn {
-                let sources = dedup(
-                    self.registry
-                        .actions_of(state)
-                        .filter(|a| a.kind == crate::ActionKind::Withdrawal)
-                        .flat_map(|a| a.sources.iter().cloned())
-                        .collect(),
-                );
+                let sources = withdrawal_sources.clone();
                 obligation.explanation.push(step(
                     art20_withdrawal::EFFECT,
                     ended,
@@ -266,8 +273,12 @@ impl<'a> Obligations<'a> {
     }
 
     fn stockpile(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
-        let facts = &self.context.obligations().stockpiles;
-        let events: Vec<_> = facts.iter().filter(|e| e.state == state).collect();
+        let events: Vec<_> = self
+            .context
+            .obligations()
+            .stockpiles_of(state)
+            .iter()
+            .collect();
         let deadline = art4::deadline(eif);
         let mut explanation = Vec::new();
         if let Some(d) = deadline {
@@ -379,11 +390,7 @@ impl<'a> Obligations<'a> {
 
     fn clearance(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
         let record = self.context.obligations();
-        let events: Vec<_> = record
-            .clearance
-            .iter()
-            .filter(|e| e.state == state)
-            .collect();
+        let events: Vec<_> = record.clearance_of(state).iter().collect();
         let original = events
             .iter()
             .find(|e| e.kind == ClearanceEventKind::OriginalDeadline && e.date.date <= on)
@@ -599,14 +606,9 @@ impl<'a> Obligations<'a> {
     ) -> Vec<&crate::ReportFact> {
         self.context
             .obligations()
-            .reports
+            .reports_of(state)
             .iter()
-            .filter(|r| {
-                r.state == state
-                    && r.date.date <= on
-                    && r.initial == initial
-                    && r.covering == covering
-            })
+            .filter(|r| r.date.date <= on && r.initial == initial && r.covering == covering)
             .collect()
     }
 
@@ -745,9 +747,8 @@ impl<'a> Obligations<'a> {
         let figures: Vec<_> = self
             .context
             .obligations()
-            .retained
+            .retained_of(state)
             .iter()
-            .filter(|f| f.state == state)
             .collect();
         let latest = art3_retention::latest(&figures, on);
         let mut explanation = Vec::new();

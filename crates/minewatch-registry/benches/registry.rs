@@ -64,14 +64,11 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("figures");
     group.sample_size(30);
     let figures = minewatch_core::figures::Figures::new(registry, &loaded.context);
-    group.bench_function("all figures on 2026-12-01, with their states and sources", |b| {
-        b.iter(|| black_box(figures.on(black_box(date(2026, 12, 1)))))
-    });
-    let year: Vec<Date> = days
-        .iter()
-        .copied()
-        .filter(|d| d.year() == 2025)
-        .collect();
+    group.bench_function(
+        "all figures on 2026-12-01, with their states and sources",
+        |b| b.iter(|| black_box(figures.on(black_box(date(2026, 12, 1))))),
+    );
+    let year: Vec<Date> = days.iter().copied().filter(|d| d.year() == 2025).collect();
     group.bench_function("all figures on every day of 2025 (365 dates)", |b| {
         b.iter(|| {
             let mut n = 0usize;
@@ -82,7 +79,12 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.bench_function("build the figures index (once per record)", |b| {
-        b.iter(|| black_box(minewatch_core::figures::Figures::new(registry, &loaded.context)))
+        b.iter(|| {
+            black_box(minewatch_core::figures::Figures::new(
+                registry,
+                &loaded.context,
+            ))
+        })
     });
     group.finish();
 }
