@@ -9,7 +9,7 @@ use minewatch_core::articles::art5_clearance::{self as art5, Standing as Clearan
 use minewatch_core::articles::art7_transparency::{self as art7, ReportStanding};
 use minewatch_core::articles::{Citation, art3_retention};
 use minewatch_core::figures::{Bound, FigureName, Figures};
-use minewatch_core::{ClearanceEventKind, Iso3, SourceId, Status, thousands};
+use minewatch_core::{Iso3, SourceId, Status, thousands};
 
 use crate::ast::{Comparison, ObligationFact, When};
 use crate::eval::{Evaluator, Evidence, Outcome, Verdict, when_holds, when_words};
@@ -81,14 +81,7 @@ impl Evaluator<'_> {
             }
             ObligationFact::ClearanceDeadline(date) => {
                 let events: Vec<_> = record.clearance_of(state).iter().collect();
-                let base = events
-                    .iter()
-                    .find(|e| {
-                        e.kind == ClearanceEventKind::OriginalDeadline && e.date.date <= self.on
-                    })
-                    .and_then(|e| e.deadline)
-                    .or_else(|| art5::base_deadline(eif))
-                    .unwrap_or(Date::MAX);
+                let (base, _) = art5::base_for(&events, eif, self.on);
                 let (standing, _) = art5::standing(&events, base, self.on);
                 for e in events.iter().filter(|e| e.date.date <= self.on) {
                     sources.extend(e.sources.iter().cloned());
@@ -101,7 +94,7 @@ impl Evaluator<'_> {
             }
             ObligationFact::HasMinedAreas => {
                 let events: Vec<_> = record.clearance_of(state).iter().collect();
-                let base = art5::base_deadline(eif).unwrap_or(Date::MAX);
+                let (base, _) = art5::base_for(&events, eif, self.on);
                 let (standing, _) = art5::standing(&events, base, self.on);
                 for e in events.iter().filter(|e| e.date.date <= self.on) {
                     sources.extend(e.sources.iter().cloned());

@@ -33,8 +33,8 @@ use crate::articles::art5_clearance::{self as art5, Standing as Clearance};
 use crate::articles::art7_transparency::{self as art7, ReportStanding};
 use crate::articles::{Citation, art3_retention};
 use crate::{
-    ClearanceEvent, ClearanceEventKind, Context, Iso3, Registry, ReportFact, RetainedFigure,
-    SourceId, StateCategory, Status, StockpileEvent, StockpileEventKind, legal_date,
+    ClearanceEvent, Context, Iso3, Registry, ReportFact, RetainedFigure, SourceId, StateCategory,
+    Status, StockpileEvent, StockpileEventKind, legal_date,
 };
 
 macro_rules! figure_names {
@@ -328,14 +328,7 @@ impl<'a> Figures<'a> {
     fn standing(&self, state: Iso3, facts: &StateFacts<'a>, on: Date) -> Option<Standing<'a>> {
         let eif = self.entry_into_force(state)?;
         let deadline = art4::deadline(eif).unwrap_or(Date::MAX);
-        let original = facts
-            .clearance
-            .iter()
-            .find(|e| e.kind == ClearanceEventKind::OriginalDeadline && e.date.date <= on)
-            .and_then(|e| e.deadline);
-        let base = original
-            .or_else(|| art5::base_deadline(eif))
-            .unwrap_or(Date::MAX);
+        let (base, _) = art5::base_for(&facts.clearance, eif, on);
         let due = art7::initial_report_due(eif).unwrap_or(Date::MAX);
         Some(Standing {
             state,

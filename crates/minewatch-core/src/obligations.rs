@@ -391,13 +391,7 @@ impl<'a> Obligations<'a> {
     fn clearance(&self, state: Iso3, eif: Date, on: Date) -> Obligation {
         let record = self.context.obligations();
         let events: Vec<_> = record.clearance_of(state).iter().collect();
-        let original = events
-            .iter()
-            .find(|e| e.kind == ClearanceEventKind::OriginalDeadline && e.date.date <= on)
-            .and_then(|e| e.deadline);
-        let base = original
-            .or_else(|| art5::base_deadline(eif))
-            .unwrap_or(Date::MAX);
+        let (base, set_for_it) = art5::base_for(&events, eif, on);
         let (standing, readings) = art5::standing(&events, base, on);
         let mut explanation = Vec::new();
         let has_areas = standing.is_ongoing()
@@ -405,7 +399,7 @@ impl<'a> Obligations<'a> {
                 .iter()
                 .any(|r| !matches!(r, Reading::NoMinedAreas(_)));
         if has_areas {
-            let how = if original.is_some() {
+            let how = if set_for_it {
                 "as set for it"
             } else {
                 "ten years after entry into force"

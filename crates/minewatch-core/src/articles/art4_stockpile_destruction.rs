@@ -81,9 +81,14 @@ pub fn standing<'a>(events: &[&'a StockpileEvent], deadline: Date, on: Date) -> 
         .copied()
         .filter(|e| e.date.date <= on)
         .collect();
+    // The latest completion: a stockpile found after a first completion and
+    // destroyed in turn (Bosnia and Herzegovina, 1999 and 2007) is complete
+    // again, and the later figure counts what was destroyed in all.
     if let Some(e) = known
         .iter()
-        .find(|e| e.kind == StockpileEventKind::Completed)
+        .copied()
+        .filter(|e| e.kind == StockpileEventKind::Completed)
+        .max_by_key(|e| e.date)
     {
         return Standing::Completed(e);
     }
@@ -224,6 +229,29 @@ mod tests {
         assert_eq!(
             standing(&[&none], date(2005, 6, 1), on),
             Standing::NoStockpile(&none)
+        );
+    }
+
+    #[test]
+    fn the_latest_completion_counts() {
+        let first = event(
+            StockpileEventKind::Completed,
+            date(1999, 11, 1),
+            Some(460_727),
+        );
+        let again = event(
+            StockpileEventKind::Completed,
+            date(2007, 4, 30),
+            Some(475_707),
+        );
+        let d = date(2003, 3, 1);
+        assert_eq!(
+            standing(&[&again, &first], d, date(2005, 1, 1)),
+            Standing::Completed(&first)
+        );
+        assert_eq!(
+            standing(&[&first, &again], d, date(2008, 1, 1)),
+            Standing::Completed(&again)
         );
     }
 

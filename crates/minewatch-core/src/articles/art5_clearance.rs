@@ -50,6 +50,20 @@ pub fn base_deadline(entry_into_force: Date) -> Option<Date> {
     legal_date::years_after(entry_into_force, YEARS_TO_CLEAR)
 }
 
+/// The base deadline of a state on `on`: the one the record sets for it
+/// (an `original_deadline` fact known by then), else ten years after entry
+/// into force. The flag says whether the record set it.
+pub fn base_for(events: &[&ClearanceEvent], entry_into_force: Date, on: Date) -> (Date, bool) {
+    let set = events
+        .iter()
+        .find(|e| e.kind == ClearanceEventKind::OriginalDeadline && e.date.date <= on)
+        .and_then(|e| e.deadline);
+    match set {
+        Some(d) => (d, true),
+        None => (base_deadline(entry_into_force).unwrap_or(Date::MAX), false),
+    }
+}
+
 /// Extensions of the Art. 5(1) deadline (Art. 5(3)-(6)).
 pub mod extensions {
     use jiff::civil::Date;
