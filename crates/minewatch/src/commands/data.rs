@@ -66,7 +66,7 @@ fn print_summary(loaded: &Loaded, dir: &Path, out: Out<'_>) -> Result<(), CliErr
     let o = c.obligations();
     writeln!(
         out,
-        "{}: obligations: {} meetings, {} stockpile facts, {} clearance facts, {} Article 7 report facts, {} retained figures, {} years of casualties, {} country-years, {} contamination estimates",
+        "{}: obligations: {} meetings, {} stockpile facts, {} clearance facts, {} Article 7 report facts, {} retained figures, {} years of casualties, {} country-years, {} contamination estimates, {} reporting counts, {} figures stated by the Monitor",
         dir.display(),
         o.meetings.len(),
         o.stockpiles.len(),
@@ -75,7 +75,9 @@ fn print_summary(loaded: &Loaded, dir: &Path, out: Out<'_>) -> Result<(), CliErr
         o.retained.len(),
         o.casualties.len(),
         o.country_casualties.len(),
-        o.contamination.len()
+        o.contamination.len(),
+        o.reporting_rates.len(),
+        o.stated_figures.len()
     )?;
     Ok(())
 }
