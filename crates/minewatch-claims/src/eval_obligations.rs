@@ -246,7 +246,7 @@ impl Evaluator<'_> {
                 vec![],
             );
         };
-        let what = name.describe();
+        let what = in_sentence(name.describe());
         let claim = format!("the claim says {} {number}", comparison.words());
         let n = u64::from(number);
         let holds = |value: u64| match comparison {
@@ -327,6 +327,19 @@ impl Evaluator<'_> {
             }
         };
         self.verdict_of(found, false, summary, evidence, vec![])
+    }
+}
+
+/// A figure's description inside a sentence: "signatories that ...", but
+/// "States Parties that ..." keeps its capitals.
+fn in_sentence(description: &str) -> String {
+    if description.starts_with("States Parties") {
+        return description.to_string();
+    }
+    let mut chars = description.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

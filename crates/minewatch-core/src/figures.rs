@@ -74,30 +74,30 @@ macro_rules! figure_names {
 
 figure_names! {
     StatesParties => "states_parties", "States Parties: the Convention is in force for them";
-    Signatories => "signatories", "signatories that have not deposited an instrument of consent";
-    ConsentedNotInForce => "consented_not_in_force", "states whose instrument is deposited but not yet in force";
-    Withdrawn => "withdrawn", "states whose withdrawal has taken effect";
-    NonSignatories => "non_signatories", "states that have neither signed nor joined";
-    StatesNotParty => "states_not_party", "states on record that are not States Parties (as the Monitor counts countries outside)";
+    Signatories => "signatories", "Signatories that have not deposited an instrument of consent";
+    ConsentedNotInForce => "consented_not_in_force", "States whose instrument is deposited but not yet in force";
+    Withdrawn => "withdrawn", "States whose withdrawal has taken effect";
+    NonSignatories => "non_signatories", "States that have neither signed nor joined";
+    StatesNotParty => "states_not_party", "States on record that are not States Parties (as the Monitor counts countries outside)";
     StockpileDestructionCompleted => "stockpile_destruction_completed", "States Parties that completed the destruction of their stockpiles";
     StockpileNeverHeld => "stockpile_never_held", "States Parties that declared they held no stockpile";
     StockpileStillHeld => "stockpile_still_held", "States Parties still holding stockpiled mines to destroy";
     StockpileUnknown => "stockpile_unknown", "States Parties whose stockpile status the record cannot tell";
-    StockpiledMinesDestroyed => "stockpiled_mines_destroyed", "stockpiled mines destroyed by the States Parties on record";
-    StockpiledMinesRemaining => "stockpiled_mines_remaining", "stockpiled mines still held by States Parties";
+    StockpiledMinesDestroyed => "stockpiled_mines_destroyed", "Stockpiled mines destroyed by the States Parties on record";
+    StockpiledMinesRemaining => "stockpiled_mines_remaining", "Stockpiled mines still held by States Parties";
     RetainingStates => "retaining_states", "States Parties whose latest declaration retains mines under Art. 3";
-    RetainedMines => "retained_mines", "mines retained under Art. 3, by the latest declaration of each";
+    RetainedMines => "retained_mines", "Mines retained under Art. 3, by the latest declaration of each";
     RetainingNone => "retaining_none", "States Parties whose latest declaration retains none";
     RetentionUnknown => "retention_unknown", "States Parties with no declaration of mines retained on record";
     ClearanceOngoing => "clearance_ongoing", "States Parties with mined areas still to clear";
     ClearanceCompleted => "clearance_completed", "States Parties that declared their mined areas cleared, none found since";
     ClearanceNoMinedAreas => "clearance_no_known_mined_areas", "States Parties with no known mined areas";
     ClearanceUnknown => "clearance_unknown", "States Parties whose mined areas the record cannot tell";
-    ClearanceDeadlinesNext12Months => "clearance_deadlines_next_12_months", "ongoing clearance deadlines in the next twelve months";
+    ClearanceDeadlinesNext12Months => "clearance_deadlines_next_12_months", "Ongoing clearance deadlines in the next twelve months";
     InitialReportOverdue => "initial_report_overdue", "States Parties whose initial report is past due and noted as not submitted";
     AnnualReportSubmitted => "annual_report_submitted", "States Parties that submitted the annual update for the latest year due";
     AnnualReportDue => "annual_report_due", "States Parties that owed the annual update for the latest year due";
-    CasualtiesLatestYear => "casualties_latest_year", "recorded mine and ERW casualties in the latest year published";
+    CasualtiesLatestYear => "casualties_latest_year", "Recorded mine and ERW casualties in the latest year published";
 }
 
 impl fmt::Display for FigureName {

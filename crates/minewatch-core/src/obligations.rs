@@ -131,12 +131,50 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// " (in 2009)" for a fact known only to its year, else nothing.
-fn year_only(date: FactDate) -> String {
-    if date.year_only {
-        format!(" (in {date})")
-    } else {
-        String::new()
+/// " (in 2009)" for a fact known only to its year, else nothing; written
+/// straight into the sentence, without a string of its own.
+fn year_only(date: FactDate) -> YearOnly {
+    YearOnly(date)
+}
+
+struct YearOnly(FactDate);
+
+/// ": 1,566,532 mines" when a number is given, else nothing.
+struct Amount(Option<u64>);
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(q) => write!(f, ": {} mines", thousands(q)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for YearOnly {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.year_only {
+            write!(f, " (in {})", self.0)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// " (the note)" when there is a note, else nothing.
+fn note(text: &str) -> Note<'_> {
+    Note(text)
+}
+
+struct Note<'a>(&'a str);
+
+impl fmt::Display for Note<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, " ({})", self.0)
+        }
     }
 }
 
@@ -292,10 +330,7 @@ impl<'a> Obligations<'a> {
             ));
         }
         for e in events.iter().filter(|e| e.date.date <= on) {
-            let amount = e
-                .quantity
-                .map(|q| format!(": {} mines", thousands(q)))
-                .unwrap_or_default();
+            let amount = Amount(e.quantity);
             let label = match e.kind {
                 crate::StockpileEventKind::Declared => "Stockpile declared",
                 crate::StockpileEventKind::Completed => "Stockpile destruction completed",
@@ -795,14 +830,6 @@ impl<'a> Obligations<'a> {
             explanation,
             sources: vec![],
         }
-    }
-}
-
-fn note(text: &str) -> String {
-    if text.is_empty() {
-        String::new()
-    } else {
-        format!(" ({text})")
     }
 }
 
