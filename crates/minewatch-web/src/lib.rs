@@ -14,6 +14,7 @@ mod server;
 mod sim;
 mod state;
 mod store;
+pub mod sync;
 
 use std::net::SocketAddr;
 
@@ -26,8 +27,8 @@ pub use server::{
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES};
 pub use store::{
-    Actor, AuditEntry, Idempotency, NewAction, Store, StoreError, WriteOutcome, hex_sha256,
-    token_hash,
+    Actor, AuditEntry, Idempotency, NewAction, Store, StoreError, SyncOutcome, WriteOutcome,
+    hex_sha256, token_hash,
 };
 
 /// The database the server uses when none is given.
@@ -41,6 +42,24 @@ pub const DEFAULT_DATABASE: &str = "sqlite://minewatch.db";
 /// When the database cannot be opened or the address bound.
 pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), StoreError> {
     let store = Store::open(database).await?;
+    // The rows of this release that the database does not hold yet.
+    match store.sync(false).await? {
+        SyncOutcome::Unchanged => {}
+        SyncOutcome::Applied { plan, audit, .. } => {
+            tracing::info!("data release applied (audit {audit}): {}", plan.summary());
+            println!("data release applied: {}", plan.summary());
+        }
+        SyncOutcome::Refused { plan, errors } => {
+            tracing::warn!(
+                "data release not applied: the record after it would fail its checks ({}): {errors}",
+                plan.summary()
+            );
+            println!(
+                "data release not applied: the record after it would fail its checks; see `minewatch data sync --dry-run`"
+            );
+        }
+        SyncOutcome::Planned(_) => {}
+    }
     let state = AppState::new(store, None).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -26,6 +26,8 @@ use minewatch_registry::{
     write_rows,
 };
 use sha2::{Digest, Sha256};
+
+use crate::sync::SyncPlan;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions};
 use sqlx::{Row, Sqlite};
@@ -164,6 +166,66 @@ pub enum WriteOutcome {
     KeyReused,
     /// The record's rules refuse the edit; nothing was stored.
     Refused(LoadErrors),
+}
+
+/// What a data sync came to.
+#[derive(Debug)]
+pub enum SyncOutcome {
+    /// The database already holds this release.
+    Unchanged,
+    /// A dry run: what would change.
+    Planned(SyncPlan),
+    /// Applied and committed as one audited edit.
+    Applied {
+        /// What changed.
+        plan: SyncPlan,
+        /// The audit record's id.
+        audit: i64,
+        /// The record as it now stands.
+        loaded: Box<Loaded>,
+    },
+    /// The record after the release would not pass the checks (a row the
+    /// team wrote contradicts a shipped one); nothing was changed.
+    Refused {
+        /// What would have changed.
+        plan: SyncPlan,
+        /// Why the result is refused.
+        errors: LoadErrors,
+    },
+}
+
+/// The audit detail of a sync: each changed key, one a line.
+fn sync_detail(plan: &SyncPlan) -> String {
+    let mut lines = Vec::new();
+    let cell = |row: &[String]| write_rows(&[row.to_vec()]).trim_end().to_string();
+    for t in &plan.tables {
+        for r in &t.added {
+            lines.push(format!("{}: added {}", t.file, cell(r)));
+        }
+        for (old, new) in &t.replaced {
+            lines.push(format!(
+                "{}: replaced {} with {}",
+                t.file,
+                cell(old),
+                cell(new)
+            ));
+        }
+        for r in &t.removed {
+            lines.push(format!("{}: removed {}", t.file, cell(r)));
+        }
+        for (team, shipped) in &t.kept {
+            lines.push(format!(
+                "{}: kept the team's {}; the release ships {}",
+                t.file,
+                cell(team),
+                cell(shipped)
+            ));
+        }
+    }
+    for f in &plan.files {
+        lines.push(format!("{f}: replaced by the release's text"));
+    }
+    lines.join("\n")
 }
 
 /// One audit record.
@@ -606,6 +668,141 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+
+    /// Brings the built-in `data/` of this release into a database an
+    /// earlier release filled (see [`crate::sync`]): shipped rows the
+    /// database lacks are added, rows an earlier release shipped are
+    /// replaced or removed as this one ships them, and a row the team wrote
+    /// is never overwritten (the difference is reported). The whole result
+    /// is checked by the loader before the one transaction commits, and
+    /// audited as one edit by `release`. With `dry_run`, nothing is written.
+    ///
+    /// # Errors
+    /// On a database error; nothing is changed then.
+    pub async fn sync(&self, dry_run: bool) -> Result<SyncOutcome, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let files = tx.step(async |c| read_files(c).await).await?;
+        let team_actions: Vec<(String,)> = tx
+            .step(async |c| {
+                sqlx::query_as("SELECT what FROM audit WHERE kind = 'action'")
+                    .fetch_all(c)
+                    .await
+            })
+            .await?;
+        let team_sources: Vec<(String,)> = tx
+            .step(async |c| {
+                sqlx::query_as("SELECT source FROM audit WHERE kind = 'source'")
+                    .fetch_all(c)
+                    .await
+            })
+            .await?;
+        let team_actions: std::collections::BTreeSet<String> =
+            team_actions.into_iter().map(|(w,)| w).collect();
+        let team_sources: std::collections::BTreeSet<String> =
+            team_sources.into_iter().map(|(w,)| w).collect();
+        let embedded: BTreeMap<&str, &str> = EMBEDDED_FILES.iter().copied().collect();
+        let rows_of = |text: &str| -> Vec<Vec<String>> {
+            read_rows(text)
+                .map(|rows| rows.into_iter().skip(1).collect())
+                .unwrap_or_default()
+        };
+        let mut plan = SyncPlan::default();
+        for (file, _, _) in TABLES {
+            let stored = rows_of(files.get(file).map_or("", String::as_str));
+            let team = stored
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| match file {
+                    "treaty_actions.csv" => {
+                        team_actions.contains(write_rows(std::slice::from_ref(*row)).trim_end())
+                    }
+                    "sources.csv" => row.first().is_some_and(|id| team_sources.contains(id)),
+                    _ => false,
+                })
+                .map(|(i, _)| i)
+                .collect();
+            plan.tables
+                .push(crate::sync::plan_table(crate::sync::Table {
+                    file,
+                    stored,
+                    team,
+                    shipped: rows_of(embedded.get(file).copied().unwrap_or("")),
+                }));
+        }
+        for (name, text) in EMBEDDED_FILES {
+            let whole = !TABLES.iter().any(|(file, _, _)| *file == name);
+            if whole && files.get(name).map(String::as_str) != Some(text) {
+                plan.files.push(name.to_string());
+            }
+        }
+        if !plan.changes() || dry_run {
+            tx.run("ROLLBACK").await?;
+            tx.conn.take();
+            return Ok(if plan.changes() {
+                SyncOutcome::Planned(plan)
+            } else {
+                SyncOutcome::Unchanged
+            });
+        }
+        let mut after = files.clone();
+        for (table, (file, _, columns)) in plan.tables.iter().zip(TABLES) {
+            let mut rows = vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
+            rows.extend(table.rows.iter().cloned());
+            after.insert(file.to_string(), write_rows(&rows));
+        }
+        for name in &plan.files {
+            if let Some(text) = embedded.get(name.as_str()) {
+                after.insert(name.clone(), (*text).to_string());
+            }
+        }
+        let loaded = match load(&after, None) {
+            Ok(loaded) => loaded,
+            Err(errors) => {
+                tx.run("ROLLBACK").await?;
+                tx.conn.take();
+                return Ok(SyncOutcome::Refused { plan, errors });
+            }
+        };
+        for (table, (_, name, columns)) in plan.tables.iter().zip(TABLES) {
+            if !table.changes() {
+                continue;
+            }
+            let delete = format!("DELETE FROM {name}");
+            tx.run(&delete).await?;
+            for (ord, row) in table.rows.iter().enumerate() {
+                let ord = i64::try_from(ord).unwrap_or(i64::MAX);
+                tx.step(async |c| insert_row(c, name, columns, ord, row).await)
+                    .await?;
+            }
+        }
+        for name in &plan.files {
+            let text = embedded.get(name.as_str()).copied().unwrap_or("");
+            tx.step(async |c| {
+                sqlx::query("INSERT OR REPLACE INTO data_files (name, content) VALUES (?, ?)")
+                    .bind(name)
+                    .bind(text)
+                    .execute(c)
+                    .await
+            })
+            .await?;
+        }
+        let release = Actor {
+            editor: "release".to_string(),
+            address: String::new(),
+        };
+        let detail = sync_detail(&plan);
+        let summary = plan.summary();
+        let audit = tx
+            .step(async |c| audit_row(c, &release, "sync", &summary, "", &detail).await)
+            .await?;
+        fault_before_commit();
+        tx.commit().await?;
+        Ok(SyncOutcome::Applied {
+            plan,
+            audit,
+            loaded: Box::new(loaded),
+        })
     }
 
     /// Writes every data file to `dir`, in the `data/` format.

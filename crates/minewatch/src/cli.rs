@@ -305,6 +305,17 @@ pub(crate) enum DataCommand {
         /// The folder; default `data` in the current directory.
         dir: Option<PathBuf>,
     },
+    /// Bring this release's built-in data into a database an earlier release
+    /// filled: add what it lacks, replace or remove what earlier releases
+    /// shipped, never overwrite a row the team wrote. One audited edit.
+    Sync {
+        /// Database URL.
+        #[arg(long, default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+        /// Print what would change; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -51,6 +51,9 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         }
         Command::Export { dir, database } => store::export(&dir, &database, out)?,
         Command::Simulate(args) => simulate::dispatch(&args, out)?,
+        Command::Data(DataCommand::Sync { database, dry_run }) => {
+            return store::sync(&database, dry_run, out);
+        }
         Command::Data(DataCommand::Check { dir }) => {
             let dir = dir.or(data).unwrap_or_else(|| "data".into());
             return data::data_check(&dir, out);

@@ -1,6 +1,7 @@
 //! The commands on a database: `serve`, `editor add`, `export`.
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use super::Out;
 use crate::CliError;
@@ -50,6 +51,74 @@ pub(crate) fn export(dir: &Path, database: &str, out: Out<'_>) -> Result<(), Cli
     })?;
     writeln!(out, "wrote {n} files to {}", dir.display())?;
     Ok(())
+}
+
+/// `minewatch data sync [--dry-run]`: this release's data into the database.
+/// Exit 0 when applied or nothing to do (or, dry, when it would apply), 1
+/// when the result would fail the record's checks.
+pub(crate) fn sync(database: &str, dry_run: bool, out: Out<'_>) -> Result<ExitCode, CliError> {
+    let outcome = runtime()?.block_on(async {
+        let store = minewatch_web::Store::open(database).await?;
+        store.sync(dry_run).await
+    })?;
+    let print = |out: Out<'_>, plan: &minewatch_web::sync::SyncPlan| -> Result<(), CliError> {
+        for t in &plan.tables {
+            let cell = |row: &[String]| row.join(",");
+            for r in &t.added {
+                writeln!(out, "  {}: add {}", t.file, cell(r))?;
+            }
+            for (old, new) in &t.replaced {
+                writeln!(
+                    out,
+                    "  {}: replace {}\n      with {}",
+                    t.file,
+                    cell(old),
+                    cell(new)
+                )?;
+            }
+            for r in &t.removed {
+                writeln!(out, "  {}: remove {}", t.file, cell(r))?;
+            }
+            for (team, shipped) in &t.kept {
+                writeln!(
+                    out,
+                    "  {}: keep the team's {}\n      (the release ships {})",
+                    t.file,
+                    cell(team),
+                    cell(shipped)
+                )?;
+            }
+        }
+        for f in &plan.files {
+            writeln!(out, "  {f}: replace with the release's text")?;
+        }
+        Ok(())
+    };
+    match outcome {
+        minewatch_web::SyncOutcome::Unchanged => {
+            writeln!(out, "the database holds this release's data; nothing to do")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        minewatch_web::SyncOutcome::Planned(plan) => {
+            writeln!(out, "would change (dry run): {}", plan.summary())?;
+            print(out, &plan)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        minewatch_web::SyncOutcome::Applied { plan, audit, .. } => {
+            writeln!(out, "applied as audit record {audit}: {}", plan.summary())?;
+            print(out, &plan)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        minewatch_web::SyncOutcome::Refused { plan, errors } => {
+            writeln!(
+                out,
+                "not applied: the record after this release would fail its checks ({}):\n{errors}",
+                plan.summary()
+            )?;
+            print(out, &plan)?;
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

@@ -1,0 +1,210 @@
+//! A data release reaching a running deployment: what the built-in `data/`
+//! changes in a database filled by an earlier release.
+//!
+//! The plan is computed here, as a pure function of the rows the database
+//! holds, the rows the team wrote, and the rows the release ships:
+//!
+//! - a shipped row the database lacks is added;
+//! - a row an earlier release shipped and this one changes (same key, other
+//!   cells) is replaced, unless the team wrote that row: then the team's row
+//!   stays and the difference is reported, never applied silently;
+//! - a row an earlier release shipped and this one no longer ships (a
+//!   correction that changed its key, a retraction) is removed, unless the
+//!   team wrote it;
+//! - the files kept whole (the team cannot edit them) take the shipped text.
+//!
+//! Keys: a source by its id, a state by its code, a treaty action by state,
+//! kind and date. The store applies a plan in one transaction, checks the
+//! resulting record with the loader before committing, and audits it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One table's rows, in order, and the rows of it the team wrote.
+pub struct Table<'a> {
+    /// The file the table holds (`treaty_actions.csv`).
+    pub file: &'a str,
+    /// The rows the database holds, in order (no header).
+    pub stored: Vec<Vec<String>>,
+    /// Which stored rows the team wrote (by index into `stored`).
+    pub team: BTreeSet<usize>,
+    /// The rows the release ships, in order (no header).
+    pub shipped: Vec<Vec<String>>,
+}
+
+/// What a release changes in one table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableChanges {
+    /// The file.
+    pub file: String,
+    /// Rows added (shipped, not stored).
+    pub added: Vec<Vec<String>>,
+    /// Rows replaced: (stored, shipped).
+    pub replaced: Vec<(Vec<String>, Vec<String>)>,
+    /// Rows removed (stored from an earlier release, no longer shipped).
+    pub removed: Vec<Vec<String>>,
+    /// Rows the team wrote that the release ships otherwise: (team's,
+    /// shipped). The team's row is kept.
+    pub kept: Vec<(Vec<String>, Vec<String>)>,
+    /// The table's rows after the release, in order: the shipped rows (the
+    /// team's where it wrote them), then the team's other rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl TableChanges {
+    /// Whether the release changes the table.
+    pub fn changes(&self) -> bool {
+        !(self.added.is_empty() && self.replaced.is_empty() && self.removed.is_empty())
+    }
+}
+
+/// What a release changes in the whole database.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncPlan {
+    /// The row-by-row tables.
+    pub tables: Vec<TableChanges>,
+    /// The files kept whole whose text the release changes.
+    pub files: Vec<String>,
+}
+
+impl SyncPlan {
+    /// Whether anything changes.
+    pub fn changes(&self) -> bool {
+        !self.files.is_empty() || self.tables.iter().any(TableChanges::changes)
+    }
+
+    /// One line: "12 rows added, 3 replaced, 1 removed, 2 files, 1 kept".
+    pub fn summary(&self) -> String {
+        let sum = |f: fn(&TableChanges) -> usize| self.tables.iter().map(f).sum::<usize>();
+        format!(
+            "{} rows added, {} replaced, {} removed; {} files replaced; {} rows the team wrote kept where the release differs",
+            sum(|t| t.added.len()),
+            sum(|t| t.replaced.len()),
+            sum(|t| t.removed.len()),
+            self.files.len(),
+            sum(|t| t.kept.len())
+        )
+    }
+}
+
+/// A row's key in its file.
+fn key(file: &str, row: &[String]) -> Vec<String> {
+    let cells = match file {
+        "treaty_actions.csv" => 3,
+        _ => 1,
+    };
+    row.iter().take(cells).cloned().collect()
+}
+
+/// The changes a release makes to one table.
+pub fn plan_table(table: Table<'_>) -> TableChanges {
+    let mut stored_by_key: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    for (i, row) in table.stored.iter().enumerate() {
+        stored_by_key.entry(key(table.file, row)).or_insert(i);
+    }
+    let mut out = TableChanges {
+        file: table.file.to_string(),
+        ..TableChanges::default()
+    };
+    let mut matched = BTreeSet::new();
+    for shipped in &table.shipped {
+        match stored_by_key.get(&key(table.file, shipped)) {
+            Some(&i) if !matched.contains(&i) => {
+                matched.insert(i);
+                let stored = &table.stored[i];
+                if stored == shipped {
+                    out.rows.push(stored.clone());
+                } else if table.team.contains(&i) {
+                    out.kept.push((stored.clone(), shipped.clone()));
+                    out.rows.push(stored.clone());
+                } else {
+                    out.replaced.push((stored.clone(), shipped.clone()));
+                    out.rows.push(shipped.clone());
+                }
+            }
+            _ => {
+                out.added.push(shipped.clone());
+                out.rows.push(shipped.clone());
+            }
+        }
+    }
+    for (i, stored) in table.stored.iter().enumerate() {
+        if matched.contains(&i) {
+            continue;
+        }
+        if table.team.contains(&i) {
+            out.rows.push(stored.clone());
+        } else {
+            out.removed.push(stored.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| (*c).to_string()).collect()
+    }
+
+    #[test]
+    fn a_release_adds_replaces_and_removes_but_keeps_the_teams_rows() {
+        let file = "treaty_actions.csv";
+        let old_signature = row(&["LTU", "signature", "1999-02-26", "", "untc", ""]);
+        let team = row(&[
+            "MHL",
+            "ratification",
+            "2025-03-12",
+            "",
+            "icbl",
+            "entered by the team",
+        ]);
+        let team_note = row(&["TON", "accession", "2025-06-25", "", "icbl", "team's note"]);
+        let stored = vec![
+            old_signature.clone(),
+            row(&["LTU", "ratification", "2003-05-12", "", "untc", ""]),
+            team.clone(),
+            team_note.clone(),
+        ];
+        let new_signature = row(&["LTU", "signature", "1999-02-22", "", "lm", "Monitor date"]);
+        let corrected = row(&["LTU", "ratification", "2003-05-12", "", "untc;lm", ""]);
+        let shipped_ton = row(&["TON", "accession", "2025-06-25", "", "icbl", "shipped note"]);
+        let shipped = vec![
+            new_signature.clone(),
+            corrected.clone(),
+            shipped_ton.clone(),
+        ];
+        let plan = plan_table(Table {
+            file,
+            stored,
+            team: [2, 3].into_iter().collect(),
+            shipped,
+        });
+        assert_eq!(plan.added, vec![new_signature.clone()]);
+        assert_eq!(
+            plan.replaced,
+            vec![(
+                row(&["LTU", "ratification", "2003-05-12", "", "untc", ""]),
+                corrected.clone()
+            )]
+        );
+        assert_eq!(plan.removed, vec![old_signature]);
+        assert_eq!(plan.kept, vec![(team_note.clone(), shipped_ton)]);
+        assert_eq!(plan.rows, vec![new_signature, corrected, team_note, team]);
+        assert!(plan.changes());
+    }
+
+    #[test]
+    fn the_same_release_changes_nothing() {
+        let rows = vec![row(&["untc", "UN", "Treaty Collection", "https://x"])];
+        let plan = plan_table(Table {
+            file: "sources.csv",
+            stored: rows.clone(),
+            team: BTreeSet::new(),
+            shipped: rows.clone(),
+        });
+        assert!(!plan.changes());
+        assert_eq!(plan.rows, rows);
+    }
+}
