@@ -418,10 +418,10 @@ pub(crate) async fn add_action(
     let headers = parts.headers;
     let token = bearer(&headers).map(str::to_string);
     let editor = match &token {
-        Some(t) => app.store.editor_for(t).await?,
+        Some(t) => app.store.editor_with_role(t).await?,
         None => None,
     };
-    let Some(editor) = editor else {
+    let Some((editor, role)) = editor else {
         let actor = Actor {
             editor: String::new(),
             address,
@@ -441,6 +441,23 @@ pub(crate) async fn add_action(
         ));
     };
     let actor = Actor { editor, address };
+    // Only a maintainer applies an edit directly; the other roles are for
+    // the review of proposed edits.
+    if role != crate::store::Role::Maintainer {
+        let detail = format!("403: role {} may not apply edits directly", role.as_str());
+        app.store
+            .record_refusal(&actor, "POST /api/v1/actions", &detail)
+            .await?;
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "editor {} has the role {}; only a maintainer applies edits directly",
+                actor.editor,
+                role.as_str()
+            ),
+        ));
+    }
     let bytes = read_body(body).await?;
     let idempotency = idempotency_key(&headers, &bytes)?;
     // From here every answer is audited; the write itself runs in a task of

@@ -27,8 +27,8 @@ pub use server::{
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES};
 pub use store::{
-    Actor, AuditEntry, Idempotency, NewAction, Store, StoreError, SyncOutcome, WriteOutcome,
-    hex_sha256, token_hash,
+    Actor, AuditEntry, EditorInfo, Idempotency, NewAction, Role, Store, StoreError, SyncOutcome,
+    WriteOutcome, hex_sha256, token_hash,
 };
 
 /// The database the server uses when none is given.

@@ -63,6 +63,8 @@ pub enum StoreError {
     Record(LoadErrors),
     /// An editor name is taken (compared without regard to case).
     NameTaken(String),
+    /// No editor has this name.
+    NoSuchEditor(String),
     /// An editor name that is not allowed, and why.
     BadName {
         /// The name as given (escaped when printed).
@@ -91,6 +93,7 @@ impl std::fmt::Display for StoreError {
             StoreError::NameTaken(name) => {
                 write!(f, "an editor named {name:?} already exists")
             }
+            StoreError::NoSuchEditor(name) => write!(f, "no editor is named {name:?}"),
             StoreError::BadName { name, reason } => {
                 write!(f, "editor name {name:?} refused: {reason}")
             }
@@ -166,6 +169,52 @@ pub enum WriteOutcome {
     KeyReused,
     /// The record's rules refuse the edit; nothing was stored.
     Refused(LoadErrors),
+}
+
+/// What an editor may do. Only a maintainer writes to the record directly
+/// (`POST /api/v1/actions`); editors and reviewers are recorded for the
+/// review of proposed edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Proposes edits.
+    Editor,
+    /// Approves or rejects proposed edits.
+    Reviewer,
+    /// May also apply edits directly.
+    Maintainer,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Editor, Role::Reviewer, Role::Maintainer];
+
+    /// The stored and printed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Editor => "editor",
+            Role::Reviewer => "reviewer",
+            Role::Maintainer => "maintainer",
+        }
+    }
+
+    /// Parses a stored or given name.
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// An editor as `minewatch editor list` shows it (never the token).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EditorInfo {
+    /// The name.
+    pub name: String,
+    /// The role.
+    pub role: Role,
+    /// When it was created (UTC, RFC 3339).
+    pub created: String,
+    /// When its token was revoked, if it was.
+    pub revoked: Option<String>,
 }
 
 /// What a data sync came to.
@@ -569,6 +618,15 @@ impl Store {
     /// # Errors
     /// When the name is refused or taken, or on a database error.
     pub async fn add_editor(&self, name: &str) -> Result<String, StoreError> {
+        self.add_editor_as(name, Role::Maintainer).await
+    }
+
+    /// Creates an editor with a role and returns its token (shown once;
+    /// only its hash is kept).
+    ///
+    /// # Errors
+    /// A name taken or not allowed; a database error.
+    pub async fn add_editor_as(&self, name: &str, role: Role) -> Result<String, StoreError> {
         check_editor_name(name)?;
         let mut bytes = [0u8; 24];
         getrandom::fill(&mut bytes).map_err(|e| StoreError::Randomness(e.to_string()))?;
@@ -591,12 +649,15 @@ impl Store {
             return Err(StoreError::NameTaken(existing));
         }
         tx.step(async |c| {
-            sqlx::query("INSERT INTO editors (name, token_sha256, created) VALUES (?, ?, ?)")
-                .bind(name)
-                .bind(token_hash(&token))
-                .bind(now())
-                .execute(c)
-                .await
+            sqlx::query(
+                "INSERT INTO editors (name, token_sha256, created, role) VALUES (?, ?, ?, ?)",
+            )
+            .bind(name)
+            .bind(token_hash(&token))
+            .bind(now())
+            .bind(role.as_str())
+            .execute(c)
+            .await
         })
         .await?;
         let operator = Actor {
@@ -610,7 +671,7 @@ impl Store {
                 "editor_added",
                 name,
                 "",
-                "minewatch editor add",
+                &format!("minewatch editor add --role {}", role.as_str()),
             )
             .await
         })
@@ -624,12 +685,92 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn editor_for(&self, token: &str) -> Result<Option<String>, StoreError> {
-        let found: Option<(String,)> =
-            sqlx::query_as("SELECT name FROM editors WHERE token_sha256 = ?")
-                .bind(token_hash(token))
-                .fetch_optional(&self.pool)
+        Ok(self.editor_with_role(token).await?.map(|(name, _)| name))
+    }
+
+    /// The editor a bearer token belongs to, with its role; a revoked token
+    /// belongs to no one.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn editor_with_role(
+        &self,
+        token: &str,
+    ) -> Result<Option<(String, Role)>, StoreError> {
+        let found: Option<(String, String)> = sqlx::query_as(
+            "SELECT name, role FROM editors WHERE token_sha256 = ? AND revoked IS NULL",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.map(|(name, role)| (name, Role::parse(&role).unwrap_or(Role::Editor))))
+    }
+
+    /// Every editor, in the order they were created.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn editors(&self) -> Result<Vec<EditorInfo>, StoreError> {
+        let rows: Vec<(String, String, String, Option<String>)> =
+            sqlx::query_as("SELECT name, role, created, revoked FROM editors ORDER BY id")
+                .fetch_all(&self.pool)
                 .await?;
-        Ok(found.map(|(name,)| name))
+        Ok(rows
+            .into_iter()
+            .map(|(name, role, created, revoked)| EditorInfo {
+                name,
+                role: Role::parse(&role).unwrap_or(Role::Editor),
+                created,
+                revoked,
+            })
+            .collect())
+    }
+
+    /// Revokes an editor's token from now on, audited. Revoking twice keeps
+    /// the first time.
+    ///
+    /// # Errors
+    /// No editor of that name; a database error.
+    pub async fn revoke_editor(&self, name: &str) -> Result<(), StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let found: Option<(String,)> = tx
+            .step(async |c| {
+                sqlx::query_as("SELECT name FROM editors WHERE lower(name) = lower(?)")
+                    .bind(name)
+                    .fetch_optional(c)
+                    .await
+            })
+            .await?;
+        let Some((exact,)) = found else {
+            tx.run("ROLLBACK").await?;
+            tx.conn.take();
+            return Err(StoreError::NoSuchEditor(name.to_string()));
+        };
+        tx.step(async |c| {
+            sqlx::query("UPDATE editors SET revoked = COALESCE(revoked, ?) WHERE name = ?")
+                .bind(now())
+                .bind(&exact)
+                .execute(c)
+                .await
+        })
+        .await?;
+        let operator = Actor {
+            editor: "(operator)".into(),
+            address: "local".into(),
+        };
+        tx.step(async |c| {
+            audit_row(
+                c,
+                &operator,
+                "editor_revoked",
+                &exact,
+                "",
+                "minewatch editor revoke",
+            )
+            .await
+        })
+        .await?;
+        tx.commit().await
     }
 
     /// The audit trail, oldest first.

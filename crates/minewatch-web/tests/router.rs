@@ -431,3 +431,58 @@ async fn the_figures_in_json_csv_and_on_a_page() {
     let (status, _, _) = send(&state, get("/figures?on=2026-02-30")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn only_a_maintainer_applies_edits_and_a_revoked_token_is_refused() {
+    use minewatch_web::Role;
+    let (state, store, _) = common::fresh("roles").await;
+    let edit = r#"{"state": "ARE", "action": "accession", "date": "2026-11-20", "sources": ["untc-2014"]}"#;
+    let before = store.action_count().await.expect("a count");
+    for role in [Role::Editor, Role::Reviewer] {
+        let token = store
+            .add_editor_as(&format!("a {}", role.as_str()), role)
+            .await
+            .expect("an editor");
+        let (status, _, body) = send(&state, post("/api/v1/actions", Some(&token), edit)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(json(&body)["error"]["code"], "forbidden");
+    }
+    assert_eq!(store.action_count().await.expect("a count"), before);
+    let token = store
+        .add_editor("carol")
+        .await
+        .expect("a maintainer by default");
+    store
+        .revoke_editor("Carol")
+        .await
+        .expect("revoked (any case)");
+    let (status, _, _) = send(&state, post("/api/v1/actions", Some(&token), edit)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(store.revoke_editor("nobody").await.is_err());
+    let editors = store.editors().await.expect("the editors");
+    let roles: Vec<(&str, Role, bool)> = editors
+        .iter()
+        .map(|e| (e.name.as_str(), e.role, e.revoked.is_some()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("a editor", Role::Editor, false),
+            ("a reviewer", Role::Reviewer, false),
+            ("carol", Role::Maintainer, true),
+        ]
+    );
+    let audit = store.audit().await.expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.kind == "editor_revoked" && e.what == "carol")
+    );
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.kind == "refused" && e.detail.starts_with("403"))
+            .count(),
+        2
+    );
+}

@@ -292,10 +292,48 @@ pub(crate) enum EditorCommand {
     Add {
         /// The editor's name.
         name: String,
+        /// The role: `editor` (proposes), `reviewer` (approves), `maintainer`
+        /// (may also apply edits directly, as `POST /api/v1/actions` does).
+        #[arg(long, value_enum, default_value_t = RoleArg::Maintainer)]
+        role: RoleArg,
         /// Database URL.
         #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
     },
+    /// List the editors with their roles (never their tokens).
+    List {
+        /// Database URL.
+        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Revoke an editor's token from now on (audited).
+    Revoke {
+        /// The editor's name.
+        name: String,
+        /// Database URL.
+        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RoleArg {
+    Editor,
+    Reviewer,
+    Maintainer,
+}
+
+impl RoleArg {
+    pub(crate) fn role(self) -> minewatch_web::Role {
+        match self {
+            RoleArg::Editor => minewatch_web::Role::Editor,
+            RoleArg::Reviewer => minewatch_web::Role::Reviewer,
+            RoleArg::Maintainer => minewatch_web::Role::Maintainer,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

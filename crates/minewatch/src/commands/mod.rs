@@ -46,8 +46,18 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             shutdown_deadline,
             max_connections,
         })?,
-        Command::Editor(EditorCommand::Add { name, database }) => {
-            store::add_editor(&name, &database, out)?;
+        Command::Editor(EditorCommand::Add {
+            name,
+            role,
+            database,
+        }) => {
+            store::add_editor(&name, role.role(), &database, out)?;
+        }
+        Command::Editor(EditorCommand::List { database, format }) => {
+            store::list_editors(&database, format, out)?;
+        }
+        Command::Editor(EditorCommand::Revoke { name, database }) => {
+            store::revoke_editor(&name, &database, out)?;
         }
         Command::Export { dir, database } => store::export(&dir, &database, out)?,
         Command::Simulate(args) => simulate::dispatch(&args, out)?,

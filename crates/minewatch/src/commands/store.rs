@@ -31,15 +31,63 @@ pub(crate) fn serve(o: &ServeOptions<'_>) -> Result<(), CliError> {
 }
 
 /// `minewatch editor add NAME`: prints the token once.
-pub(crate) fn add_editor(name: &str, database: &str, out: Out<'_>) -> Result<(), CliError> {
+pub(crate) fn add_editor(
+    name: &str,
+    role: minewatch_web::Role,
+    database: &str,
+    out: Out<'_>,
+) -> Result<(), CliError> {
     let token = runtime()?.block_on(async {
         let store = minewatch_web::Store::open(database).await?;
-        store.add_editor(name).await
+        store.add_editor_as(name, role).await
     })?;
     writeln!(
         out,
-        "editor {name} added; the token (shown once, stored only as a hash):\n{token}"
+        "editor {name} added as {}; the token (shown once, stored only as a hash):\n{token}",
+        role.as_str()
     )?;
+    Ok(())
+}
+
+/// `minewatch editor list`: names, roles, when created and revoked.
+pub(crate) fn list_editors(
+    database: &str,
+    format: crate::cli::Format,
+    out: Out<'_>,
+) -> Result<(), CliError> {
+    let editors = runtime()?.block_on(async {
+        let store = minewatch_web::Store::open(database).await?;
+        store.editors().await
+    })?;
+    match format {
+        crate::cli::Format::Json => super::json(out, &editors)?,
+        crate::cli::Format::Text => {
+            writeln!(out, "{} editors", editors.len())?;
+            for e in &editors {
+                writeln!(
+                    out,
+                    "  {:<24} {:<10} created {}{}",
+                    e.name,
+                    e.role.as_str(),
+                    e.created,
+                    e.revoked
+                        .as_deref()
+                        .map(|r| format!(", revoked {r}"))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `minewatch editor revoke NAME`: the token stops working now.
+pub(crate) fn revoke_editor(name: &str, database: &str, out: Out<'_>) -> Result<(), CliError> {
+    runtime()?.block_on(async {
+        let store = minewatch_web::Store::open(database).await?;
+        store.revoke_editor(name).await
+    })?;
+    writeln!(out, "editor {name} revoked; its token no longer works")?;
     Ok(())
 }
 
