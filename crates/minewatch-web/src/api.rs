@@ -295,7 +295,7 @@ pub(crate) async fn history(
     Ok(json_body(&headers, &rows))
 }
 
-async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+pub(crate) async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     to_bytes(body, BODY_LIMIT).await.map_err(|e| {
         let inner = e.into_inner();
         let too_large = inner.is::<http_body_util::LengthLimitError>()
@@ -322,7 +322,7 @@ async fn read_json<T: for<'de> Deserialize<'de>>(body: Body) -> Result<T, ApiErr
     parse_json(&read_body(body).await?)
 }
 
-fn parse_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -380,7 +380,7 @@ struct SourceIn {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ActionIn {
+pub(crate) struct ActionIn {
     state: String,
     action: String,
     date: String,
@@ -390,7 +390,7 @@ struct ActionIn {
     source: Option<SourceIn>,
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -562,7 +562,11 @@ async fn write_action(
 /// The new row, each field checked: a known state and kind, dates that
 /// parse and are not after `today` (a depositary act is recorded once it
 /// has happened), at least one source.
-fn new_action(loaded: &Loaded, input: ActionIn, today: Date) -> Result<NewAction, ApiError> {
+pub(crate) fn new_action(
+    loaded: &Loaded,
+    input: ActionIn,
+    today: Date,
+) -> Result<NewAction, ApiError> {
     let state = find(loaded, &input.state)?;
     if ActionKind::parse(&input.action).is_none() {
         let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();

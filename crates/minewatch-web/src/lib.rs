@@ -9,6 +9,7 @@ mod cache;
 mod error;
 mod map;
 mod pages;
+mod proposals;
 mod router;
 mod server;
 mod sim;
@@ -27,8 +28,8 @@ pub use server::{
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES};
 pub use store::{
-    Actor, AuditEntry, EditorInfo, Idempotency, NewAction, Role, Store, StoreError, SyncOutcome,
-    WriteOutcome, hex_sha256, token_hash,
+    Actor, AuditEntry, Decision, EditorInfo, Idempotency, NewAction, Proposal, Role, Store,
+    StoreError, SyncOutcome, WriteOutcome, hex_sha256, token_hash,
 };
 
 /// The database the server uses when none is given.

@@ -183,6 +183,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/figures", get(api::figures))
         .route("/api/v1/claims", post(api::claims))
         .route("/api/v1/actions", post(api::add_action))
+        .route(
+            "/api/v1/proposals",
+            post(crate::proposals::create).get(crate::proposals::list),
+        )
+        .route("/api/v1/proposals/{id}", get(crate::proposals::show))
+        .route(
+            "/api/v1/proposals/{id}/approve",
+            post(crate::proposals::approve),
+        )
+        .route(
+            "/api/v1/proposals/{id}/reject",
+            post(crate::proposals::reject),
+        )
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/openapi.json", get(api::openapi))
         .fallback(not_found)

@@ -217,6 +217,66 @@ pub struct EditorInfo {
     pub revoked: Option<String>,
 }
 
+/// A proposed edit: a new treaty action (with a new source, if any).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Proposal {
+    /// Its number.
+    pub id: i64,
+    /// What it proposes: `add_action`.
+    pub kind: String,
+    /// The `treaty_actions.csv` row it would add.
+    pub action: Vec<String>,
+    /// The `sources.csv` row it would add, if any.
+    pub source: Option<Vec<String>>,
+    /// The proposer's comment.
+    pub comment: String,
+    /// Who proposed it.
+    pub proposer: String,
+    /// `pending`, `approved` (and applied) or `rejected`.
+    pub status: String,
+    /// When it was proposed (UTC, RFC 3339).
+    pub created: String,
+    /// Who decided it, once decided.
+    pub decided_by: String,
+    /// When, once decided.
+    pub decided_at: String,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+impl Proposal {
+    /// The edit it proposes.
+    pub fn action(&self) -> NewAction {
+        NewAction {
+            row: self.action.clone(),
+            new_source: self.source.clone(),
+        }
+    }
+}
+
+/// What deciding a proposal came to.
+#[derive(Debug)]
+pub enum Decision {
+    /// Approved and applied: the record as it now stands.
+    Applied {
+        /// The audit id of the applied action.
+        audit: i64,
+        /// The record.
+        loaded: Box<Loaded>,
+    },
+    /// Rejected, with the reason kept.
+    Rejected,
+    /// No such proposal.
+    NotFound,
+    /// Already decided (its status).
+    AlreadyDecided(String),
+    /// The proposer may not decide their own proposal.
+    OwnProposal,
+    /// The record as it now stands refuses the edit (it changed since the
+    /// proposal); nothing was changed.
+    Refused(LoadErrors),
+}
+
 /// What a data sync came to.
 #[derive(Debug)]
 pub enum SyncOutcome {
@@ -547,27 +607,7 @@ impl Store {
                 return Ok(WriteOutcome::Refused(errors));
             }
         };
-        if let Some(source) = &action.new_source {
-            let ord = tx.step(async |c| next_ord(c, "sources").await).await?;
-            tx.step(async |c| insert_row(c, "sources", TABLES[0].2, ord, source).await)
-                .await?;
-            let row = write_rows(std::slice::from_ref(source))
-                .trim_end()
-                .to_string();
-            let id = source.first().cloned().unwrap_or_default();
-            tx.step(async |c| {
-                audit_row(c, actor, "source", &row, &id, "published with an action").await
-            })
-            .await?;
-        }
-        let ord = tx
-            .step(async |c| next_ord(c, "treaty_actions").await)
-            .await?;
-        tx.step(async |c| insert_row(c, "treaty_actions", TABLES[2].2, ord, &action.row).await)
-            .await?;
-        let audit = tx
-            .step(async |c| audit_row(c, actor, "action", &what, &cited, "").await)
-            .await?;
+        let audit = apply_action(&mut tx, actor, action, &what, &cited).await?;
         let body = respond(audit);
         if let Some(key) = idempotency {
             tx.step(async |c| {
@@ -811,6 +851,208 @@ impl Store {
         Ok(n)
     }
 
+    /// Records a proposed edit, checked against the record as it stands (a
+    /// proposal the rules refuse is not kept), audited. The proposal's id.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn propose(
+        &self,
+        actor: &Actor,
+        action: &NewAction,
+        comment: &str,
+    ) -> Result<Result<i64, LoadErrors>, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let files = tx.step(async |c| read_files(c).await).await?;
+        if let Err(errors) = load(&files, Some(action)) {
+            tx.run("ROLLBACK").await?;
+            tx.conn.take();
+            return Ok(Err(errors));
+        }
+        let row = write_rows(std::slice::from_ref(&action.row))
+            .trim_end()
+            .to_string();
+        let source = action
+            .new_source
+            .as_ref()
+            .map(|s| write_rows(std::slice::from_ref(s)).trim_end().to_string())
+            .unwrap_or_default();
+        let (id,): (i64,) = tx
+            .step(async |c| {
+                sqlx::query_as(
+                    "INSERT INTO proposals (kind, action_row, source_row, comment, proposer, status, created) VALUES ('add_action', ?, ?, ?, ?, 'pending', ?) RETURNING id",
+                )
+                .bind(&row)
+                .bind(&source)
+                .bind(comment)
+                .bind(&actor.editor)
+                .bind(now())
+                .fetch_one(c)
+                .await
+            })
+            .await?;
+        let cited = action.row.get(4).cloned().unwrap_or_default();
+        tx.step(async |c| {
+            audit_row(
+                c,
+                actor,
+                "proposed",
+                &row,
+                &cited,
+                &format!("proposal {id}: {comment}"),
+            )
+            .await
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    /// The record as it would stand with `action` added (for a preview);
+    /// the loader's errors if the rules refuse it.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn with_action(
+        &self,
+        action: &NewAction,
+    ) -> Result<Result<Loaded, LoadErrors>, StoreError> {
+        let files = self.files().await?;
+        Ok(load(&files, Some(action)))
+    }
+
+    /// The proposals, oldest first, of one status or all.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn proposals(&self, status: Option<&str>) -> Result<Vec<Proposal>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals WHERE (? IS NULL OR status = ?) ORDER BY id",
+        )
+        .bind(status)
+        .bind(status)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(proposal_of).collect()
+    }
+
+    /// One proposal.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(proposal_of).transpose()
+    }
+
+    /// Approves (and applies) or rejects a pending proposal, in one
+    /// transaction: never the proposer's own; an approval applies the edit
+    /// only if the record as it now stands accepts it. Audited.
+    ///
+    /// # Errors
+    /// On a database error; nothing is changed then.
+    pub async fn decide(
+        &self,
+        reviewer: &Actor,
+        id: i64,
+        approve: bool,
+        reason: &str,
+    ) -> Result<Decision, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let row = tx
+            .step(async |c| {
+                sqlx::query(
+                    "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals WHERE id = ?",
+                )
+                .bind(id)
+                .fetch_optional(c)
+                .await
+            })
+            .await?;
+        let proposal = match row.as_ref().map(proposal_of).transpose() {
+            Ok(p) => p,
+            Err(e) => return Err(tx.poison(e)),
+        };
+        let finish = async |mut tx: WriteTx, decision: Decision| -> Result<Decision, StoreError> {
+            tx.run("ROLLBACK").await?;
+            tx.conn.take();
+            Ok(decision)
+        };
+        let Some(proposal) = proposal else {
+            return finish(tx, Decision::NotFound).await;
+        };
+        if proposal.status != "pending" {
+            return finish(tx, Decision::AlreadyDecided(proposal.status)).await;
+        }
+        if proposal.proposer.eq_ignore_ascii_case(&reviewer.editor) {
+            return finish(tx, Decision::OwnProposal).await;
+        }
+        let status = if approve { "approved" } else { "rejected" };
+        let mut applied = None;
+        if approve {
+            let action = proposal.action();
+            let files = tx.step(async |c| read_files(c).await).await?;
+            let loaded = match load(&files, Some(&action)) {
+                Ok(loaded) => loaded,
+                Err(errors) => return finish(tx, Decision::Refused(errors)).await,
+            };
+            let what = write_rows(std::slice::from_ref(&action.row))
+                .trim_end()
+                .to_string();
+            let cited = action.row.get(4).cloned().unwrap_or_default();
+            let audit = apply_action(&mut tx, reviewer, &action, &what, &cited).await?;
+            applied = Some((audit, loaded));
+        }
+        tx.step(async |c| {
+            sqlx::query(
+                "UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ?",
+            )
+            .bind(status)
+            .bind(&reviewer.editor)
+            .bind(now())
+            .bind(reason)
+            .bind(id)
+            .execute(c)
+            .await
+        })
+        .await?;
+        let what = proposal.action.join(",");
+        tx.step(async |c| {
+            audit_row(
+                c,
+                reviewer,
+                status,
+                &what,
+                "",
+                &format!(
+                    "proposal {id} by {}{}",
+                    proposal.proposer,
+                    if reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {reason}")
+                    }
+                ),
+            )
+            .await
+        })
+        .await?;
+        fault_before_commit();
+        tx.commit().await?;
+        Ok(match applied {
+            Some((audit, loaded)) => Decision::Applied {
+                audit,
+                loaded: Box::new(loaded),
+            },
+            None => Decision::Rejected,
+        })
+    }
+
     /// Brings the built-in `data/` of this release into a database an
     /// earlier release filled (see [`crate::sync`]): shipped rows the
     /// database lacks are added, rows an earlier release shipped are
@@ -965,6 +1207,67 @@ impl Store {
         }
         Ok(files.len())
     }
+}
+
+/// A proposal from its row.
+fn proposal_of(row: &sqlx::sqlite::SqliteRow) -> Result<Proposal, StoreError> {
+    let cells = |text: String| -> Result<Vec<String>, StoreError> {
+        read_rows(&text)
+            .map(|mut rows| rows.pop().unwrap_or_default())
+            .map_err(|e| StoreError::Io {
+                what: "a stored proposal".into(),
+                error: std::io::Error::other(e),
+            })
+    };
+    let source: String = row.try_get(3)?;
+    Ok(Proposal {
+        id: row.try_get(0)?,
+        kind: row.try_get(1)?,
+        action: cells(row.try_get(2)?)?,
+        source: if source.is_empty() {
+            None
+        } else {
+            Some(cells(source)?)
+        },
+        comment: row.try_get(4)?,
+        proposer: row.try_get(5)?,
+        status: row.try_get(6)?,
+        created: row.try_get(7)?,
+        decided_by: row.try_get(8)?,
+        decided_at: row.try_get(9)?,
+        reason: row.try_get(10)?,
+    })
+}
+
+/// Stores an action (and its new source) with their audit records inside an
+/// open write transaction; the audit id of the action.
+async fn apply_action(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    action: &NewAction,
+    what: &str,
+    cited: &str,
+) -> Result<i64, StoreError> {
+    if let Some(source) = &action.new_source {
+        let ord = tx.step(async |c| next_ord(c, "sources").await).await?;
+        tx.step(async |c| insert_row(c, "sources", TABLES[0].2, ord, source).await)
+            .await?;
+        let row = write_rows(std::slice::from_ref(source))
+            .trim_end()
+            .to_string();
+        let id = source.first().cloned().unwrap_or_default();
+        tx.step(async |c| {
+            audit_row(c, actor, "source", &row, &id, "published with an action").await
+        })
+        .await?;
+    }
+    let ord = tx
+        .step(async |c| next_ord(c, "treaty_actions").await)
+        .await?;
+    tx.step(async |c| insert_row(c, "treaty_actions", TABLES[2].2, ord, &action.row).await)
+        .await?;
+    tx.step(async |c| audit_row(c, actor, "action", what, cited, "").await)
+        .await
 }
 
 /// Refuses a name that could not be told apart from another in the audit:

@@ -1,0 +1,345 @@
+//! Edits proposed by one editor and decided by another: `POST
+//! /api/v1/proposals`, `GET /api/v1/proposals[?status=]`, `GET
+//! /api/v1/proposals/{id}` (with a preview of what it would change),
+//! `POST /api/v1/proposals/{id}/approve` and `/reject`. Only an approved
+//! proposal changes the public record; nobody decides their own; every step
+//! is audited.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use minewatch_core::Status;
+use minewatch_registry::Loaded;
+use serde::Deserialize;
+
+use crate::api::{ActionIn, bearer, new_action, parse_json, read_body};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{Actor, Decision, Proposal, Role};
+
+/// The caller's editor and role, or a 401 (audited).
+async fn caller(
+    app: &AppState,
+    headers: &HeaderMap,
+    address: String,
+    what: &str,
+) -> Result<(Actor, Role), ApiError> {
+    let token = bearer(headers).map(str::to_string);
+    let found = match &token {
+        Some(t) => app.store.editor_with_role(t).await?,
+        None => None,
+    };
+    match found {
+        Some((editor, role)) => Ok((Actor { editor, address }, role)),
+        None => {
+            let actor = Actor {
+                editor: String::new(),
+                address,
+            };
+            let detail = if token.is_some() {
+                "401: unknown token"
+            } else {
+                "401: no token"
+            };
+            app.store.record_refusal(&actor, what, detail).await?;
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a valid editor token is required: Authorization: Bearer <token>",
+            ))
+        }
+    }
+}
+
+fn address(request: &axum::extract::Request) -> String {
+    crate::server::peer(request.extensions())
+        .map(|a| a.to_string())
+        .unwrap_or_default()
+}
+
+fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        serde_json::to_string_pretty(value).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// Refuses (audited) and answers with `error`.
+async fn refuse(app: &AppState, actor: &Actor, what: &str, error: ApiError) -> ApiError {
+    let detail = format!("{}: {}", error.status.as_u16(), error.message);
+    if let Err(e) = app.store.record_refusal(actor, what, &detail).await {
+        return e.into();
+    }
+    error
+}
+
+/// `POST /api/v1/proposals`: the body `POST /api/v1/actions` takes, plus
+/// `comment`. Any editor may propose; the rules check the edit now, and a
+/// proposal they refuse is a 422. Answered 201 with `id` and `status`.
+pub(crate) async fn create(
+    State(app): State<Arc<AppState>>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let address = address(&request);
+    let (parts, body) = request.into_parts();
+    let (actor, _) = caller(&app, &parts.headers, address, "POST /api/v1/proposals").await?;
+    let bytes = read_body(body).await?;
+    let what = String::from_utf8_lossy(&bytes)
+        .chars()
+        .take(2_000)
+        .collect::<String>();
+    let result = async {
+        let mut value: serde_json::Value = parse_json(&bytes)?;
+        let comment = match value.as_object_mut().and_then(|o| o.remove("comment")) {
+            None => String::new(),
+            Some(serde_json::Value::String(c)) if c.len() <= 2_000 => c,
+            Some(_) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_comment",
+                    "`comment` is text of at most 2,000 bytes",
+                )
+                .field("comment"));
+            }
+        };
+        let input: ActionIn = serde_json::from_value(value).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_json",
+                format!("the body is not the JSON expected: {e}"),
+            )
+        })?;
+        let loaded = app.record();
+        let action = new_action(&loaded, input, app.today())?;
+        match app.store.propose(&actor, &action, &comment).await? {
+            Ok(id) => Ok(json_response(
+                StatusCode::CREATED,
+                &serde_json::json!({"id": id, "status": "pending", "proposer": actor.editor}),
+            )),
+            Err(errors) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rule_violation",
+                format!("the record refuses this action: {}", errors.summary()),
+            )),
+        }
+    }
+    .await;
+    match result {
+        Ok(r) => Ok(r),
+        Err(e) if e.status.is_client_error() => Err(refuse(&app, &actor, &what, e).await),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    status: Option<String>,
+}
+
+/// `GET /api/v1/proposals[?status=pending|approved|rejected]`, for editors.
+pub(crate) async fn list(
+    State(app): State<Arc<AppState>>,
+    Query(q): Query<ListQuery>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let address = address(&request);
+    caller(&app, request.headers(), address, "GET /api/v1/proposals").await?;
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s @ ("pending" | "approved" | "rejected")) => Some(s),
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_status",
+                format!("`status` is pending, approved or rejected (found `{other}`)"),
+            )
+            .field("status"));
+        }
+    };
+    let proposals = app.store.proposals(status).await?;
+    Ok(json_response(StatusCode::OK, &serde_json::json!(proposals)))
+}
+
+/// `GET /api/v1/proposals/{id}`: the proposal and, while it is pending, what
+/// it would change: the state's status before and after (today and on its
+/// entry into force), and the number of States Parties on those days.
+pub(crate) async fn show(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let address = address(&request);
+    caller(
+        &app,
+        request.headers(),
+        address,
+        "GET /api/v1/proposals/{id}",
+    )
+    .await?;
+    let Some(proposal) = app.store.proposal(id).await? else {
+        return Err(not_found(id));
+    };
+    let preview = if proposal.status == "pending" {
+        let before = app.record();
+        match app.store.with_action(&proposal.action()).await? {
+            Ok(after) => preview(&before, &after, &proposal, app.today()),
+            Err(errors) => serde_json::json!({
+                "refused": format!("the record as it now stands refuses this action: {}", errors.summary())
+            }),
+        }
+    } else {
+        serde_json::Value::Null
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        &serde_json::json!({"proposal": proposal, "preview": preview}),
+    ))
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_proposal",
+        format!("no proposal {id}"),
+    )
+}
+
+/// What a proposal would change, between two records.
+fn preview(before: &Loaded, after: &Loaded, proposal: &Proposal, today: Date) -> serde_json::Value {
+    let code = proposal.action.first().cloned().unwrap_or_default();
+    let Some(state) = minewatch_core::Iso3::parse(&code) else {
+        return serde_json::Value::Null;
+    };
+    let entry = after
+        .registry
+        .status_changes(state)
+        .iter()
+        .find(|(_, s)| *s == Status::Party)
+        .map(|(d, _)| *d);
+    let mut days = vec![today];
+    if let Some(d) = entry.filter(|d| *d != today) {
+        days.push(d);
+    }
+    let on = |d: Date| {
+        let status = |l: &Loaded| l.registry.status_on(state, d).map(|s| s.as_str());
+        let parties = |l: &Loaded| l.registry.counts_on(d).bound();
+        serde_json::json!({
+            "on": d.to_string(),
+            "status_before": status(before),
+            "status_after": status(after),
+            "parties_before": parties(before),
+            "parties_after": parties(after),
+        })
+    };
+    serde_json::json!({
+        "state": code,
+        "entry_into_force_after": entry.map(|d| d.to_string()),
+        "days": days.into_iter().map(on).collect::<Vec<_>>(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DecisionIn {
+    reason: Option<String>,
+}
+
+/// `POST /api/v1/proposals/{id}/approve`.
+pub(crate) async fn approve(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    decide(app, id, true, request).await
+}
+
+/// `POST /api/v1/proposals/{id}/reject` (`{"reason": "..."}`).
+pub(crate) async fn reject(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    decide(app, id, false, request).await
+}
+
+async fn decide(
+    app: Arc<AppState>,
+    id: i64,
+    approve: bool,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let address = address(&request);
+    let verb = if approve { "approve" } else { "reject" };
+    let what = format!("POST /api/v1/proposals/{id}/{verb}");
+    let (parts, body) = request.into_parts();
+    let (actor, role) = caller(&app, &parts.headers, address, &what).await?;
+    let result = async {
+        if role == Role::Editor {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!(
+                    "editor {} may propose, not {verb}: a reviewer or a maintainer decides",
+                    actor.editor
+                ),
+            ));
+        }
+        let bytes = read_body(body).await?;
+        let input: DecisionIn = if bytes.iter().all(u8::is_ascii_whitespace) {
+            DecisionIn::default()
+        } else {
+            parse_json(&bytes)?
+        };
+        let reason = input.reason.unwrap_or_default();
+        let _guard = app.write.lock().await;
+        match app.store.decide(&actor, id, approve, &reason).await? {
+            Decision::Applied { audit, loaded } => {
+                app.replace(*loaded);
+                Ok(json_response(
+                    StatusCode::OK,
+                    &serde_json::json!({"id": id, "status": "approved", "audit": audit}),
+                ))
+            }
+            Decision::Rejected => Ok(json_response(
+                StatusCode::OK,
+                &serde_json::json!({"id": id, "status": "rejected", "reason": reason}),
+            )),
+            Decision::NotFound => Err(not_found(id)),
+            Decision::AlreadyDecided(status) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "already_decided",
+                format!("proposal {id} is already {status}"),
+            )),
+            Decision::OwnProposal => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "own_proposal",
+                format!(
+                    "{} proposed this; another reviewer decides it",
+                    actor.editor
+                ),
+            )),
+            Decision::Refused(errors) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rule_violation",
+                format!(
+                    "the record as it now stands refuses this action: {}",
+                    errors.summary()
+                ),
+            )),
+        }
+    }
+    .await;
+    match result {
+        Ok(r) => Ok(r),
+        Err(e) if e.status.is_client_error() => Err(refuse(&app, &actor, &what, e).await),
+        Err(e) => Err(e),
+    }
+}
