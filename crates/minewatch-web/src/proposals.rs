@@ -239,12 +239,58 @@ fn preview(before: &Loaded, after: &Loaded, proposal: &Proposal, today: Date) ->
             "parties_after": parties(after),
         })
     };
+    // The state's obligations whose standing changes today.
+    let obligations =
+        |l: &Loaded| minewatch_core::Obligations::new(&l.registry, &l.context).of(state, today);
+    let (was, will) = (obligations(before), obligations(after));
+    let changed_obligations: Vec<serde_json::Value> = will
+        .iter()
+        .filter_map(|o| {
+            let old = was.iter().find(|w| w.kind == o.kind);
+            let before_state = old.map(|w| w.state.as_str());
+            (before_state != Some(o.state.as_str())).then(|| {
+                serde_json::json!({
+                    "article": o.article.to_string(),
+                    "kind": o.kind,
+                    "before": before_state,
+                    "after": o.state.as_str(),
+                    "detail_after": o.detail,
+                })
+            })
+        })
+        .collect();
+    // The claims of the January 2025 letter whose verdict today changes.
+    let claims = minewatch_claims::read_claims_file(LETTER_CLAIMS).unwrap_or_default();
+    let (old, new) = (
+        minewatch_claims::Checker::new(&before.registry, &before.context),
+        minewatch_claims::Checker::new(&after.registry, &after.context),
+    );
+    let verdict = |checker: &minewatch_claims::Checker<'_>, text: &str| {
+        checker
+            .parse(text)
+            .map(|c| checker.verdict(&c, today).outcome.as_str())
+            .unwrap_or("error")
+    };
+    let changed_claims: Vec<serde_json::Value> = claims
+        .iter()
+        .filter_map(|c| {
+            let (b, a) = (verdict(&old, &c.text), verdict(&new, &c.text));
+            (b != a)
+                .then(|| serde_json::json!({"id": c.id, "claim": c.text, "before": b, "after": a}))
+        })
+        .collect();
     serde_json::json!({
         "state": code,
         "entry_into_force_after": entry.map(|d| d.to_string()),
         "days": days.into_iter().map(on).collect::<Vec<_>>(),
+        "obligations_changed": changed_obligations,
+        "letter_claims_changed": changed_claims,
     })
 }
+
+/// The checkable claims of the ICBL letter of 17 January 2025
+/// (`examples/`), checked before and after every proposal.
+const LETTER_CLAIMS: &str = include_str!("../../../examples/letter-2025-01-17.claims");
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]

@@ -56,6 +56,19 @@ async fn a_proposal_is_previewed_approved_by_another_and_served() {
         today["parties_after"].as_u64(),
         today["parties_before"].as_u64().map(|n| n + 1)
     );
+    // The obligations it would give the state, and the letter's claims whose
+    // verdict it would change (none here: the count of parties stays off 164).
+    let obligations = shown["preview"]["obligations_changed"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        obligations
+            .iter()
+            .any(|o| o["kind"] == "stockpile_destruction" && o["before"].is_null()),
+        "{obligations:?}"
+    );
+    assert!(shown["preview"]["letter_claims_changed"].is_array());
     // An editor may not decide; nobody decides their own proposal.
     let approve = format!("/api/v1/proposals/{id}/approve");
     let (status, _, _) = send(&state, post(&approve, Some(&ann), "")).await;
