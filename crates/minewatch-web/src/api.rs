@@ -416,31 +416,8 @@ pub(crate) async fn add_action(
         .unwrap_or_default();
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
-    let token = bearer(&headers).map(str::to_string);
-    let editor = match &token {
-        Some(t) => app.store.editor_with_role(t).await?,
-        None => None,
-    };
-    let Some((editor, role)) = editor else {
-        let actor = Actor {
-            editor: String::new(),
-            address,
-        };
-        let detail = if token.is_some() {
-            "401: unknown token"
-        } else {
-            "401: no token"
-        };
-        app.store
-            .record_refusal(&actor, "POST /api/v1/actions", detail)
-            .await?;
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid editor token is required: Authorization: Bearer <token>",
-        ));
-    };
-    let actor = Actor { editor, address };
+    let (actor, role) =
+        crate::proposals::caller(&app, &headers, address, "POST /api/v1/actions").await?;
     // Only a maintainer applies an edit directly; the other roles are for
     // the review of proposed edits.
     if role != crate::store::Role::Maintainer {

@@ -20,8 +20,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{Actor, Decision, Proposal, Role};
 
-/// The caller's editor and role, or a 401 (audited).
-async fn caller(
+/// The caller's editor and role, or a 401 (audited): every authenticated
+/// route asks this.
+pub(crate) async fn caller(
     app: &AppState,
     headers: &HeaderMap,
     address: String,

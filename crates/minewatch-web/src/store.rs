@@ -926,9 +926,9 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn proposals(&self, status: Option<&str>) -> Result<Vec<Proposal>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals WHERE (? IS NULL OR status = ?) ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "{PROPOSAL} WHERE (? IS NULL OR status = ?) ORDER BY id"
+        ))
         .bind(status)
         .bind(status)
         .fetch_all(&self.pool)
@@ -941,12 +941,10 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(&format!("{PROPOSAL} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(proposal_of).transpose()
     }
 
@@ -966,12 +964,10 @@ impl Store {
         let mut tx = WriteTx::begin(&self.pool).await?;
         let row = tx
             .step(async |c| {
-                sqlx::query(
-                    "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals WHERE id = ?",
-                )
-                .bind(id)
-                .fetch_optional(c)
-                .await
+                sqlx::query(&format!("{PROPOSAL} WHERE id = ?"))
+                    .bind(id)
+                    .fetch_optional(c)
+                    .await
             })
             .await?;
         let proposal = match row.as_ref().map(proposal_of).transpose() {
@@ -1208,6 +1204,9 @@ impl Store {
         Ok(files.len())
     }
 }
+
+/// The columns of a proposal, in the order [`proposal_of`] reads them.
+const PROPOSAL: &str = "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals";
 
 /// A proposal from its row.
 fn proposal_of(row: &sqlx::sqlite::SqliteRow) -> Result<Proposal, StoreError> {
