@@ -149,6 +149,29 @@ pub struct Figure {
     pub sources: Vec<SourceId>,
 }
 
+impl Figure {
+    /// A figure that counts states: exactly as many as it lists.
+    fn count(
+        name: FigureName,
+        on: Date,
+        article: Citation,
+        states: Vec<Iso3>,
+        sources: Vec<SourceId>,
+    ) -> Figure {
+        Figure {
+            name,
+            value: Some(states.len() as u64),
+            bound: Bound::Exact,
+            on,
+            states: Some(states),
+            year: None,
+            article: Some(article),
+            reason: None,
+            sources,
+        }
+    }
+}
+
 /// A State Party's facts, gathered once.
 #[derive(Default)]
 struct StateFacts<'a> {
@@ -367,20 +390,8 @@ impl<'a> Figures<'a> {
             }
         }
         let participation = participation.into_vec();
-        let count = |name: FigureName,
-                     states: Vec<Iso3>,
-                     article: Citation,
-                     sources: Vec<SourceId>| Figure {
-            name,
-            value: Some(states.len() as u64),
-            bound: Bound::Exact,
-            on,
-            states: Some(states),
-            year: None,
-            article: Some(article),
-            reason: None,
-            sources,
-        };
+        let count =
+            |name, states, article, sources| Figure::count(name, on, article, states, sources);
         let bound: Vec<Iso3> = parties.iter().map(|p| p.state).collect();
         let mut out = vec![
             count(
@@ -508,16 +519,8 @@ impl<'a> Figures<'a> {
             }
         }
         let [completed, never, still, unknown] = groups;
-        let group = |name, (states, sources): (Vec<Iso3>, Sources<'_>)| Figure {
-            name,
-            value: Some(states.len() as u64),
-            bound: Bound::Exact,
-            on,
-            states: Some(states),
-            year: None,
-            article: Some(article),
-            reason: None,
-            sources: sources.into_vec(),
+        let group = |name, (states, sources): (Vec<Iso3>, Sources<'_>)| {
+            Figure::count(name, on, article, states, sources.into_vec())
         };
         let unknown_reason = (!unknown.0.is_empty()).then(|| {
             format!(
@@ -601,17 +604,7 @@ impl<'a> Figures<'a> {
                 codes(&unknown)
             )
         });
-        let base = |name, states: Vec<Iso3>, sources: Vec<SourceId>| Figure {
-            name,
-            value: Some(states.len() as u64),
-            bound: Bound::Exact,
-            on,
-            states: Some(states),
-            year: None,
-            article: Some(article),
-            reason: None,
-            sources,
-        };
+        let base = |name, states, sources| Figure::count(name, on, article, states, sources);
         let retaining_sources = retaining_sources.into_vec();
         vec![
             Figure {
@@ -674,16 +667,8 @@ impl<'a> Figures<'a> {
             }
         }
         let [ongoing, completed, none, unknown] = groups;
-        let figure = |name, (states, sources): (Vec<Iso3>, Sources<'_>)| Figure {
-            name,
-            value: Some(states.len() as u64),
-            bound: Bound::Exact,
-            on,
-            states: Some(states),
-            year: None,
-            article: Some(article),
-            reason: None,
-            sources: sources.into_vec(),
+        let figure = |name, (states, sources): (Vec<Iso3>, Sources<'_>)| {
+            Figure::count(name, on, article, states, sources.into_vec())
         };
         let unknown_reason = (!unknown.0.is_empty())
             .then(|| format!("the record has no clearance fact for {}", codes(&unknown.0)));

@@ -348,19 +348,7 @@ pub(crate) async fn state(
                     )
                 })
                 .collect();
-            let sources: Html = o
-                .sources
-                .iter()
-                .map(|id| match loaded.source(id.as_str()) {
-                    Some(src) => html!(
-                        "<li>{}, <a href=\"{}\" rel=\"noopener\">{}</a></li>",
-                        &src.publisher,
-                        &src.url,
-                        &src.title
-                    ),
-                    None => html!("<li>{}</li>", id.as_str()),
-                })
-                .collect();
+            let sources = source_items(&loaded, o.sources.iter().map(|id| id.as_str()));
             body.push(html!(
                 "<tr class=\"detail\"><td colspan=\"4\">{}<details><summary>How: {} steps, {} source{}</summary><ol class=\"steps\">{}</ol><ul class=\"sources\">{}</ul></details></td></tr>",
                 &o.detail,
@@ -468,6 +456,24 @@ pub(crate) async fn parties(
     page(&headers, &format!("Parties on {on}"), body)
 }
 
+/// The list items of cited sources: publisher, linked title, and the id.
+fn source_items<'s>(
+    loaded: &minewatch_registry::Loaded,
+    ids: impl Iterator<Item = &'s str>,
+) -> Html {
+    ids.map(|id| match loaded.source(id) {
+        Some(s) => html!(
+            "<li>{}, <a href=\"{}\" rel=\"noopener\">{}</a> <span class=\"muted\">[{}]</span></li>",
+            &s.publisher,
+            &s.url,
+            &s.title,
+            id
+        ),
+        None => html!("<li>{}</li>", id),
+    })
+    .collect()
+}
+
 /// `/figures`: the treaty-status figures on a date, each linking to its
 /// states and listing its sources.
 pub(crate) async fn figures(
@@ -535,20 +541,7 @@ pub(crate) async fn figures(
             ));
         }
         if !r.sources.is_empty() {
-            let items: Html = r
-                .sources
-                .iter()
-                .map(|id| match loaded.source(id) {
-                    Some(s) => html!(
-                        "<li>{}, <a href=\"{}\" rel=\"noopener\">{}</a> <span class=\"muted\">[{}]</span></li>",
-                        &s.publisher,
-                        &s.url,
-                        &s.title,
-                        id
-                    ),
-                    None => html!("<li>{}</li>", id),
-                })
-                .collect();
+            let items = source_items(&loaded, r.sources.iter().map(String::as_str));
             detail.push(html!(
                 "<details><summary>{} source{}</summary><ul class=\"sources\">{}</ul></details>",
                 r.sources.len(),

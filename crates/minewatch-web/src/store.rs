@@ -430,6 +430,13 @@ impl WriteTx {
         }
     }
 
+    /// Ends the transaction without writing; the connection goes back.
+    async fn rollback(mut self) -> Result<(), StoreError> {
+        self.run("ROLLBACK").await?;
+        self.conn.take();
+        Ok(())
+    }
+
     async fn commit(mut self) -> Result<(), StoreError> {
         self.run("COMMIT").await?;
         self.conn.take();
@@ -584,8 +591,7 @@ impl Store {
                 })
                 .await?;
             if let Some((hash, status, body)) = seen {
-                tx.run("ROLLBACK").await?;
-                tx.conn.take();
+                tx.rollback().await?;
                 if hash != key.request_sha256 {
                     return Ok(WriteOutcome::KeyReused);
                 }
@@ -602,8 +608,7 @@ impl Store {
             Ok(loaded) => loaded,
             Err(errors) => {
                 // The caller audits the refusal, as it does every other.
-                tx.run("ROLLBACK").await?;
-                tx.conn.take();
+                tx.rollback().await?;
                 return Ok(WriteOutcome::Refused(errors));
             }
         };
@@ -684,8 +689,7 @@ impl Store {
             })
             .await?;
         if let Some((existing,)) = taken {
-            tx.run("ROLLBACK").await?;
-            tx.conn.take();
+            tx.rollback().await?;
             return Err(StoreError::NameTaken(existing));
         }
         tx.step(async |c| {
@@ -782,8 +786,7 @@ impl Store {
             })
             .await?;
         let Some((exact,)) = found else {
-            tx.run("ROLLBACK").await?;
-            tx.conn.take();
+            tx.rollback().await?;
             return Err(StoreError::NoSuchEditor(name.to_string()));
         };
         tx.step(async |c| {
@@ -865,8 +868,7 @@ impl Store {
         let mut tx = WriteTx::begin(&self.pool).await?;
         let files = tx.step(async |c| read_files(c).await).await?;
         if let Err(errors) = load(&files, Some(action)) {
-            tx.run("ROLLBACK").await?;
-            tx.conn.take();
+            tx.rollback().await?;
             return Ok(Err(errors));
         }
         let row = write_rows(std::slice::from_ref(&action.row))
@@ -974,9 +976,8 @@ impl Store {
             Ok(p) => p,
             Err(e) => return Err(tx.poison(e)),
         };
-        let finish = async |mut tx: WriteTx, decision: Decision| -> Result<Decision, StoreError> {
-            tx.run("ROLLBACK").await?;
-            tx.conn.take();
+        let finish = async |tx: WriteTx, decision: Decision| -> Result<Decision, StoreError> {
+            tx.rollback().await?;
             Ok(decision)
         };
         let Some(proposal) = proposal else {
@@ -1116,8 +1117,7 @@ impl Store {
             }
         }
         if !plan.changes() || dry_run {
-            tx.run("ROLLBACK").await?;
-            tx.conn.take();
+            tx.rollback().await?;
             return Ok(if plan.changes() {
                 SyncOutcome::Planned(plan)
             } else {
@@ -1138,8 +1138,7 @@ impl Store {
         let loaded = match load(&after, None) {
             Ok(loaded) => loaded,
             Err(errors) => {
-                tx.run("ROLLBACK").await?;
-                tx.conn.take();
+                tx.rollback().await?;
                 return Ok(SyncOutcome::Refused { plan, errors });
             }
         };
