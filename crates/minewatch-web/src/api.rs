@@ -517,8 +517,13 @@ async fn write_action(
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
     match outcome {
-        WriteOutcome::Applied { loaded, body, .. } => {
-            app.replace(*loaded);
+        WriteOutcome::Applied {
+            loaded,
+            body,
+            version,
+            ..
+        } => {
+            app.replace(version, *loaded);
             Ok(created(201, body))
         }
         WriteOutcome::Replayed { status, body } => Ok(created(status, body)),

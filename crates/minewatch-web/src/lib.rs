@@ -1,8 +1,9 @@
 //! The web monitor: server-rendered pages (a world map coloured by status on
 //! a chosen date, a page per state that explains itself, the parties, the
 //! history, a claim checker, about), a JSON API under `/api/v1` with an
-//! OpenAPI description, and audited edits by editors with tokens, kept in an
-//! embedded SQLite database (sqlx; PostgreSQL can follow).
+//! OpenAPI description, and audited edits by editors with tokens, proposed
+//! and reviewed, kept in an embedded SQLite database or, for a team with
+//! several replicas, in PostgreSQL.
 
 mod api;
 mod cache;
@@ -26,7 +27,7 @@ pub use server::{
     HEADER_TIMEOUT, IDLE_TIMEOUT, Limits, MAX_CONNECTIONS, SHUTDOWN_DEADLINE, connection_cap,
 };
 pub use sim::{SimLoad, simulator_load};
-pub use state::{AppState, CACHE_BYTES};
+pub use state::{AppState, CACHE_BYTES, POLL};
 pub use store::{
     Actor, AuditEntry, Decision, EditorInfo, Idempotency, NewAction, Proposal, Role, Store,
     StoreError, SyncOutcome, WriteOutcome, hex_sha256, token_hash,
@@ -61,7 +62,10 @@ pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), Sto
         }
         SyncOutcome::Planned(_) => {}
     }
+    let backend = store.backend();
     let state = AppState::new(store, None).await?;
+    // Edits other replicas make reach this one's readers.
+    let follower = tokio::spawn(state.clone().follow());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| StoreError::Io {
@@ -72,9 +76,10 @@ pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), Sto
         what: "no local address".into(),
         error,
     })?;
-    tracing::info!("listening on http://{local} (database {database})");
+    tracing::info!("listening on http://{local} ({backend} database)");
     println!("listening on http://{local}");
     server::run(listener, router(state), limits, shutdown()).await;
+    follower.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -348,8 +348,12 @@ async fn decide(
         let reason = input.reason.unwrap_or_default();
         let _guard = app.write.lock().await;
         match app.store.decide(&actor, id, approve, &reason).await? {
-            Decision::Applied { audit, loaded } => {
-                app.replace(*loaded);
+            Decision::Applied {
+                audit,
+                version,
+                loaded,
+            } => {
+                app.replace(version, *loaded);
                 Ok(json_response(
                     StatusCode::OK,
                     &serde_json::json!({"id": id, "status": "approved", "audit": audit}),

@@ -13,11 +13,16 @@ use crate::error::ApiError;
 use crate::map::{Shape, shapes};
 use crate::store::{Store, StoreError};
 
+/// How often a server checks the database's record version when no
+/// notification came (SQLite has none; PostgreSQL's may be lost with a
+/// connection).
+pub const POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The response cache's budget in bytes.
 pub const CACHE_BYTES: usize = 32 << 20;
 
-/// The record as served, and the version it has in this process: every
-/// edit makes a new one.
+/// The record as served, and its version in the database: every change to
+/// the record, made by any process on the database, makes a new one.
 pub(crate) struct Snapshot {
     pub(crate) version: u64,
     pub(crate) loaded: Arc<Loaded>,
@@ -42,11 +47,11 @@ impl AppState {
     /// # Errors
     /// When the stored record does not load.
     pub async fn new(store: Store, today: Option<Date>) -> Result<Arc<AppState>, StoreError> {
-        let loaded = store.load().await?;
+        let (version, loaded) = store.load_versioned().await?;
         Ok(Arc::new(AppState {
             store,
             record: RwLock::new(Arc::new(Snapshot {
-                version: 1,
+                version: u64::try_from(version).unwrap_or(0),
                 loaded: Arc::new(loaded),
             })),
             write: tokio::sync::Mutex::new(()),
@@ -69,22 +74,84 @@ impl AppState {
         self.snapshot().loaded.clone()
     }
 
-    /// Serves a new record (after an edit) under a new version, and drops
-    /// the answers made from the old one.
-    pub(crate) fn replace(&self, loaded: Loaded) {
-        let version = {
+    /// Serves the record of database version `version` (after an edit, or
+    /// one another replica made), and drops the answers made from older
+    /// ones; an older record than the one served is ignored.
+    pub(crate) fn replace(&self, version: i64, loaded: Loaded) {
+        let version = u64::try_from(version).unwrap_or(0);
+        {
             let mut guard = match self.record.write() {
                 Ok(guard) => guard,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            let version = guard.version + 1;
+            if version <= guard.version {
+                return;
+            }
             *guard = Arc::new(Snapshot {
                 version,
                 loaded: Arc::new(loaded),
             });
-            version
-        };
+        }
         self.responses.retire_before(version);
+    }
+
+    /// Brings the served record up to the database's when another process
+    /// changed it; whether it did.
+    ///
+    /// # Errors
+    /// On a database error, or a stored record that does not load (the
+    /// record served stays).
+    pub async fn refresh(&self) -> Result<bool, StoreError> {
+        let stored = self.store.version().await?;
+        if u64::try_from(stored).unwrap_or(0) <= self.snapshot().version {
+            return Ok(false);
+        }
+        let (version, loaded) = self.store.load_versioned().await?;
+        self.replace(version, loaded);
+        Ok(true)
+    }
+
+    /// Follows the changes other processes make to the record, for as long
+    /// as the server runs: at each notification (PostgreSQL's `LISTEN`)
+    /// and, as the fallback, every [`POLL`], the served record is brought up
+    /// to the database's version.
+    pub async fn follow(self: Arc<Self>) {
+        let mut listener = None;
+        loop {
+            if listener.is_none() {
+                listener = match self.store.changes().await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::warn!("no change notifications (polling instead): {e}");
+                        None
+                    }
+                };
+                // Whatever happened while no one listened.
+                if let Err(e) = self.refresh().await {
+                    tracing::warn!("cannot refresh the record: {e}");
+                }
+            }
+            let signalled = match listener.as_mut() {
+                Some(l) => tokio::select! {
+                    r = l.next() => Some(r),
+                    () = tokio::time::sleep(POLL) => None,
+                },
+                None => {
+                    tokio::time::sleep(POLL).await;
+                    None
+                }
+            };
+            if let Some(Err(e)) = signalled {
+                tracing::warn!("change notifications lost (reconnecting): {e}");
+                listener = None;
+                continue;
+            }
+            match self.refresh().await {
+                Ok(true) => tracing::info!("record updated to version {}", self.snapshot().version),
+                Ok(false) => {}
+                Err(e) => tracing::warn!("cannot refresh the record: {e}"),
+            }
+        }
     }
 
     /// Today, UTC (or the fixed day of a test).

@@ -116,6 +116,7 @@ async fn an_older_database_gets_the_release_and_keeps_the_teams_rows() {
         plan,
         audit,
         loaded,
+        ..
     } = store.sync(false).await.expect("sync")
     else {
         panic!("the release applies");

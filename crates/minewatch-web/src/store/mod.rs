@@ -1,23 +1,28 @@
-//! The embedded database: the record of `data/` in SQLite, editors, and the
-//! audit trail. Written with sqlx and plain SQL so that PostgreSQL can
-//! follow without redesign.
+//! The database: the record of `data/`, editors, proposals and the audit
+//! trail, on SQLite (the embedded default) or PostgreSQL (a team's
+//! deployment, several replicas on one database).
 //!
 //! The three files that edits touch (`sources.csv`, `states.csv`,
 //! `treaty_actions.csv`) are tables, one column per CSV column, in file
-//! order; the other files are kept whole, as text. The served record is
-//! always rebuilt from the database through the same loader that checks
-//! `data/`, so an edit the rules refuse never reaches it.
+//! order; the other files are kept whole, as text; dates stay ISO 8601 text,
+//! so one logical schema serves both databases. The served record is always
+//! rebuilt from the database through the same loader that checks `data/`,
+//! so an edit the rules refuse never reaches it.
 //!
-//! Every write runs in a [`WriteTx`]: `BEGIN IMMEDIATE` (the write lock is
-//! taken at the start, so a second writer waits for it under the busy
-//! timeout instead of failing when it upgrades), and a connection that saw
-//! any error inside a transaction is closed, never handed back to the pool.
-//! SQLite rolls a transaction back by itself on some errors (a full disk);
-//! a connection reused after that would run the next "transaction" as a
-//! savepoint of nothing, and its writes would be acknowledged and lost.
+//! This module holds every rule of writing (what is checked, what is
+//! audited, what a decision may do); [`backend`] is the storage interface
+//! beneath it, implemented once per database in [`sqlite`] and
+//! [`postgres`], each with its own migrations. Every write runs in one
+//! transaction that holds the database's write lock from its start, and is
+//! acknowledged only after its commit; a connection that saw an error
+//! inside a transaction is closed, never reused.
 
-use std::collections::BTreeMap;
-use std::str::FromStr;
+pub(crate) mod backend;
+mod postgres;
+mod sqlite;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -28,20 +33,18 @@ use minewatch_registry::{
 use sha2::{Digest, Sha256};
 
 use crate::sync::SyncPlan;
-use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions};
-use sqlx::{Row, Sqlite};
+use backend::{Backend, Listener, ProposalRow, Tx};
 
 /// The tables that hold a data file row by row; their columns are the
 /// file's (the first three of the registry's files).
-const TABLES: [(&str, &str, &[&str]); 3] = [
+pub(crate) const TABLES: [(&str, &str, &[&str]); 3] = [
     ("sources.csv", "sources", COLUMNS[0]),
     ("states.csv", "states", COLUMNS[1]),
     ("treaty_actions.csv", "treaty_actions", COLUMNS[2]),
 ];
 
 /// How long a writer waits for another to finish before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What went wrong in the store. The detail is for the operator's log; a
 /// client is told only that the store could not answer.
@@ -153,6 +156,8 @@ pub enum WriteOutcome {
     Applied {
         /// The audit record's id.
         audit: i64,
+        /// The record's version after it.
+        version: i64,
         /// The record as it now stands.
         loaded: Box<Loaded>,
         /// The response body.
@@ -261,6 +266,8 @@ pub enum Decision {
     Applied {
         /// The audit id of the applied action.
         audit: i64,
+        /// The record's version after it.
+        version: i64,
         /// The record.
         loaded: Box<Loaded>,
     },
@@ -290,6 +297,8 @@ pub enum SyncOutcome {
         plan: SyncPlan,
         /// The audit record's id.
         audit: i64,
+        /// The record's version after it.
+        version: i64,
         /// The record as it now stands.
         loaded: Box<Loaded>,
     },
@@ -359,10 +368,21 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// The database.
+/// Runs `$body` on a read transaction `$tx` (one consistent view of the
+/// database) and ends it.
+macro_rules! reading {
+    ($store:expr, $tx:ident => $body:expr) => {{
+        let mut $tx = $store.read().await?;
+        let value = $body;
+        $tx.rollback().await?;
+        Ok::<_, StoreError>(value)
+    }};
+}
+
+/// The database: SQLite or PostgreSQL behind one interface.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    backend: Arc<dyn Backend>,
 }
 
 /// The SHA-256 of a token, hex: what the database keeps instead of the token.
@@ -376,85 +396,27 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     Timestamp::now().to_string()
 }
 
-/// A connection held for one write transaction. It goes back to the pool
-/// only after a successful `COMMIT` or `ROLLBACK`; on any error, or when the
-/// holder is dropped half-way (a cancelled task), it is detached and closed,
-/// and SQLite rolls back whatever was open.
-struct WriteTx {
-    conn: Option<PoolConnection<Sqlite>>,
+/// One CSV line of a row, without its line end.
+fn csv_line(row: &[String]) -> String {
+    write_rows(&[row.to_vec()]).trim_end().to_string()
 }
 
-impl WriteTx {
-    async fn begin(pool: &SqlitePool) -> Result<WriteTx, StoreError> {
-        let mut tx = WriteTx {
-            conn: Some(pool.acquire().await?),
-        };
-        tx.run("BEGIN IMMEDIATE").await?;
-        Ok(tx)
-    }
-
-    /// The connection, for the statements of the transaction.
-    fn conn(&mut self) -> &mut SqliteConnection {
-        match self.conn.as_mut() {
-            Some(c) => c,
-            // `conn` is only taken by `finish` and `drop`, which consume.
-            None => unreachable!("a finished write transaction is not used"),
-        }
-    }
-
-    async fn run(&mut self, sql: &str) -> Result<(), StoreError> {
-        let result = sqlx::query(sql).execute(self.conn()).await;
-        result.map(|_| ()).map_err(|e| self.poison(e))
-    }
-
-    /// Closes the connection (SQLite rolls back) and gives the error back.
-    fn poison(&mut self, e: impl Into<StoreError>) -> StoreError {
-        if let Some(conn) = self.conn.take() {
-            drop(conn.detach());
-        }
-        e.into()
-    }
-
-    /// Runs `step`; on its error the connection is closed.
-    async fn step<T, E: Into<StoreError>>(
-        &mut self,
-        step: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, E>,
-    ) -> Result<T, StoreError> {
-        match step(self.conn()).await {
-            Ok(v) => Ok(v),
-            Err(e) => Err(self.poison(e)),
-        }
-    }
-
-    /// Ends the transaction without writing; the connection goes back.
-    async fn rollback(mut self) -> Result<(), StoreError> {
-        self.run("ROLLBACK").await?;
-        self.conn.take();
-        Ok(())
-    }
-
-    async fn commit(mut self) -> Result<(), StoreError> {
-        self.run("COMMIT").await?;
-        self.conn.take();
-        Ok(())
-    }
-}
-
-impl Drop for WriteTx {
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            drop(conn.detach());
-        }
+/// The actor of the operator's commands (`minewatch editor …`).
+fn operator() -> Actor {
+    Actor {
+        editor: "(operator)".into(),
+        address: "local".into(),
     }
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url`, applies the
-    /// migrations, and on first start fills it from the project's `data/`.
+    /// Opens the database at `url` — `sqlite://PATH` (created if needed) or
+    /// `postgres://…` — applies its backend's migrations, and on first start
+    /// fills it from the project's `data/`.
     ///
     /// # Errors
     /// When the database cannot be opened or migrated.
@@ -463,82 +425,67 @@ impl Store {
     }
 
     /// [`Store::open`] with extra SQLite pragmas on every connection (the
-    /// fault tests bound the file with `max_page_count`).
+    /// fault tests bound the file with `max_page_count`); PostgreSQL takes
+    /// none.
     ///
     /// # Errors
     /// When the database cannot be opened or migrated.
     pub async fn open_with(url: &str, pragmas: &[(&str, &str)]) -> Result<Store, StoreError> {
-        let mut options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Url {
-                url: url.to_string(),
-                message: e.to_string(),
-            })?
-            .create_if_missing(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
-            .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
-        for (key, value) in pragmas {
-            options = options.pragma(key.to_string(), value.to_string());
-        }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(BUSY_TIMEOUT)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        let store = Store { pool };
+        let backend: Arc<dyn Backend> =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                if !pragmas.is_empty() {
+                    return Err(StoreError::Url {
+                        url: url.to_string(),
+                        message: "SQLite pragmas given for a PostgreSQL database".into(),
+                    });
+                }
+                Arc::new(postgres::PgBackend::open(url).await?)
+            } else if url.starts_with("sqlite:") {
+                Arc::new(sqlite::SqliteBackend::open(url, pragmas).await?)
+            } else {
+                return Err(StoreError::Url {
+                    url: url.to_string(),
+                    message: "expected sqlite://PATH or postgres://USER@HOST/DATABASE".into(),
+                });
+            };
+        let store = Store { backend };
         store.import_if_empty().await?;
         Ok(store)
     }
 
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    async fn write(&self) -> Result<Box<dyn Tx>, StoreError> {
+        self.backend.begin(true).await
+    }
+
+    async fn read(&self) -> Result<Box<dyn Tx>, StoreError> {
+        self.backend.begin(false).await
+    }
+
     /// Fills an empty database from the embedded `data/`, in one transaction.
     async fn import_if_empty(&self) -> Result<(), StoreError> {
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        let imported: Option<(String,)> = tx
-            .step(async |c| {
-                sqlx::query_as("SELECT value FROM meta WHERE key = 'imported'")
-                    .fetch_optional(c)
-                    .await
-            })
-            .await?;
-        if imported.is_some() {
+        let mut tx = self.write().await?;
+        if tx.meta("imported").await?.is_some() {
             return tx.commit().await;
         }
         for (name, text) in EMBEDDED_FILES {
-            match TABLES.iter().find(|(file, _, _)| *file == name) {
-                Some((_, table, columns)) => {
-                    let rows = read_rows(text).map_err(|e| {
-                        tx.poison(StoreError::Io {
-                            what: format!("the embedded {name}"),
-                            error: std::io::Error::other(e.to_string()),
-                        })
+            match TABLES.iter().position(|(file, _, _)| *file == name) {
+                Some(table) => {
+                    let rows = read_rows(text).map_err(|e| StoreError::Io {
+                        what: format!("the embedded {name}"),
+                        error: std::io::Error::other(e.to_string()),
                     })?;
-                    for (ord, row) in rows.iter().skip(1).enumerate() {
-                        let ord = i64::try_from(ord).unwrap_or(i64::MAX);
-                        tx.step(async |c| insert_row(c, table, columns, ord, row).await)
-                            .await?;
-                    }
+                    tx.replace_rows(table, &rows[1.min(rows.len())..]).await?;
                 }
-                None => {
-                    tx.step(async |c| {
-                        sqlx::query("INSERT INTO data_files (name, content) VALUES (?, ?)")
-                            .bind(name)
-                            .bind(text)
-                            .execute(c)
-                            .await
-                    })
-                    .await?;
-                }
+                None => tx.put_file(name, text).await?,
             }
         }
-        tx.step(async |c| {
-            sqlx::query("INSERT INTO meta (key, value) VALUES ('imported', ?)")
-                .bind(now())
-                .execute(c)
-                .await
-        })
-        .await?;
+        tx.set_meta("imported", &now()).await?;
+        tx.bump_version().await?;
         tx.commit().await
     }
 
@@ -547,8 +494,16 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn files(&self) -> Result<BTreeMap<String, String>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        Ok(read_files(&mut conn).await?)
+        reading!(self, tx => tx.files().await?)
+    }
+
+    /// The record's version: one more with every change to it, whichever
+    /// process made it.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn version(&self) -> Result<i64, StoreError> {
+        reading!(self, tx => version_of(&mut *tx).await?)
     }
 
     /// Loads and checks the record the database holds.
@@ -556,8 +511,22 @@ impl Store {
     /// # Errors
     /// On a database error, or if the stored record does not pass the checks.
     pub async fn load(&self) -> Result<Loaded, StoreError> {
-        let files = self.files().await?;
-        load(&files, None).map_err(StoreError::Record)
+        Ok(self.load_versioned().await?.1)
+    }
+
+    /// The record with its version, read together.
+    ///
+    /// # Errors
+    /// On a database error, or if the stored record does not pass the checks.
+    pub async fn load_versioned(&self) -> Result<(i64, Loaded), StoreError> {
+        let (version, files) = reading!(self, tx => (version_of(&mut *tx).await?, tx.files().await?))?;
+        Ok((version, load(&files, None).map_err(StoreError::Record)?))
+    }
+
+    /// Waits for a sign that another process changed the record; `None`
+    /// when the backend gives none (SQLite), and the caller polls.
+    pub(crate) async fn changes(&self) -> Result<Option<Box<dyn Listener>>, StoreError> {
+        self.backend.listen().await
     }
 
     /// Checks a new action against the record the database holds and, if
@@ -577,20 +546,9 @@ impl Store {
         idempotency: Option<&Idempotency>,
         respond: impl FnOnce(i64) -> String,
     ) -> Result<WriteOutcome, StoreError> {
-        let mut tx = WriteTx::begin(&self.pool).await?;
+        let mut tx = self.write().await?;
         if let Some(key) = idempotency {
-            let seen: Option<(String, i64, String)> = tx
-                .step(async |c| {
-                    sqlx::query_as(
-                        "SELECT request_sha256, status, response FROM idempotency WHERE editor = ? AND key = ?",
-                    )
-                    .bind(&actor.editor)
-                    .bind(&key.key)
-                    .fetch_optional(c)
-                    .await
-                })
-                .await?;
-            if let Some((hash, status, body)) = seen {
+            if let Some((hash, status, body)) = tx.answer(&actor.editor, &key.key).await? {
                 tx.rollback().await?;
                 if hash != key.request_sha256 {
                     return Ok(WriteOutcome::KeyReused);
@@ -599,11 +557,7 @@ impl Store {
                 return Ok(WriteOutcome::Replayed { status, body });
             }
         }
-        let files = tx.step(async |c| read_files(c).await).await?;
-        let what = write_rows(std::slice::from_ref(&action.row))
-            .trim_end()
-            .to_string();
-        let cited = action.row.get(4).cloned().unwrap_or_default();
+        let files = tx.files().await?;
         let loaded = match load(&files, Some(action)) {
             Ok(loaded) => loaded,
             Err(errors) => {
@@ -612,27 +566,17 @@ impl Store {
                 return Ok(WriteOutcome::Refused(errors));
             }
         };
-        let audit = apply_action(&mut tx, actor, action, &what, &cited).await?;
+        let (audit, version) = apply_action(&mut *tx, actor, action).await?;
         let body = respond(audit);
         if let Some(key) = idempotency {
-            tx.step(async |c| {
-                sqlx::query(
-                    "INSERT INTO idempotency (editor, key, request_sha256, status, response, at) VALUES (?, ?, ?, 201, ?, ?)",
-                )
-                .bind(&actor.editor)
-                .bind(&key.key)
-                .bind(&key.request_sha256)
-                .bind(&body)
-                .bind(now())
-                .execute(c)
-                .await
-            })
-            .await?;
+            tx.keep_answer(&actor.editor, [&key.key, &key.request_sha256, &body])
+                .await?;
         }
         fault_before_commit();
         tx.commit().await?;
         Ok(WriteOutcome::Applied {
             audit,
+            version,
             loaded: Box::new(loaded),
             body,
         })
@@ -649,10 +593,8 @@ impl Store {
         what: &str,
         detail: &str,
     ) -> Result<i64, StoreError> {
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        let id = tx
-            .step(async |c| audit_row(c, actor, "refused", what, "", detail).await)
-            .await?;
+        let mut tx = self.write().await?;
+        let id = tx.audit(actor, ["refused", what, "", detail]).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -679,47 +621,16 @@ impl Store {
             "mw_{}",
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        let taken: Option<(String,)> = tx
-            .step(async |c| {
-                sqlx::query_as("SELECT name FROM editors WHERE lower(name) = lower(?)")
-                    .bind(name)
-                    .fetch_optional(c)
-                    .await
-            })
-            .await?;
-        if let Some((existing,)) = taken {
+        let mut tx = self.write().await?;
+        if let Some(existing) = tx.editor_named(name).await? {
             tx.rollback().await?;
             return Err(StoreError::NameTaken(existing));
         }
-        tx.step(async |c| {
-            sqlx::query(
-                "INSERT INTO editors (name, token_sha256, created, role) VALUES (?, ?, ?, ?)",
-            )
-            .bind(name)
-            .bind(token_hash(&token))
-            .bind(now())
-            .bind(role.as_str())
-            .execute(c)
-            .await
-        })
-        .await?;
-        let operator = Actor {
-            editor: "(operator)".into(),
-            address: "local".into(),
-        };
-        tx.step(async |c| {
-            audit_row(
-                c,
-                &operator,
-                "editor_added",
-                name,
-                "",
-                &format!("minewatch editor add --role {}", role.as_str()),
-            )
-            .await
-        })
-        .await?;
+        tx.add_editor([name, &token_hash(&token), role.as_str()])
+            .await?;
+        let how = format!("minewatch editor add --role {}", role.as_str());
+        tx.audit(&operator(), ["editor_added", name, "", &how])
+            .await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -741,12 +652,8 @@ impl Store {
         &self,
         token: &str,
     ) -> Result<Option<(String, Role)>, StoreError> {
-        let found: Option<(String, String)> = sqlx::query_as(
-            "SELECT name, role FROM editors WHERE token_sha256 = ? AND revoked IS NULL",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(&self.pool)
-        .await?;
+        let hash = token_hash(token);
+        let found = reading!(self, tx => tx.editor_by_token(&hash).await?)?;
         Ok(found.map(|(name, role)| (name, Role::parse(&role).unwrap_or(Role::Editor))))
     }
 
@@ -755,10 +662,7 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn editors(&self) -> Result<Vec<EditorInfo>, StoreError> {
-        let rows: Vec<(String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT name, role, created, revoked FROM editors ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = reading!(self, tx => tx.editors().await?)?;
         Ok(rows
             .into_iter()
             .map(|(name, role, created, revoked)| EditorInfo {
@@ -776,42 +680,16 @@ impl Store {
     /// # Errors
     /// No editor of that name; a database error.
     pub async fn revoke_editor(&self, name: &str) -> Result<(), StoreError> {
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        let found: Option<(String,)> = tx
-            .step(async |c| {
-                sqlx::query_as("SELECT name FROM editors WHERE lower(name) = lower(?)")
-                    .bind(name)
-                    .fetch_optional(c)
-                    .await
-            })
-            .await?;
-        let Some((exact,)) = found else {
+        let mut tx = self.write().await?;
+        let Some(exact) = tx.editor_named(name).await? else {
             tx.rollback().await?;
             return Err(StoreError::NoSuchEditor(name.to_string()));
         };
-        tx.step(async |c| {
-            sqlx::query("UPDATE editors SET revoked = COALESCE(revoked, ?) WHERE name = ?")
-                .bind(now())
-                .bind(&exact)
-                .execute(c)
-                .await
-        })
-        .await?;
-        let operator = Actor {
-            editor: "(operator)".into(),
-            address: "local".into(),
-        };
-        tx.step(async |c| {
-            audit_row(
-                c,
-                &operator,
-                "editor_revoked",
-                &exact,
-                "",
-                "minewatch editor revoke",
-            )
-            .await
-        })
+        tx.revoke(&exact).await?;
+        tx.audit(
+            &operator(),
+            ["editor_revoked", &exact, "", "minewatch editor revoke"],
+        )
         .await?;
         tx.commit().await
     }
@@ -821,26 +699,7 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, editor, at, what, source, kind, address, detail FROM audit ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get(0)?,
-                    editor: r.try_get(1)?,
-                    at: r.try_get(2)?,
-                    what: r.try_get(3)?,
-                    source: r.try_get(4)?,
-                    kind: r.try_get(5)?,
-                    address: r.try_get(6)?,
-                    detail: r.try_get(7)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
+        reading!(self, tx => tx.audit_log().await?)
     }
 
     /// How many treaty actions are stored.
@@ -848,10 +707,7 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn action_count(&self) -> Result<i64, StoreError> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM treaty_actions")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n)
+        reading!(self, tx => tx.action_count().await?)
     }
 
     /// Records a proposed edit, checked against the record as it stands (a
@@ -865,47 +721,24 @@ impl Store {
         action: &NewAction,
         comment: &str,
     ) -> Result<Result<i64, LoadErrors>, StoreError> {
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        let files = tx.step(async |c| read_files(c).await).await?;
+        let mut tx = self.write().await?;
+        let files = tx.files().await?;
         if let Err(errors) = load(&files, Some(action)) {
             tx.rollback().await?;
             return Ok(Err(errors));
         }
-        let row = write_rows(std::slice::from_ref(&action.row))
-            .trim_end()
-            .to_string();
+        let row = csv_line(&action.row);
         let source = action
             .new_source
-            .as_ref()
-            .map(|s| write_rows(std::slice::from_ref(s)).trim_end().to_string())
+            .as_deref()
+            .map(csv_line)
             .unwrap_or_default();
-        let (id,): (i64,) = tx
-            .step(async |c| {
-                sqlx::query_as(
-                    "INSERT INTO proposals (kind, action_row, source_row, comment, proposer, status, created) VALUES ('add_action', ?, ?, ?, ?, 'pending', ?) RETURNING id",
-                )
-                .bind(&row)
-                .bind(&source)
-                .bind(comment)
-                .bind(&actor.editor)
-                .bind(now())
-                .fetch_one(c)
-                .await
-            })
+        let id = tx
+            .add_proposal(["add_action", &row, &source, comment, &actor.editor])
             .await?;
         let cited = action.row.get(4).cloned().unwrap_or_default();
-        tx.step(async |c| {
-            audit_row(
-                c,
-                actor,
-                "proposed",
-                &row,
-                &cited,
-                &format!("proposal {id}: {comment}"),
-            )
-            .await
-        })
-        .await?;
+        let detail = format!("proposal {id}: {comment}");
+        tx.audit(actor, ["proposed", &row, &cited, &detail]).await?;
         tx.commit().await?;
         Ok(Ok(id))
     }
@@ -928,14 +761,8 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn proposals(&self, status: Option<&str>) -> Result<Vec<Proposal>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "{PROPOSAL} WHERE (? IS NULL OR status = ?) ORDER BY id"
-        ))
-        .bind(status)
-        .bind(status)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(proposal_of).collect()
+        let rows = reading!(self, tx => tx.proposals(status, None).await?)?;
+        rows.into_iter().map(proposal_of).collect()
     }
 
     /// One proposal.
@@ -943,11 +770,8 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
-        let row = sqlx::query(&format!("{PROPOSAL} WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(proposal_of).transpose()
+        let rows = reading!(self, tx => tx.proposals(None, Some(id)).await?)?;
+        rows.into_iter().next().map(proposal_of).transpose()
     }
 
     /// Approves (and applies) or rejects a pending proposal, in one
@@ -963,87 +787,55 @@ impl Store {
         approve: bool,
         reason: &str,
     ) -> Result<Decision, StoreError> {
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        let row = tx
-            .step(async |c| {
-                sqlx::query(&format!("{PROPOSAL} WHERE id = ?"))
-                    .bind(id)
-                    .fetch_optional(c)
-                    .await
-            })
-            .await?;
-        let proposal = match row.as_ref().map(proposal_of).transpose() {
-            Ok(p) => p,
-            Err(e) => return Err(tx.poison(e)),
-        };
-        let finish = async |tx: WriteTx, decision: Decision| -> Result<Decision, StoreError> {
-            tx.rollback().await?;
-            Ok(decision)
-        };
+        let mut tx = self.write().await?;
+        let found = tx.proposals(None, Some(id)).await?.into_iter().next();
+        let proposal = found.map(proposal_of).transpose()?;
         let Some(proposal) = proposal else {
-            return finish(tx, Decision::NotFound).await;
+            tx.rollback().await?;
+            return Ok(Decision::NotFound);
         };
         if proposal.status != "pending" {
-            return finish(tx, Decision::AlreadyDecided(proposal.status)).await;
+            tx.rollback().await?;
+            return Ok(Decision::AlreadyDecided(proposal.status));
         }
         if proposal.proposer.eq_ignore_ascii_case(&reviewer.editor) {
-            return finish(tx, Decision::OwnProposal).await;
+            tx.rollback().await?;
+            return Ok(Decision::OwnProposal);
         }
         let status = if approve { "approved" } else { "rejected" };
         let mut applied = None;
         if approve {
             let action = proposal.action();
-            let files = tx.step(async |c| read_files(c).await).await?;
+            let files = tx.files().await?;
             let loaded = match load(&files, Some(&action)) {
                 Ok(loaded) => loaded,
-                Err(errors) => return finish(tx, Decision::Refused(errors)).await,
+                Err(errors) => {
+                    tx.rollback().await?;
+                    return Ok(Decision::Refused(errors));
+                }
             };
-            let what = write_rows(std::slice::from_ref(&action.row))
-                .trim_end()
-                .to_string();
-            let cited = action.row.get(4).cloned().unwrap_or_default();
-            let audit = apply_action(&mut tx, reviewer, &action, &what, &cited).await?;
-            applied = Some((audit, loaded));
+            let (audit, version) = apply_action(&mut *tx, reviewer, &action).await?;
+            applied = Some((audit, version, loaded));
         }
-        tx.step(async |c| {
-            sqlx::query(
-                "UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ?",
-            )
-            .bind(status)
-            .bind(&reviewer.editor)
-            .bind(now())
-            .bind(reason)
-            .bind(id)
-            .execute(c)
-            .await
-        })
-        .await?;
+        tx.set_decision(id, [status, &reviewer.editor, reason])
+            .await?;
         let what = proposal.action.join(",");
-        tx.step(async |c| {
-            audit_row(
-                c,
-                reviewer,
-                status,
-                &what,
-                "",
-                &format!(
-                    "proposal {id} by {}{}",
-                    proposal.proposer,
-                    if reason.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {reason}")
-                    }
-                ),
-            )
-            .await
-        })
-        .await?;
+        let detail = format!(
+            "proposal {id} by {}{}",
+            proposal.proposer,
+            if reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {reason}")
+            }
+        );
+        tx.audit(reviewer, [status, &what, "", &detail]).await?;
         fault_before_commit();
         tx.commit().await?;
         Ok(match applied {
-            Some((audit, loaded)) => Decision::Applied {
+            Some((audit, version, loaded)) => Decision::Applied {
                 audit,
+                version,
                 loaded: Box::new(loaded),
             },
             None => Decision::Rejected,
@@ -1061,26 +853,24 @@ impl Store {
     /// # Errors
     /// On a database error; nothing is changed then.
     pub async fn sync(&self, dry_run: bool) -> Result<SyncOutcome, StoreError> {
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        let files = tx.step(async |c| read_files(c).await).await?;
-        let team_actions: Vec<(String,)> = tx
-            .step(async |c| {
-                sqlx::query_as("SELECT what FROM audit WHERE kind = 'action'")
-                    .fetch_all(c)
-                    .await
-            })
-            .await?;
-        let team_sources: Vec<(String,)> = tx
-            .step(async |c| {
-                sqlx::query_as("SELECT source FROM audit WHERE kind = 'source'")
-                    .fetch_all(c)
-                    .await
-            })
-            .await?;
-        let team_actions: std::collections::BTreeSet<String> =
-            team_actions.into_iter().map(|(w,)| w).collect();
-        let team_sources: std::collections::BTreeSet<String> =
-            team_sources.into_iter().map(|(w,)| w).collect();
+        let mut tx = if dry_run {
+            self.read().await?
+        } else {
+            self.write().await?
+        };
+        let files = tx.files().await?;
+        let team_actions: BTreeSet<String> = tx
+            .audited("action")
+            .await?
+            .into_iter()
+            .map(|(what, _)| what)
+            .collect();
+        let team_sources: BTreeSet<String> = tx
+            .audited("source")
+            .await?
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
         let embedded: BTreeMap<&str, &str> = EMBEDDED_FILES.iter().copied().collect();
         let rows_of = |text: &str| -> Vec<Vec<String>> {
             read_rows(text)
@@ -1094,9 +884,7 @@ impl Store {
                 .iter()
                 .enumerate()
                 .filter(|(_, row)| match file {
-                    "treaty_actions.csv" => {
-                        team_actions.contains(write_rows(std::slice::from_ref(*row)).trim_end())
-                    }
+                    "treaty_actions.csv" => team_actions.contains(&csv_line(row)),
                     "sources.csv" => row.first().is_some_and(|id| team_sources.contains(id)),
                     _ => false,
                 })
@@ -1142,28 +930,14 @@ impl Store {
                 return Ok(SyncOutcome::Refused { plan, errors });
             }
         };
-        for (table, (_, name, columns)) in plan.tables.iter().zip(TABLES) {
-            if !table.changes() {
-                continue;
-            }
-            let delete = format!("DELETE FROM {name}");
-            tx.run(&delete).await?;
-            for (ord, row) in table.rows.iter().enumerate() {
-                let ord = i64::try_from(ord).unwrap_or(i64::MAX);
-                tx.step(async |c| insert_row(c, name, columns, ord, row).await)
-                    .await?;
+        for (i, table) in plan.tables.iter().enumerate() {
+            if table.changes() {
+                tx.replace_rows(i, &table.rows).await?;
             }
         }
         for name in &plan.files {
             let text = embedded.get(name.as_str()).copied().unwrap_or("");
-            tx.step(async |c| {
-                sqlx::query("INSERT OR REPLACE INTO data_files (name, content) VALUES (?, ?)")
-                    .bind(name)
-                    .bind(text)
-                    .execute(c)
-                    .await
-            })
-            .await?;
+            tx.put_file(name, text).await?;
         }
         let release = Actor {
             editor: "release".to_string(),
@@ -1171,14 +945,14 @@ impl Store {
         };
         let detail = sync_detail(&plan);
         let summary = plan.summary();
-        let audit = tx
-            .step(async |c| audit_row(c, &release, "sync", &summary, "", &detail).await)
-            .await?;
+        let audit = tx.audit(&release, ["sync", &summary, "", &detail]).await?;
+        let version = tx.bump_version().await?;
         fault_before_commit();
         tx.commit().await?;
         Ok(SyncOutcome::Applied {
             plan,
             audit,
+            version,
             loaded: Box::new(loaded),
         })
     }
@@ -1204,69 +978,69 @@ impl Store {
     }
 }
 
-/// The columns of a proposal, in the order [`proposal_of`] reads them.
-const PROPOSAL: &str = "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason FROM proposals";
+/// The record's version as stored (0 before the first import).
+async fn version_of(tx: &mut dyn Tx) -> Result<i64, StoreError> {
+    Ok(tx
+        .meta("version")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
 
 /// A proposal from its row.
-fn proposal_of(row: &sqlx::sqlite::SqliteRow) -> Result<Proposal, StoreError> {
-    let cells = |text: String| -> Result<Vec<String>, StoreError> {
-        read_rows(&text)
+fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
+    let cells = |text: &str| -> Result<Vec<String>, StoreError> {
+        read_rows(text)
             .map(|mut rows| rows.pop().unwrap_or_default())
             .map_err(|e| StoreError::Io {
                 what: "a stored proposal".into(),
                 error: std::io::Error::other(e),
             })
     };
-    let source: String = row.try_get(3)?;
+    let (id, kind, action, source, comment, proposer, status, created, decided_by, decided_at, reason) =
+        row;
     Ok(Proposal {
-        id: row.try_get(0)?,
-        kind: row.try_get(1)?,
-        action: cells(row.try_get(2)?)?,
+        id,
+        kind,
+        action: cells(&action)?,
         source: if source.is_empty() {
             None
         } else {
-            Some(cells(source)?)
+            Some(cells(&source)?)
         },
-        comment: row.try_get(4)?,
-        proposer: row.try_get(5)?,
-        status: row.try_get(6)?,
-        created: row.try_get(7)?,
-        decided_by: row.try_get(8)?,
-        decided_at: row.try_get(9)?,
-        reason: row.try_get(10)?,
+        comment,
+        proposer,
+        status,
+        created,
+        decided_by,
+        decided_at,
+        reason,
     })
 }
 
 /// Stores an action (and its new source) with their audit records inside an
-/// open write transaction; the audit id of the action.
+/// open write transaction, and moves the record's version on: the audit id
+/// of the action and the new version.
 async fn apply_action(
-    tx: &mut WriteTx,
+    tx: &mut dyn Tx,
     actor: &Actor,
     action: &NewAction,
-    what: &str,
-    cited: &str,
-) -> Result<i64, StoreError> {
+) -> Result<(i64, i64), StoreError> {
     if let Some(source) = &action.new_source {
-        let ord = tx.step(async |c| next_ord(c, "sources").await).await?;
-        tx.step(async |c| insert_row(c, "sources", TABLES[0].2, ord, source).await)
-            .await?;
-        let row = write_rows(std::slice::from_ref(source))
-            .trim_end()
-            .to_string();
+        tx.append_row(0, source).await?;
+        let row = csv_line(source);
         let id = source.first().cloned().unwrap_or_default();
-        tx.step(async |c| {
-            audit_row(c, actor, "source", &row, &id, "published with an action").await
-        })
-        .await?;
+        tx.audit(actor, ["source", &row, &id, "published with an action"])
+            .await?;
     }
-    let ord = tx
-        .step(async |c| next_ord(c, "treaty_actions").await)
-        .await?;
-    tx.step(async |c| insert_row(c, "treaty_actions", TABLES[2].2, ord, &action.row).await)
-        .await?;
-    tx.step(async |c| audit_row(c, actor, "action", what, cited, "").await)
-        .await
+    tx.append_row(2, &action.row).await?;
+    let what = csv_line(&action.row);
+    let cited = action.row.get(4).cloned().unwrap_or_default();
+    let audit = tx.audit(actor, ["action", &what, &cited, ""]).await?;
+    let version = tx.bump_version().await?;
+    Ok((audit, version))
 }
+
 
 /// Refuses a name that could not be told apart from another in the audit:
 /// empty, long, several lines or control characters, characters outside
@@ -1308,84 +1082,6 @@ fn fault_before_commit() {
     if std::env::var_os("MINEWATCH_FAULT_BEFORE_COMMIT").is_some() {
         std::process::abort();
     }
-}
-
-async fn read_files(conn: &mut SqliteConnection) -> Result<BTreeMap<String, String>, sqlx::Error> {
-    let mut files = BTreeMap::new();
-    for (name, table, columns) in TABLES {
-        let select = format!("SELECT {} FROM {table} ORDER BY ord", columns.join(", "));
-        let rows = sqlx::query(&select).fetch_all(&mut *conn).await?;
-        let mut out = vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
-        for row in rows {
-            let mut cells = Vec::with_capacity(columns.len());
-            for i in 0..columns.len() {
-                cells.push(row.try_get::<String, _>(i)?);
-            }
-            out.push(cells);
-        }
-        files.insert(name.to_string(), write_rows(&out));
-    }
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT name, content FROM data_files")
-        .fetch_all(&mut *conn)
-        .await?;
-    files.extend(rows);
-    Ok(files)
-}
-
-async fn next_ord(conn: &mut SqliteConnection, table: &str) -> Result<i64, sqlx::Error> {
-    let sql = format!("SELECT COALESCE(MAX(ord), -1) + 1 FROM {table}");
-    let (ord,): (i64,) = sqlx::query_as(&sql).fetch_one(conn).await?;
-    Ok(ord)
-}
-
-async fn audit_row(
-    conn: &mut SqliteConnection,
-    actor: &Actor,
-    kind: &str,
-    what: &str,
-    source: &str,
-    detail: &str,
-) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO audit (editor, at, what, source, kind, address, detail) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(&actor.editor)
-    .bind(now())
-    .bind(what)
-    .bind(source)
-    .bind(kind)
-    .bind(&actor.address)
-    .bind(detail)
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
-}
-
-async fn insert_row(
-    conn: &mut SqliteConnection,
-    table: &str,
-    columns: &[&str],
-    ord: i64,
-    row: &[String],
-) -> Result<(), sqlx::Error> {
-    if row.len() != columns.len() {
-        return Err(sqlx::Error::Protocol(format!(
-            "{table}: expected {} fields, found {}",
-            columns.len(),
-            row.len()
-        )));
-    }
-    let marks = vec!["?"; columns.len() + 1].join(", ");
-    let sql = format!(
-        "INSERT INTO {table} (ord, {}) VALUES ({marks})",
-        columns.join(", ")
-    );
-    let mut query = sqlx::query(&sql).bind(ord);
-    for cell in row {
-        query = query.bind(cell);
-    }
-    query.execute(conn).await?;
-    Ok(())
 }
 
 /// Loads files (with an extra action row and source row appended) through

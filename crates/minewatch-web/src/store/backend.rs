@@ -1,0 +1,556 @@
+//! The storage interface: what the store asks of a database, one
+//! transaction at a time. Each backend ([`super::sqlite`],
+//! [`super::postgres`]) implements it with its own connections, its own way
+//! of taking the write lock, its own migrations and its own way of telling
+//! other processes that the record changed; the statements themselves are
+//! plain SQL that both accept (`$n` parameters, `ON CONFLICT`, `RETURNING`),
+//! written once below. Every rule about what may be written lives in
+//! [`super::Store`], above this interface.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use super::{Actor, AuditEntry, StoreError};
+
+/// A future of the store.
+pub(crate) type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// A proposal as stored: id, kind, action row, source row, comment,
+/// proposer, status, created, decided by, decided at, reason.
+pub(crate) type ProposalRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// An editor as stored: name, role, created, revoked.
+pub(crate) type EditorRow = (String, String, String, Option<String>);
+
+/// A database: the backends' one entry point.
+pub(crate) trait Backend: Send + Sync + std::fmt::Debug {
+    /// Starts a transaction. A write transaction holds the one write lock of
+    /// the database (every process's) from its start to its end; a read
+    /// transaction sees one consistent state.
+    fn begin(&self, write: bool) -> Fut<'_, Box<dyn Tx>>;
+
+    /// Waits until another process may have changed the record (a
+    /// notification on PostgreSQL); `None` when the backend has no such
+    /// signal, and the caller polls the version instead.
+    fn listen(&self) -> Fut<'_, Option<Box<dyn Listener>>>;
+
+    /// The backend's name, for logs: `sqlite` or `postgres`.
+    fn name(&self) -> &'static str;
+}
+
+/// A signal that the record may have changed.
+pub(crate) trait Listener: Send {
+    /// Resolves at the next signal (or an error: the caller falls back to
+    /// polling).
+    fn next(&mut self) -> Fut<'_, ()>;
+}
+
+/// One transaction. A statement's error closes the connection (the
+/// database rolls back what was open) and no later statement runs on it.
+pub(crate) trait Tx: Send {
+    /// Every data file as text: the row tables written as CSV, the others
+    /// whole.
+    fn files(&mut self) -> Fut<'_, BTreeMap<String, String>>;
+    /// A `meta` value.
+    fn meta<'a>(&'a mut self, key: &'a str) -> Fut<'a, Option<String>>;
+    /// Sets a `meta` value.
+    fn set_meta<'a>(&'a mut self, key: &'a str, value: &'a str) -> Fut<'a, ()>;
+    /// Adds one to the record's version and tells other processes; the new
+    /// version. Every transaction that changes the record calls it.
+    fn bump_version(&mut self) -> Fut<'_, i64>;
+    /// Writes a whole data file (not a row table).
+    fn put_file<'a>(&'a mut self, name: &'a str, content: &'a str) -> Fut<'a, ()>;
+    /// Replaces every row of table `table` (an index into `TABLES`).
+    fn replace_rows<'a>(&'a mut self, table: usize, rows: &'a [Vec<String>]) -> Fut<'a, ()>;
+    /// Appends a row to table `table`.
+    fn append_row<'a>(&'a mut self, table: usize, row: &'a [String]) -> Fut<'a, ()>;
+    /// Writes an audit record; its id.
+    fn audit<'a>(&'a mut self, actor: &'a Actor, entry: [&'a str; 4]) -> Fut<'a, i64>;
+    /// The audit trail, oldest first.
+    fn audit_log(&mut self) -> Fut<'_, Vec<AuditEntry>>;
+    /// `(what, source)` of every audit record of a kind.
+    fn audited<'a>(&'a mut self, kind: &'a str) -> Fut<'a, Vec<(String, String)>>;
+    /// The answer kept for an idempotency key: request hash, status, body.
+    fn answer<'a>(
+        &'a mut self,
+        editor: &'a str,
+        key: &'a str,
+    ) -> Fut<'a, Option<(String, i64, String)>>;
+    /// Keeps the answer to an idempotency key.
+    fn keep_answer<'a>(&'a mut self, editor: &'a str, key: [&'a str; 3]) -> Fut<'a, ()>;
+    /// The exact name of the editor whose name matches, regardless of case.
+    fn editor_named<'a>(&'a mut self, name: &'a str) -> Fut<'a, Option<String>>;
+    /// Adds an editor: name, token hash, role.
+    fn add_editor<'a>(&'a mut self, editor: [&'a str; 3]) -> Fut<'a, ()>;
+    /// Revokes an editor's token (keeping an earlier revocation's time).
+    fn revoke<'a>(&'a mut self, name: &'a str) -> Fut<'a, ()>;
+    /// Name and role of the unrevoked editor with this token hash.
+    fn editor_by_token<'a>(&'a mut self, hash: &'a str) -> Fut<'a, Option<(String, String)>>;
+    /// Every editor, in order of creation.
+    fn editors(&mut self) -> Fut<'_, Vec<EditorRow>>;
+    /// How many treaty actions are stored.
+    fn action_count(&mut self) -> Fut<'_, i64>;
+    /// Stores a pending proposal: kind, action row, source row, comment,
+    /// proposer; its id.
+    fn add_proposal<'a>(&'a mut self, p: [&'a str; 5]) -> Fut<'a, i64>;
+    /// The proposals of a status (or all), or the one with an id, oldest first.
+    fn proposals<'a>(
+        &'a mut self,
+        status: Option<&'a str>,
+        id: Option<i64>,
+    ) -> Fut<'a, Vec<ProposalRow>>;
+    /// Records a decision: id, and status, decided by, reason.
+    fn set_decision<'a>(&'a mut self, id: i64, d: [&'a str; 3]) -> Fut<'a, ()>;
+    /// Ends the transaction, keeping its writes; returns once they are durable.
+    fn commit(self: Box<Self>) -> Fut<'static, ()>;
+    /// Ends the transaction without writing.
+    fn rollback(self: Box<Self>) -> Fut<'static, ()>;
+}
+
+/// The statements, in the SQL both databases accept.
+pub(crate) mod sql {
+    pub(crate) const META_GET: &str = "SELECT value FROM meta WHERE key = $1";
+    pub(crate) const META_SET: &str = "INSERT INTO meta (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    pub(crate) const VERSION_BUMP: &str = "INSERT INTO meta (key, value) VALUES ('version', '1') \
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) \
+         RETURNING value";
+    pub(crate) const FILE_PUT: &str = "INSERT INTO data_files (name, content) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET content = excluded.content";
+    pub(crate) const FILES: &str = "SELECT name, content FROM data_files ORDER BY name";
+    pub(crate) const AUDIT_ADD: &str = "INSERT INTO audit (editor, at, what, source, kind, address, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    pub(crate) const AUDIT_LOG: &str =
+        "SELECT id, editor, at, what, source, kind, address, detail FROM audit ORDER BY id";
+    pub(crate) const AUDITED: &str = "SELECT what, source FROM audit WHERE kind = $1 ORDER BY id";
+    pub(crate) const ANSWER: &str =
+        "SELECT request_sha256, status, response FROM idempotency WHERE editor = $1 AND key = $2";
+    pub(crate) const ANSWER_KEEP: &str = "INSERT INTO idempotency (editor, key, request_sha256, status, response, at) \
+         VALUES ($1, $2, $3, 201, $4, $5)";
+    pub(crate) const EDITOR_NAMED: &str = "SELECT name FROM editors WHERE lower(name) = lower($1)";
+    pub(crate) const EDITOR_ADD: &str =
+        "INSERT INTO editors (name, token_sha256, created, role) VALUES ($1, $2, $3, $4)";
+    pub(crate) const EDITOR_REVOKE: &str =
+        "UPDATE editors SET revoked = COALESCE(revoked, $1) WHERE name = $2";
+    pub(crate) const EDITOR_BY_TOKEN: &str =
+        "SELECT name, role FROM editors WHERE token_sha256 = $1 AND revoked IS NULL";
+    pub(crate) const EDITORS: &str = "SELECT name, role, created, revoked FROM editors ORDER BY id";
+    pub(crate) const ACTION_COUNT: &str = "SELECT COUNT(*) FROM treaty_actions";
+    pub(crate) const PROPOSAL_ADD: &str = "INSERT INTO proposals (kind, action_row, source_row, comment, proposer, status, created) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id";
+    pub(crate) const PROPOSALS: &str = "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason \
+         FROM proposals WHERE ($1 = '' OR status = $1) AND ($2 < 0 OR id = $2) ORDER BY id";
+    pub(crate) const DECISION: &str = "UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
+         WHERE id = $5";
+
+    /// `SELECT` of a row table's columns in file order.
+    pub(crate) fn select_rows(table: &str, columns: &[&str]) -> String {
+        format!("SELECT {} FROM {table} ORDER BY ord", columns.join(", "))
+    }
+
+    /// `INSERT` of one row of a row table (ord first).
+    pub(crate) fn insert_row(table: &str, columns: &[&str]) -> String {
+        let marks: Vec<String> = (1..=columns.len() + 1).map(|i| format!("${i}")).collect();
+        format!(
+            "INSERT INTO {table} (ord, {}) VALUES ({})",
+            columns.join(", "),
+            marks.join(", ")
+        )
+    }
+
+    /// The next free `ord` of a row table.
+    pub(crate) fn next_ord(table: &str) -> String {
+        format!("SELECT COALESCE(MAX(ord), -1) + 1 FROM {table}")
+    }
+}
+
+/// The transaction of a backend, written once for both: `$tx` is a struct
+/// with a field `conn: Option<PoolConnection<$db>>`, and inherent methods
+/// `async fn notify(&mut self, version: i64) -> Result<(), sqlx::Error>` (what
+/// the backend does to tell other processes) and `async fn end(&mut self,
+/// sql: &str)`.
+macro_rules! transaction {
+    ($tx:ident, $db:ty) => {
+        impl $tx {
+            fn conn(&mut self) -> &mut <$db as sqlx::Database>::Connection {
+                match self.conn.as_mut() {
+                    Some(c) => c,
+                    // `conn` is only taken when the transaction ends or
+                    // fails, and no statement runs after that.
+                    None => unreachable!("a finished transaction is not used"),
+                }
+            }
+
+            /// Passes a statement's result on; on its error, closes the
+            /// connection (never handed back to the pool).
+            fn check<T>(&mut self, result: Result<T, sqlx::Error>) -> Result<T, StoreError> {
+                match result {
+                    Ok(v) => Ok(v),
+                    Err(e) => {
+                        if let Some(conn) = self.conn.take() {
+                            drop(conn.detach());
+                        }
+                        Err(StoreError::Database(e))
+                    }
+                }
+            }
+
+            async fn finish(mut self: Box<Self>, sql: &str) -> Result<(), StoreError> {
+                let result = sqlx::query(sql).execute(self.conn()).await.map(|_| ());
+                self.check(result)?;
+                // Back to the pool: the transaction is closed.
+                self.conn.take();
+                Ok(())
+            }
+        }
+
+        impl Drop for $tx {
+            fn drop(&mut self) {
+                // Dropped half-way (a cancelled request): close, so the
+                // database rolls back; never reuse.
+                if let Some(conn) = self.conn.take() {
+                    drop(conn.detach());
+                }
+            }
+        }
+
+        impl crate::store::backend::Tx for $tx {
+            fn files(&mut self) -> Fut<'_, std::collections::BTreeMap<String, String>> {
+                Box::pin(async move {
+                    let mut files = std::collections::BTreeMap::new();
+                    for (name, table, columns) in crate::store::TABLES {
+                        let select = sql::select_rows(table, columns);
+                        let rows = sqlx::query(&select).fetch_all(self.conn()).await;
+                        let rows = self.check(rows)?;
+                        let mut out = vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
+                        for row in rows {
+                            let cells = (0..columns.len())
+                                .map(|i| sqlx::Row::try_get::<String, _>(&row, i))
+                                .collect::<Result<Vec<_>, _>>();
+                            out.push(self.check(cells)?);
+                        }
+                        files.insert(name.to_string(), minewatch_registry::write_rows(&out));
+                    }
+                    let rows = sqlx::query_as::<_, (String, String)>(sql::FILES)
+                        .fetch_all(self.conn())
+                        .await;
+                    files.extend(self.check(rows)?);
+                    Ok(files)
+                })
+            }
+
+            fn meta<'a>(&'a mut self, key: &'a str) -> Fut<'a, Option<String>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (String,)>(sql::META_GET)
+                        .bind(key)
+                        .fetch_optional(self.conn())
+                        .await;
+                    Ok(self.check(r)?.map(|(v,)| v))
+                })
+            }
+
+            fn set_meta<'a>(&'a mut self, key: &'a str, value: &'a str) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let r = sqlx::query(sql::META_SET)
+                        .bind(key)
+                        .bind(value)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn bump_version(&mut self) -> Fut<'_, i64> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (String,)>(sql::VERSION_BUMP)
+                        .fetch_one(self.conn())
+                        .await;
+                    let (text,) = self.check(r)?;
+                    let version = text.parse::<i64>().unwrap_or(0);
+                    let r = self.notify(version).await;
+                    self.check(r)?;
+                    Ok(version)
+                })
+            }
+
+            fn put_file<'a>(&'a mut self, name: &'a str, content: &'a str) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let r = sqlx::query(sql::FILE_PUT)
+                        .bind(name)
+                        .bind(content)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn replace_rows<'a>(&'a mut self, table: usize, rows: &'a [Vec<String>]) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let (_, name, columns) = crate::store::TABLES[table];
+                    let delete = format!("DELETE FROM {name}");
+                    let r = sqlx::query(&delete).execute(self.conn()).await;
+                    self.check(r)?;
+                    let insert = sql::insert_row(name, columns);
+                    for (ord, row) in rows.iter().enumerate() {
+                        let ord = i64::try_from(ord).unwrap_or(i64::MAX);
+                        let r = crate::store::backend::check_width(name, columns, row);
+                        self.check(r)?;
+                        let mut query = sqlx::query(&insert).bind(ord);
+                        for cell in row {
+                            query = query.bind(cell);
+                        }
+                        let r = query.execute(self.conn()).await;
+                        self.check(r)?;
+                    }
+                    Ok(())
+                })
+            }
+
+            fn append_row<'a>(&'a mut self, table: usize, row: &'a [String]) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let (_, name, columns) = crate::store::TABLES[table];
+                    let r = crate::store::backend::check_width(name, columns, row);
+                    self.check(r)?;
+                    let r = sqlx::query_as::<_, (i64,)>(&sql::next_ord(name))
+                        .fetch_one(self.conn())
+                        .await;
+                    let (ord,) = self.check(r)?;
+                    let insert = sql::insert_row(name, columns);
+                    let mut query = sqlx::query(&insert).bind(ord);
+                    for cell in row {
+                        query = query.bind(cell);
+                    }
+                    let r = query.execute(self.conn()).await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn audit<'a>(&'a mut self, actor: &'a Actor, entry: [&'a str; 4]) -> Fut<'a, i64> {
+                Box::pin(async move {
+                    let [kind, what, source, detail] = entry;
+                    let r = sqlx::query_as::<_, (i64,)>(sql::AUDIT_ADD)
+                        .bind(&actor.editor)
+                        .bind(crate::store::now())
+                        .bind(what)
+                        .bind(source)
+                        .bind(kind)
+                        .bind(&actor.address)
+                        .bind(detail)
+                        .fetch_one(self.conn())
+                        .await;
+                    Ok(self.check(r)?.0)
+                })
+            }
+
+            fn audit_log(&mut self) -> Fut<'_, Vec<AuditEntry>> {
+                Box::pin(async move {
+                    type Row = (i64, String, String, String, String, String, String, String);
+                    let r = sqlx::query_as::<_, Row>(sql::AUDIT_LOG)
+                        .fetch_all(self.conn())
+                        .await;
+                    Ok(self
+                        .check(r)?
+                        .into_iter()
+                        .map(|(id, editor, at, what, source, kind, address, detail)| AuditEntry {
+                            id,
+                            editor,
+                            at,
+                            what,
+                            source,
+                            kind,
+                            address,
+                            detail,
+                        })
+                        .collect())
+                })
+            }
+
+            fn audited<'a>(&'a mut self, kind: &'a str) -> Fut<'a, Vec<(String, String)>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (String, String)>(sql::AUDITED)
+                        .bind(kind)
+                        .fetch_all(self.conn())
+                        .await;
+                    self.check(r)
+                })
+            }
+
+            fn answer<'a>(
+                &'a mut self,
+                editor: &'a str,
+                key: &'a str,
+            ) -> Fut<'a, Option<(String, i64, String)>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (String, i64, String)>(sql::ANSWER)
+                        .bind(editor)
+                        .bind(key)
+                        .fetch_optional(self.conn())
+                        .await;
+                    self.check(r)
+                })
+            }
+
+            fn keep_answer<'a>(&'a mut self, editor: &'a str, key: [&'a str; 3]) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let [key, hash, body] = key;
+                    let r = sqlx::query(sql::ANSWER_KEEP)
+                        .bind(editor)
+                        .bind(key)
+                        .bind(hash)
+                        .bind(body)
+                        .bind(crate::store::now())
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn editor_named<'a>(&'a mut self, name: &'a str) -> Fut<'a, Option<String>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (String,)>(sql::EDITOR_NAMED)
+                        .bind(name)
+                        .fetch_optional(self.conn())
+                        .await;
+                    Ok(self.check(r)?.map(|(n,)| n))
+                })
+            }
+
+            fn add_editor<'a>(&'a mut self, editor: [&'a str; 3]) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let [name, hash, role] = editor;
+                    let r = sqlx::query(sql::EDITOR_ADD)
+                        .bind(name)
+                        .bind(hash)
+                        .bind(crate::store::now())
+                        .bind(role)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn revoke<'a>(&'a mut self, name: &'a str) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let r = sqlx::query(sql::EDITOR_REVOKE)
+                        .bind(crate::store::now())
+                        .bind(name)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn editor_by_token<'a>(&'a mut self, hash: &'a str) -> Fut<'a, Option<(String, String)>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (String, String)>(sql::EDITOR_BY_TOKEN)
+                        .bind(hash)
+                        .fetch_optional(self.conn())
+                        .await;
+                    self.check(r)
+                })
+            }
+
+            fn editors(&mut self) -> Fut<'_, Vec<crate::store::backend::EditorRow>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as(sql::EDITORS).fetch_all(self.conn()).await;
+                    self.check(r)
+                })
+            }
+
+            fn action_count(&mut self) -> Fut<'_, i64> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (i64,)>(sql::ACTION_COUNT)
+                        .fetch_one(self.conn())
+                        .await;
+                    Ok(self.check(r)?.0)
+                })
+            }
+
+            fn add_proposal<'a>(&'a mut self, p: [&'a str; 5]) -> Fut<'a, i64> {
+                Box::pin(async move {
+                    let [kind, action, source, comment, proposer] = p;
+                    let r = sqlx::query_as::<_, (i64,)>(sql::PROPOSAL_ADD)
+                        .bind(kind)
+                        .bind(action)
+                        .bind(source)
+                        .bind(comment)
+                        .bind(proposer)
+                        .bind(crate::store::now())
+                        .fetch_one(self.conn())
+                        .await;
+                    Ok(self.check(r)?.0)
+                })
+            }
+
+            fn proposals<'a>(
+                &'a mut self,
+                status: Option<&'a str>,
+                id: Option<i64>,
+            ) -> Fut<'a, Vec<crate::store::backend::ProposalRow>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as(sql::PROPOSALS)
+                        .bind(status.unwrap_or(""))
+                        .bind(id.unwrap_or(-1))
+                        .fetch_all(self.conn())
+                        .await;
+                    self.check(r)
+                })
+            }
+
+            fn set_decision<'a>(&'a mut self, id: i64, d: [&'a str; 3]) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let [status, by, reason] = d;
+                    let r = sqlx::query(sql::DECISION)
+                        .bind(status)
+                        .bind(by)
+                        .bind(crate::store::now())
+                        .bind(reason)
+                        .bind(id)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn commit(self: Box<Self>) -> Fut<'static, ()> {
+                Box::pin(self.finish("COMMIT"))
+            }
+
+            fn rollback(self: Box<Self>) -> Fut<'static, ()> {
+                Box::pin(self.finish("ROLLBACK"))
+            }
+        }
+    };
+}
+
+pub(crate) use transaction;
+
+/// Refuses a row whose width is not its table's.
+pub(crate) fn check_width(
+    table: &str,
+    columns: &[&str],
+    row: &[String],
+) -> Result<(), sqlx::Error> {
+    if row.len() == columns.len() {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Protocol(format!(
+            "{table}: expected {} fields, found {}",
+            columns.len(),
+            row.len()
+        )))
+    }
+}
