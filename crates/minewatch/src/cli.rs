@@ -24,8 +24,8 @@ pub(crate) enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Database URL; created and filled from the built-in data/ on first start.
-        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        /// Database URL (sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE); filled from the built-in data/ on first start.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
         /// Seconds a client has to send a request's headers.
         #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -47,8 +47,8 @@ pub(crate) enum Command {
     Export {
         /// The folder to write.
         dir: PathBuf,
-        /// Database URL.
-        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
     },
     /// A state's status on a date, with the explanation and findings.
@@ -296,14 +296,14 @@ pub(crate) enum EditorCommand {
         /// (may also apply edits directly, as `POST /api/v1/actions` does).
         #[arg(long, value_enum, default_value_t = RoleArg::Maintainer)]
         role: RoleArg,
-        /// Database URL.
-        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
     },
     /// List the editors with their roles (never their tokens).
     List {
-        /// Database URL.
-        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -313,8 +313,8 @@ pub(crate) enum EditorCommand {
     Revoke {
         /// The editor's name.
         name: String,
-        /// Database URL.
-        #[arg(long, value_name = "URL", default_value = minewatch_web::DEFAULT_DATABASE)]
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
     },
 }
@@ -347,8 +347,8 @@ pub(crate) enum DataCommand {
     /// filled: add what it lacks, replace or remove what earlier releases
     /// shipped, never overwrite a row the team wrote. One audited edit.
     Sync {
-        /// Database URL.
-        #[arg(long, default_value = minewatch_web::DEFAULT_DATABASE)]
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,
         /// Print what would change; change nothing.
         #[arg(long)]

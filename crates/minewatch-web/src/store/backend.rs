@@ -235,7 +235,8 @@ macro_rules! transaction {
                         let select = sql::select_rows(table, columns);
                         let rows = sqlx::query(&select).fetch_all(self.conn()).await;
                         let rows = self.check(rows)?;
-                        let mut out = vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
+                        let mut out =
+                            vec![columns.iter().map(|c| (*c).to_string()).collect::<Vec<_>>()];
                         for row in rows {
                             let cells = (0..columns.len())
                                 .map(|i| sqlx::Row::try_get::<String, _>(&row, i))
@@ -297,7 +298,11 @@ macro_rules! transaction {
                 })
             }
 
-            fn replace_rows<'a>(&'a mut self, table: usize, rows: &'a [Vec<String>]) -> Fut<'a, ()> {
+            fn replace_rows<'a>(
+                &'a mut self,
+                table: usize,
+                rows: &'a [Vec<String>],
+            ) -> Fut<'a, ()> {
                 Box::pin(async move {
                     let (_, name, columns) = crate::store::TABLES[table];
                     let delete = format!("DELETE FROM {name}");
@@ -364,16 +369,18 @@ macro_rules! transaction {
                     Ok(self
                         .check(r)?
                         .into_iter()
-                        .map(|(id, editor, at, what, source, kind, address, detail)| AuditEntry {
-                            id,
-                            editor,
-                            at,
-                            what,
-                            source,
-                            kind,
-                            address,
-                            detail,
-                        })
+                        .map(
+                            |(id, editor, at, what, source, kind, address, detail)| AuditEntry {
+                                id,
+                                editor,
+                                at,
+                                what,
+                                source,
+                                kind,
+                                address,
+                                detail,
+                            },
+                        )
                         .collect())
                 })
             }
@@ -453,7 +460,10 @@ macro_rules! transaction {
                 })
             }
 
-            fn editor_by_token<'a>(&'a mut self, hash: &'a str) -> Fut<'a, Option<(String, String)>> {
+            fn editor_by_token<'a>(
+                &'a mut self,
+                hash: &'a str,
+            ) -> Fut<'a, Option<(String, String)>> {
                 Box::pin(async move {
                     let r = sqlx::query_as::<_, (String, String)>(sql::EDITOR_BY_TOKEN)
                         .bind(hash)

@@ -519,7 +519,8 @@ impl Store {
     /// # Errors
     /// On a database error, or if the stored record does not pass the checks.
     pub async fn load_versioned(&self) -> Result<(i64, Loaded), StoreError> {
-        let (version, files) = reading!(self, tx => (version_of(&mut *tx).await?, tx.files().await?))?;
+        let (version, files) =
+            reading!(self, tx => (version_of(&mut *tx).await?, tx.files().await?))?;
         Ok((version, load(&files, None).map_err(StoreError::Record)?))
     }
 
@@ -997,8 +998,19 @@ fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
                 error: std::io::Error::other(e),
             })
     };
-    let (id, kind, action, source, comment, proposer, status, created, decided_by, decided_at, reason) =
-        row;
+    let (
+        id,
+        kind,
+        action,
+        source,
+        comment,
+        proposer,
+        status,
+        created,
+        decided_by,
+        decided_at,
+        reason,
+    ) = row;
     Ok(Proposal {
         id,
         kind,
@@ -1040,7 +1052,6 @@ async fn apply_action(
     let version = tx.bump_version().await?;
     Ok((audit, version))
 }
-
 
 /// Refuses a name that could not be told apart from another in the audit:
 /// empty, long, several lines or control characters, characters outside

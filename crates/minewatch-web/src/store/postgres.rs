@@ -7,9 +7,9 @@
 
 use std::str::FromStr;
 
+use sqlx::Postgres;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
-use sqlx::Postgres;
 
 use super::backend::{Backend, Fut, Listener, Tx, sql, transaction};
 use super::{Actor, AuditEntry, BUSY_TIMEOUT, StoreError};

@@ -1,0 +1,515 @@
+//! The store's conformance suite: every case runs on SQLite and on
+//! PostgreSQL, and must give the same answers on both. PostgreSQL is the
+//! server named by `MINEWATCH_TEST_POSTGRES` (a URL whose user may create
+//! databases; `.ci/run` starts Debian's PostgreSQL and sets it): each case
+//! gets a database of its own, dropped at the end. Without the variable the
+//! PostgreSQL half is skipped, except under CI, where it fails.
+
+mod common;
+
+use minewatch_web::{
+    Actor, Decision, Idempotency, NewAction, Role, Store, StoreError, SyncOutcome, WriteOutcome,
+};
+use sqlx::Connection;
+
+/// A database of a backend for one case, removed when dropped.
+struct Db {
+    url: String,
+    cleanup: Option<(String, String)>,
+    _dir: Option<std::path::PathBuf>,
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.cleanup.take() {
+            // Another runtime: the case's own has ended by now.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                rt.block_on(async {
+                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = sqlx::query(&drop).execute(&mut c).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+fn sqlite(case: &str) -> Db {
+    let (dir, url) = common::temp_url(case);
+    Db {
+        url,
+        cleanup: None,
+        _dir: Some(dir),
+    }
+}
+
+/// A new PostgreSQL database, or `None` (with a note) when no server is
+/// configured outside CI.
+async fn postgres(case: &str) -> Option<Db> {
+    let Ok(admin) = std::env::var("MINEWATCH_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the conformance suite on PostgreSQL: set MINEWATCH_TEST_POSTGRES"
+        );
+        eprintln!("{case}: PostgreSQL skipped (MINEWATCH_TEST_POSTGRES is not set)");
+        return None;
+    };
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("randomness");
+    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("mw_{}_{suffix}", case.replace('-', "_"));
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("MINEWATCH_TEST_POSTGRES={admin}: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("a test database");
+    let (base, _) = admin.rsplit_once('/').expect("a database URL");
+    Some(Db {
+        url: format!("{base}/{name}"),
+        cleanup: Some((admin, name)),
+        _dir: None,
+    })
+}
+
+/// One `#[tokio::test]` per backend for each case.
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let db = super::sqlite(stringify!($case));
+                    super::$case(&db.url).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    if let Some(db) = super::postgres(stringify!($case)).await {
+                        super::$case(&db.url).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    a_new_database_holds_this_release,
+    editors_are_named_once_and_revoked,
+    an_action_is_stored_audited_and_versioned,
+    an_idempotency_key_answers_once,
+    a_refused_action_stores_nothing,
+    proposals_are_decided_by_another,
+    two_processes_write_one_after_the_other,
+    a_release_reaches_an_older_database,
+);
+
+fn actor(name: &str) -> Actor {
+    Actor {
+        editor: name.into(),
+        address: "127.0.0.1:1".into(),
+    }
+}
+
+/// A treaty action citing a source the record holds.
+fn action(state: &str, kind: &str, date: &str, note: &str) -> NewAction {
+    NewAction {
+        row: [state, kind, date, "", "untc-2014", note]
+            .map(String::from)
+            .to_vec(),
+        new_source: None,
+    }
+}
+
+async fn a_new_database_holds_this_release(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let loaded = store.load().await.expect("the record loads");
+    let shipped = minewatch_registry::EMBEDDED_FILES
+        .iter()
+        .find(|(n, _)| *n == "treaty_actions.csv")
+        .map(|(_, t)| t.lines().count() - 1)
+        .expect("the shipped actions");
+    assert_eq!(
+        store.action_count().await.expect("count"),
+        i64::try_from(shipped).expect("a count")
+    );
+    assert!(loaded.registry.states().len() > 190);
+    assert!(store.version().await.expect("version") >= 1);
+    assert!(matches!(
+        store.sync(false).await.expect("sync"),
+        SyncOutcome::Unchanged
+    ));
+    // Opening again imports nothing twice.
+    let again = Store::open(url).await.expect("reopens");
+    assert_eq!(
+        again.action_count().await.expect("count"),
+        i64::try_from(shipped).expect("a count")
+    );
+    let dir = std::env::temp_dir().join(format!(
+        "mw-export-{}-{}",
+        std::process::id(),
+        again.backend()
+    ));
+    assert_eq!(
+        again.export(&dir).await.expect("export"),
+        again.files().await.expect("files").len()
+    );
+    let exported = std::fs::read_to_string(dir.join("treaty_actions.csv")).expect("exported");
+    assert_eq!(
+        minewatch_registry::read_rows(&exported).expect("CSV"),
+        minewatch_registry::read_rows(
+            minewatch_registry::EMBEDDED_FILES
+                .iter()
+                .find(|(n, _)| *n == "treaty_actions.csv")
+                .map(|(_, t)| *t)
+                .expect("shipped")
+        )
+        .expect("CSV")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn editors_are_named_once_and_revoked(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let token = store
+        .add_editor_as("Ann", Role::Reviewer)
+        .await
+        .expect("ann");
+    assert!(matches!(
+        store.add_editor_as("ann", Role::Editor).await,
+        Err(StoreError::NameTaken(n)) if n == "Ann"
+    ));
+    assert!(matches!(
+        store.add_editor_as("=cmd", Role::Editor).await,
+        Err(StoreError::BadName { .. })
+    ));
+    assert_eq!(
+        store.editor_with_role(&token).await.expect("lookup"),
+        Some(("Ann".to_string(), Role::Reviewer))
+    );
+    assert_eq!(store.editor_for("mw_wrong").await.expect("lookup"), None);
+    store.add_editor("bob").await.expect("bob");
+    let list = store.editors().await.expect("list");
+    assert_eq!(
+        list.iter()
+            .map(|e| (e.name.as_str(), e.role))
+            .collect::<Vec<_>>(),
+        [("Ann", Role::Reviewer), ("bob", Role::Maintainer)]
+    );
+    store.revoke_editor("ANN").await.expect("revoked");
+    assert_eq!(store.editor_for(&token).await.expect("lookup"), None);
+    let first = store.editors().await.expect("list")[0].revoked.clone();
+    assert!(first.is_some());
+    store.revoke_editor("ann").await.expect("again");
+    assert_eq!(store.editors().await.expect("list")[0].revoked, first);
+    assert!(matches!(
+        store.revoke_editor("carol").await,
+        Err(StoreError::NoSuchEditor(_))
+    ));
+    let kinds: Vec<String> = store
+        .audit()
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "editor_added",
+            "editor_added",
+            "editor_revoked",
+            "editor_revoked"
+        ]
+    );
+}
+
+async fn an_action_is_stored_audited_and_versioned(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let before = store.version().await.expect("version");
+    let count = store.action_count().await.expect("count");
+    let mut new = action("ARE", "accession", "2026-01-15", "from the notification");
+    new.new_source = Some(
+        [
+            "are-2026",
+            "United Nations",
+            "Depositary notification: United Arab Emirates, accession",
+            "https://treaties.un.org/",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let outcome = store
+        .add_action(&actor("max"), &new, None, |id| format!("audit {id}"))
+        .await
+        .expect("the write");
+    let WriteOutcome::Applied {
+        audit,
+        version,
+        loaded,
+        body,
+    } = outcome
+    else {
+        panic!("applied: {outcome:?}");
+    };
+    assert_eq!(version, before + 1);
+    assert_eq!(store.version().await.expect("version"), version);
+    assert_eq!(body, format!("audit {audit}"));
+    assert_eq!(store.action_count().await.expect("count"), count + 1);
+    let are = minewatch_core::Iso3::parse("ARE").expect("code");
+    assert!(loaded.registry.actions_of(are).count() > 0);
+    // What the store serves after reopening is what it acknowledged.
+    let reopened = Store::open(url).await.expect("reopens");
+    let files = reopened.files().await.expect("files");
+    assert!(files["treaty_actions.csv"].contains("from the notification"));
+    assert!(files["sources.csv"].contains("are-2026"));
+    let audit_log = reopened.audit().await.expect("audit");
+    let kinds: Vec<&str> = audit_log.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["source", "action"]);
+    assert_eq!(audit_log[1].id, audit);
+    assert_eq!(audit_log[1].editor, "max");
+    assert_eq!(audit_log[1].address, "127.0.0.1:1");
+    assert_eq!(audit_log[1].source, "untc-2014");
+}
+
+async fn an_idempotency_key_answers_once(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let key = Idempotency {
+        key: "k-1".into(),
+        request_sha256: "aa".into(),
+    };
+    let new = action("ARE", "accession", "2026-01-15", "");
+    let first = store
+        .add_action(&actor("max"), &new, Some(&key), |id| format!("{{\"audit\":{id}}}"))
+        .await
+        .expect("first");
+    let WriteOutcome::Applied { body, .. } = first else {
+        panic!("applied");
+    };
+    let again = store
+        .add_action(&actor("max"), &new, Some(&key), |_| unreachable!())
+        .await
+        .expect("replay");
+    assert!(matches!(again, WriteOutcome::Replayed { status: 201, body: b } if b == body));
+    let other = Idempotency {
+        key: "k-1".into(),
+        request_sha256: "bb".into(),
+    };
+    assert!(matches!(
+        store
+            .add_action(&actor("max"), &new, Some(&other), |_| unreachable!())
+            .await
+            .expect("reuse"),
+        WriteOutcome::KeyReused
+    ));
+    assert_eq!(
+        store
+            .audit()
+            .await
+            .expect("audit")
+            .iter()
+            .filter(|e| e.kind == "action")
+            .count(),
+        1
+    );
+}
+
+async fn a_refused_action_stores_nothing(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let version = store.version().await.expect("version");
+    let count = store.action_count().await.expect("count");
+    // A source the record does not hold.
+    let mut bad = action("ARE", "accession", "2026-01-15", "");
+    bad.row[4] = "no-such-source".into();
+    let outcome = store
+        .add_action(&actor("max"), &bad, None, |_| unreachable!())
+        .await
+        .expect("answered");
+    let WriteOutcome::Refused(errors) = outcome else {
+        panic!("refused: {outcome:?}");
+    };
+    assert!(errors.to_string().contains("no-such-source"), "{errors}");
+    assert_eq!(store.action_count().await.expect("count"), count);
+    assert_eq!(store.version().await.expect("version"), version);
+    store
+        .record_refusal(&actor(""), "POST /api/v1/actions", "no token")
+        .await
+        .expect("audited");
+    let audit = store.audit().await.expect("audit");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].kind, "refused");
+}
+
+async fn proposals_are_decided_by_another(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let count = store.action_count().await.expect("count");
+    let new = action("ARE", "accession", "2026-01-15", "");
+    let id = store
+        .propose(&actor("ann"), &new, "from the notification")
+        .await
+        .expect("stored")
+        .expect("accepted by the rules");
+    let pending = store.proposals(Some("pending")).await.expect("list");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].id, id);
+    assert_eq!(pending[0].action, new.row);
+    assert_eq!(pending[0].comment, "from the notification");
+    assert_eq!(store.action_count().await.expect("count"), count);
+    assert!(matches!(
+        store.decide(&actor("ANN"), id, true, "").await.expect("decided"),
+        Decision::OwnProposal
+    ));
+    assert!(matches!(
+        store.decide(&actor("rev"), 999, true, "").await.expect("decided"),
+        Decision::NotFound
+    ));
+    let Decision::Applied { version, .. } =
+        store.decide(&actor("rev"), id, true, "").await.expect("decided")
+    else {
+        panic!("applied");
+    };
+    assert_eq!(store.version().await.expect("version"), version);
+    assert_eq!(store.action_count().await.expect("count"), count + 1);
+    assert!(matches!(
+        store.decide(&actor("rev"), id, false, "late").await.expect("decided"),
+        Decision::AlreadyDecided(s) if s == "approved"
+    ));
+    // A rejected proposal stays, with its reason, and changes nothing.
+    let other = action("USA", "accession", "2026-02-01", "");
+    let rejected = store
+        .propose(&actor("ann"), &other, "")
+        .await
+        .expect("stored")
+        .expect("accepted");
+    assert!(matches!(
+        store
+            .decide(&actor("rev"), rejected, false, "no source says so")
+            .await
+            .expect("decided"),
+        Decision::Rejected
+    ));
+    assert_eq!(store.version().await.expect("version"), version);
+    let shown = store.proposal(rejected).await.expect("read").expect("kept");
+    assert_eq!(
+        (shown.status.as_str(), shown.reason.as_str(), shown.decided_by.as_str()),
+        ("rejected", "no source says so", "rev")
+    );
+    assert_eq!(store.proposals(None).await.expect("list").len(), 2);
+    assert_eq!(
+        store.proposals(Some("approved")).await.expect("list").len(),
+        1
+    );
+    let kinds: Vec<String> = store
+        .audit()
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        ["proposed", "action", "approved", "proposed", "rejected"]
+    );
+}
+
+async fn two_processes_write_one_after_the_other(url: &str) {
+    // Two stores on one database stand for two server processes.
+    let a = Store::open(url).await.expect("a");
+    let b = Store::open(url).await.expect("b");
+    let start = a.version().await.expect("version");
+    let count = a.action_count().await.expect("count");
+    let mut writes = Vec::new();
+    // States outside the Convention, one accession each.
+    for (i, state) in ["ARE", "USA", "CHN", "IND", "PAK", "EGY", "IRN", "SGP"]
+        .into_iter()
+        .enumerate()
+    {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        writes.push(tokio::spawn(async move {
+            let new = action(state, "accession", "2026-01-15", &format!("write {i}"));
+            store
+                .add_action(&actor("max"), &new, None, |id| id.to_string())
+                .await
+                .expect("the write")
+        }));
+    }
+    let mut versions = Vec::new();
+    for w in writes {
+        match w.await.expect("joined") {
+            WriteOutcome::Applied { version, .. } => versions.push(version),
+            other => panic!("{other:?}"),
+        }
+    }
+    versions.sort_unstable();
+    // Every write was applied, each under a version of its own.
+    assert_eq!(versions, (start + 1..=start + 8).collect::<Vec<_>>());
+    assert_eq!(b.action_count().await.expect("count"), count + 8);
+    assert_eq!(b.version().await.expect("version"), start + 8);
+}
+
+async fn a_release_reaches_an_older_database(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let team = action("ARE", "accession", "2026-01-15", "entered by the team");
+    store
+        .add_action(&actor("ann"), &team, None, |id| id.to_string())
+        .await
+        .expect("the write");
+    // What an earlier release held: no Tonga accession, another note on a
+    // shipped row, an older stockpile file.
+    raw(
+        url,
+        &[
+            "DELETE FROM treaty_actions WHERE state = 'TON'",
+            "UPDATE treaty_actions SET note = 'an older note' WHERE state = 'LTU' AND action = 'ratification'",
+            "UPDATE data_files SET content = 'state,event,date,quantity,sources,note\n' WHERE name = 'stockpiles.csv'",
+        ],
+    )
+    .await;
+    let store = Store::open(url).await.expect("reopens");
+    let SyncOutcome::Planned(plan) = store.sync(true).await.expect("dry run") else {
+        panic!("a dry run plans");
+    };
+    assert!(plan.files.contains(&"stockpiles.csv".to_string()));
+    let before = store.version().await.expect("version");
+    let SyncOutcome::Applied { version, loaded, .. } = store.sync(false).await.expect("sync")
+    else {
+        panic!("applied");
+    };
+    assert_eq!(version, before + 1);
+    let ton = minewatch_core::Iso3::parse("TON").expect("code");
+    assert!(loaded.registry.actions_of(ton).count() > 0);
+    let files = store.files().await.expect("files");
+    assert!(files["treaty_actions.csv"].contains("entered by the team"));
+    assert!(!files["treaty_actions.csv"].contains("an older note"));
+    assert!(matches!(
+        store.sync(false).await.expect("again"),
+        SyncOutcome::Unchanged
+    ));
+}
+
+/// Runs statements on the database behind the store's back (what an
+/// earlier release left).
+async fn raw(url: &str, statements: &[&str]) {
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.expect("a connection");
+        for sql in statements {
+            sqlx::query(sql).execute(&mut c).await.expect(sql);
+        }
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("a connection");
+        for sql in statements {
+            sqlx::query(sql).execute(&mut c).await.expect(sql);
+        }
+    }
+}
