@@ -29,8 +29,8 @@ pub use server::{
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES, POLL};
 pub use store::{
-    Actor, AuditEntry, Decision, EditorInfo, Idempotency, NewAction, Proposal, Role, Store,
-    StoreError, SyncOutcome, WriteOutcome, hex_sha256, token_hash,
+    Actor, AuditEntry, Decision, EDITABLE, Edit, EditorInfo, Idempotency, NewAction, Proposal,
+    Revision, Role, Store, StoreError, SyncOutcome, WriteOutcome, hex_sha256, token_hash,
 };
 
 /// The database the server uses when none is given.

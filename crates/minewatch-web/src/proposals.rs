@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::api::{ActionIn, bearer, new_action, parse_json, read_body};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{Actor, Decision, Proposal, Role};
+use crate::store::{Actor, Decision, EDITABLE, Edit, Proposal, Revision, Role};
 
 /// The caller's editor and role, or a 401 (audited): every authenticated
 /// route asks this.
@@ -82,9 +82,141 @@ async fn refuse(app: &AppState, actor: &Actor, what: &str, error: ApiError) -> A
     error
 }
 
-/// `POST /api/v1/proposals`: the body `POST /api/v1/actions` takes, plus
-/// `comment`. Any editor may propose; the rules check the edit now, and a
-/// proposal they refuse is a 422. Answered 201 with `id` and `status`.
+/// A proposal's body: `comment`, and either the body `POST
+/// /api/v1/actions` takes (a new treaty action) or `kind` (`add`,
+/// `correct`, `retract`), `file` (one of [`EDITABLE`]), `row` (the row as
+/// the record holds it, to correct or retract) and `with` (the new row).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowEditIn {
+    kind: String,
+    file: String,
+    row: Option<Vec<String>>,
+    with: Option<Vec<String>>,
+}
+
+/// The edit and comment of a proposal's JSON body.
+fn edit_of(app: &AppState, bytes: &[u8]) -> Result<(Edit, String), ApiError> {
+    let bad = |code: &'static str, field: &'static str, message: String| {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message).field(field)
+    };
+    let mut value: serde_json::Value = parse_json(bytes)?;
+    let comment = match value.as_object_mut().and_then(|o| o.remove("comment")) {
+        None => String::new(),
+        Some(serde_json::Value::String(c)) if c.len() <= 2_000 => c,
+        Some(_) => {
+            return Err(bad(
+                "bad_comment",
+                "comment",
+                "`comment` is text of at most 2,000 bytes".into(),
+            ));
+        }
+    };
+    let shape = |e: serde_json::Error| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            format!("the body is not the JSON expected: {e}"),
+        )
+    };
+    let kind = value
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .map(str::to_string);
+    if kind.is_none() || kind.as_deref() == Some("add_action") {
+        if let Some(o) = value.as_object_mut() {
+            o.remove("kind");
+        }
+        let input: ActionIn = serde_json::from_value(value).map_err(shape)?;
+        let action = new_action(&app.record(), input, app.today())?;
+        return Ok((Edit::from_action(&action), comment));
+    }
+    let input: RowEditIn = serde_json::from_value(value).map_err(shape)?;
+    if !EDITABLE.contains(&input.file.as_str()) {
+        return Err(bad(
+            "bad_file",
+            "file",
+            format!(
+                "`file` is one of {} (found `{}`); the other files come with releases",
+                EDITABLE.join(", "),
+                input.file
+            ),
+        ));
+    }
+    for cell in input.row.iter().chain(&input.with).flatten() {
+        if cell.len() > 2_000 || cell.chars().any(char::is_control) {
+            return Err(bad(
+                "bad_cell",
+                "with",
+                "a cell is text of at most 2,000 bytes on one line".into(),
+            ));
+        }
+    }
+    let file = input.file;
+    let need = |v: Option<Vec<String>>, field: &'static str| {
+        v.ok_or_else(|| {
+            bad(
+                "missing_field",
+                field,
+                format!("a `{}` proposal needs `{field}`", input.kind),
+            )
+        })
+    };
+    let edit = match input.kind.as_str() {
+        "add" => Edit::Add {
+            file,
+            row: need(input.with.clone(), "with")?,
+            new_source: None,
+        },
+        "correct" => Edit::Correct {
+            file,
+            old: need(input.row.clone(), "row")?,
+            new: need(input.with.clone(), "with")?,
+        },
+        "retract" => Edit::Retract {
+            file,
+            old: need(input.row.clone(), "row")?,
+        },
+        other => {
+            return Err(bad(
+                "bad_kind",
+                "kind",
+                format!("`kind` is add_action, add, correct or retract (found `{other}`)"),
+            ));
+        }
+    };
+    Ok((edit, comment))
+}
+
+fn refused_by_rules(errors: &minewatch_registry::LoadErrors) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "rule_violation",
+        format!("the record refuses this edit: {}", errors.summary()),
+    )
+}
+
+/// A client error is audited as a refusal; the answer is the error.
+async fn audited<T>(
+    app: &AppState,
+    actor: &Actor,
+    what: &str,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match result {
+        Ok(r) => Ok(r),
+        Err(e) if e.status.is_client_error() => Err(refuse(app, actor, what, e).await),
+        Err(e) => Err(e),
+    }
+}
+
+fn request_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).chars().take(2_000).collect()
+}
+
+/// `POST /api/v1/proposals`: see [`RowEditIn`]. Any editor may propose; the
+/// rules check the edit now, and a proposal they refuse is a 422. Answered
+/// 201 with `id` and `status`.
 pub(crate) async fn create(
     State(app): State<Arc<AppState>>,
     request: axum::extract::Request,
@@ -93,51 +225,67 @@ pub(crate) async fn create(
     let (parts, body) = request.into_parts();
     let (actor, _) = caller(&app, &parts.headers, address, "POST /api/v1/proposals").await?;
     let bytes = read_body(body).await?;
-    let what = String::from_utf8_lossy(&bytes)
-        .chars()
-        .take(2_000)
-        .collect::<String>();
+    let what = request_text(&bytes);
     let result = async {
-        let mut value: serde_json::Value = parse_json(&bytes)?;
-        let comment = match value.as_object_mut().and_then(|o| o.remove("comment")) {
-            None => String::new(),
-            Some(serde_json::Value::String(c)) if c.len() <= 2_000 => c,
-            Some(_) => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_comment",
-                    "`comment` is text of at most 2,000 bytes",
-                )
-                .field("comment"));
-            }
-        };
-        let input: ActionIn = serde_json::from_value(value).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_json",
-                format!("the body is not the JSON expected: {e}"),
-            )
-        })?;
-        let loaded = app.record();
-        let action = new_action(&loaded, input, app.today())?;
-        match app.store.propose(&actor, &action, &comment).await? {
+        let (edit, comment) = edit_of(&app, &bytes)?;
+        match app.store.propose_edit(&actor, &edit, &comment).await? {
             Ok(id) => Ok(json_response(
                 StatusCode::CREATED,
-                &serde_json::json!({"id": id, "status": "pending", "proposer": actor.editor}),
+                &serde_json::json!({"id": id, "status": "pending", "proposer": actor.editor, "kind": edit.kind(), "revision": 1}),
             )),
-            Err(errors) => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "rule_violation",
-                format!("the record refuses this action: {}", errors.summary()),
-            )),
+            Err(errors) => Err(refused_by_rules(&errors)),
         }
     }
     .await;
-    match result {
-        Ok(r) => Ok(r),
-        Err(e) if e.status.is_client_error() => Err(refuse(&app, &actor, &what, e).await),
-        Err(e) => Err(e),
+    audited(&app, &actor, &what, result).await
+}
+
+/// `PUT /api/v1/proposals/{id}`: a pending proposal changed by its
+/// proposer (or a maintainer), with the body `POST` takes. It becomes its
+/// next revision and loses its approvals.
+pub(crate) async fn revise(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let address = address(&request);
+    let what = format!("PUT /api/v1/proposals/{id}");
+    let (parts, body) = request.into_parts();
+    let (actor, role) = caller(&app, &parts.headers, address, &what).await?;
+    let bytes = read_body(body).await?;
+    let result = async {
+        let (edit, comment) = edit_of(&app, &bytes)?;
+        match app.store.revise(&actor, role, id, &edit, &comment).await? {
+            Revision::Revised { revision } => Ok(json_response(
+                StatusCode::OK,
+                &serde_json::json!({"id": id, "status": "pending", "revision": revision, "approvals": []}),
+            )),
+            Revision::NotFound => Err(not_found(id)),
+            Revision::AlreadyDecided(status) => Err(already_decided(id, &status)),
+            Revision::NotProposer(proposer) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "not_proposer",
+                format!("{proposer} proposed this; only they (or a maintainer) change it"),
+            )),
+            Revision::Refused(errors) => Err(refused_by_rules(&errors)),
+        }
     }
+    .await;
+    audited(
+        &app,
+        &actor,
+        &format!("{what}: {}", request_text(&bytes)),
+        result,
+    )
+    .await
+}
+
+fn already_decided(id: i64, status: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "already_decided",
+        format!("proposal {id} is already {status}"),
+    )
 }
 
 #[derive(Deserialize)]
@@ -189,13 +337,7 @@ pub(crate) async fn show(
         return Err(not_found(id));
     };
     let preview = if proposal.status == "pending" {
-        let before = app.record();
-        match app.store.with_action(&proposal.action()).await? {
-            Ok(after) => preview(&before, &after, &proposal, app.today()),
-            Err(errors) => serde_json::json!({
-                "refused": format!("the record as it now stands refuses this action: {}", errors.summary())
-            }),
-        }
+        preview_of(&app, &proposal).await?
     } else {
         serde_json::Value::Null
     };
@@ -213,11 +355,36 @@ fn not_found(id: i64) -> ApiError {
     )
 }
 
-/// What a proposal would change, between two records.
-fn preview(before: &Loaded, after: &Loaded, proposal: &Proposal, today: Date) -> serde_json::Value {
-    let code = proposal.action.first().cloned().unwrap_or_default();
+/// What a pending proposal would change in the record as it now stands
+/// (or why the record now refuses it).
+pub(crate) async fn preview_of(
+    app: &AppState,
+    proposal: &Proposal,
+) -> Result<serde_json::Value, ApiError> {
+    let before = app.record();
+    Ok(match app.store.with_edit(&proposal.edit()).await? {
+        Ok(after) => preview(&before, &after, &proposal.edit(), app.today()),
+        Err(errors) => serde_json::json!({
+            "refused": format!("the record as it now stands refuses this edit: {}", errors.summary())
+        }),
+    })
+}
+
+/// What an edit would change, between two records: for a state, its status
+/// and the count of States Parties before and after (today and on the
+/// entry into force the edit makes), and its obligations whose standing
+/// changes; for any edit, the letter's claims whose verdict changes.
+fn preview(before: &Loaded, after: &Loaded, edit: &Edit, today: Date) -> serde_json::Value {
+    let claims_changed = letter_claims_changed(before, after, today);
+    let code = edit.state().unwrap_or_default().to_string();
     let Some(state) = minewatch_core::Iso3::parse(&code) else {
-        return serde_json::Value::Null;
+        return serde_json::json!({
+            "state": null,
+            "entry_into_force_after": null,
+            "days": [],
+            "obligations_changed": [],
+            "letter_claims_changed": claims_changed,
+        });
     };
     let entry = after
         .registry
@@ -260,7 +427,17 @@ fn preview(before: &Loaded, after: &Loaded, proposal: &Proposal, today: Date) ->
             })
         })
         .collect();
-    // The claims of the January 2025 letter whose verdict today changes.
+    serde_json::json!({
+        "state": code,
+        "entry_into_force_after": entry.map(|d| d.to_string()),
+        "days": days.into_iter().map(on).collect::<Vec<_>>(),
+        "obligations_changed": changed_obligations,
+        "letter_claims_changed": claims_changed,
+    })
+}
+
+/// The claims of the January 2025 letter whose verdict today changes.
+fn letter_claims_changed(before: &Loaded, after: &Loaded, today: Date) -> Vec<serde_json::Value> {
     let claims = minewatch_claims::read_claims_file(LETTER_CLAIMS).unwrap_or_default();
     let (old, new) = (
         minewatch_claims::Checker::new(&before.registry, &before.context),
@@ -272,21 +449,14 @@ fn preview(before: &Loaded, after: &Loaded, proposal: &Proposal, today: Date) ->
             .map(|c| checker.verdict(&c, today).outcome.as_str())
             .unwrap_or("error")
     };
-    let changed_claims: Vec<serde_json::Value> = claims
+    claims
         .iter()
         .filter_map(|c| {
             let (b, a) = (verdict(&old, &c.text), verdict(&new, &c.text));
             (b != a)
                 .then(|| serde_json::json!({"id": c.id, "claim": c.text, "before": b, "after": a}))
         })
-        .collect();
-    serde_json::json!({
-        "state": code,
-        "entry_into_force_after": entry.map(|d| d.to_string()),
-        "days": days.into_iter().map(on).collect::<Vec<_>>(),
-        "obligations_changed": changed_obligations,
-        "letter_claims_changed": changed_claims,
-    })
+        .collect()
 }
 
 /// The checkable claims of the ICBL letter of 17 January 2025
@@ -359,16 +529,16 @@ async fn decide(
                     &serde_json::json!({"id": id, "status": "approved", "audit": audit}),
                 ))
             }
+            Decision::Approved { approvals, needed } => Ok(json_response(
+                StatusCode::OK,
+                &serde_json::json!({"id": id, "status": "pending", "approvals": approvals, "approvals_needed": needed}),
+            )),
             Decision::Rejected => Ok(json_response(
                 StatusCode::OK,
                 &serde_json::json!({"id": id, "status": "rejected", "reason": reason}),
             )),
             Decision::NotFound => Err(not_found(id)),
-            Decision::AlreadyDecided(status) => Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "already_decided",
-                format!("proposal {id} is already {status}"),
-            )),
+            Decision::AlreadyDecided(status) => Err(already_decided(id, &status)),
             Decision::OwnProposal => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "own_proposal",
@@ -381,7 +551,7 @@ async fn decide(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rule_violation",
                 format!(
-                    "the record as it now stands refuses this action: {}",
+                    "the record as it now stands refuses this edit: {}",
                     errors.summary()
                 ),
             )),

@@ -187,7 +187,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/api/v1/proposals",
             post(crate::proposals::create).get(crate::proposals::list),
         )
-        .route("/api/v1/proposals/{id}", get(crate::proposals::show))
+        .route(
+            "/api/v1/proposals/{id}",
+            get(crate::proposals::show).put(crate::proposals::revise),
+        )
         .route(
             "/api/v1/proposals/{id}/approve",
             post(crate::proposals::approve),

@@ -291,7 +291,9 @@ async fn an_idempotency_key_answers_once(url: &str) {
     };
     let new = action("ARE", "accession", "2026-01-15", "");
     let first = store
-        .add_action(&actor("max"), &new, Some(&key), |id| format!("{{\"audit\":{id}}}"))
+        .add_action(&actor("max"), &new, Some(&key), |id| {
+            format!("{{\"audit\":{id}}}")
+        })
         .await
         .expect("first");
     let WriteOutcome::Applied { body, .. } = first else {
@@ -367,15 +369,23 @@ async fn proposals_are_decided_by_another(url: &str) {
     assert_eq!(pending[0].comment, "from the notification");
     assert_eq!(store.action_count().await.expect("count"), count);
     assert!(matches!(
-        store.decide(&actor("ANN"), id, true, "").await.expect("decided"),
+        store
+            .decide(&actor("ANN"), id, true, "")
+            .await
+            .expect("decided"),
         Decision::OwnProposal
     ));
     assert!(matches!(
-        store.decide(&actor("rev"), 999, true, "").await.expect("decided"),
+        store
+            .decide(&actor("rev"), 999, true, "")
+            .await
+            .expect("decided"),
         Decision::NotFound
     ));
-    let Decision::Applied { version, .. } =
-        store.decide(&actor("rev"), id, true, "").await.expect("decided")
+    let Decision::Applied { version, .. } = store
+        .decide(&actor("rev"), id, true, "")
+        .await
+        .expect("decided")
     else {
         panic!("applied");
     };
@@ -402,7 +412,11 @@ async fn proposals_are_decided_by_another(url: &str) {
     assert_eq!(store.version().await.expect("version"), version);
     let shown = store.proposal(rejected).await.expect("read").expect("kept");
     assert_eq!(
-        (shown.status.as_str(), shown.reason.as_str(), shown.decided_by.as_str()),
+        (
+            shown.status.as_str(),
+            shown.reason.as_str(),
+            shown.decided_by.as_str()
+        ),
         ("rejected", "no source says so", "rev")
     );
     assert_eq!(store.proposals(None).await.expect("list").len(), 2);
@@ -482,7 +496,9 @@ async fn a_release_reaches_an_older_database(url: &str) {
     };
     assert!(plan.files.contains(&"stockpiles.csv".to_string()));
     let before = store.version().await.expect("version");
-    let SyncOutcome::Applied { version, loaded, .. } = store.sync(false).await.expect("sync")
+    let SyncOutcome::Applied {
+        version, loaded, ..
+    } = store.sync(false).await.expect("sync")
     else {
         panic!("applied");
     };
@@ -502,12 +518,16 @@ async fn a_release_reaches_an_older_database(url: &str) {
 /// earlier release left).
 async fn raw(url: &str, statements: &[&str]) {
     if url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(url).await.expect("a connection");
+        let mut c = sqlx::PgConnection::connect(url)
+            .await
+            .expect("a connection");
         for sql in statements {
             sqlx::query(sql).execute(&mut c).await.expect(sql);
         }
     } else {
-        let mut c = sqlx::SqliteConnection::connect(url).await.expect("a connection");
+        let mut c = sqlx::SqliteConnection::connect(url)
+            .await
+            .expect("a connection");
         for sql in statements {
             sqlx::query(sql).execute(&mut c).await.expect(sql);
         }

@@ -17,7 +17,8 @@ use super::{Actor, AuditEntry, StoreError};
 pub(crate) type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// A proposal as stored: id, kind, action row, source row, comment,
-/// proposer, status, created, decided by, decided at, reason.
+/// proposer, status, created, decided by, decided at, reason, file, target
+/// row, revision.
 pub(crate) type ProposalRow = (
     i64,
     String,
@@ -30,6 +31,9 @@ pub(crate) type ProposalRow = (
     String,
     String,
     String,
+    String,
+    String,
+    i64,
 );
 
 /// An editor as stored: name, role, created, revoked.
@@ -77,6 +81,14 @@ pub(crate) trait Tx: Send {
     fn replace_rows<'a>(&'a mut self, table: usize, rows: &'a [Vec<String>]) -> Fut<'a, ()>;
     /// Appends a row to table `table`.
     fn append_row<'a>(&'a mut self, table: usize, row: &'a [String]) -> Fut<'a, ()>;
+    /// Replaces (or, with `None`, deletes) the first row of table `table`
+    /// equal to `old`; how many rows changed (0 or 1).
+    fn replace_row<'a>(
+        &'a mut self,
+        table: usize,
+        old: &'a [String],
+        new: Option<&'a [String]>,
+    ) -> Fut<'a, u64>;
     /// Writes an audit record; its id.
     fn audit<'a>(&'a mut self, actor: &'a Actor, entry: [&'a str; 4]) -> Fut<'a, i64>;
     /// The audit trail, oldest first.
@@ -103,9 +115,16 @@ pub(crate) trait Tx: Send {
     fn editors(&mut self) -> Fut<'_, Vec<EditorRow>>;
     /// How many treaty actions are stored.
     fn action_count(&mut self) -> Fut<'_, i64>;
-    /// Stores a pending proposal: kind, action row, source row, comment,
-    /// proposer; its id.
-    fn add_proposal<'a>(&'a mut self, p: [&'a str; 5]) -> Fut<'a, i64>;
+    /// Stores a pending proposal: kind, file, target row, new row, source
+    /// row, comment, proposer; its id.
+    fn add_proposal<'a>(&'a mut self, p: [&'a str; 7]) -> Fut<'a, i64>;
+    /// Changes a pending proposal (kind, file, target row, new row, source
+    /// row, comment) and moves it to its next revision.
+    fn revise_proposal<'a>(&'a mut self, id: i64, p: [&'a str; 6]) -> Fut<'a, ()>;
+    /// Records a reviewer's approval of a revision (once).
+    fn add_approval<'a>(&'a mut self, id: i64, revision: i64, reviewer: &'a str) -> Fut<'a, ()>;
+    /// The reviewers who approved a revision, in order.
+    fn approvals(&mut self, id: i64, revision: i64) -> Fut<'_, Vec<String>>;
     /// The proposals of a status (or all), or the one with an id, oldest first.
     fn proposals<'a>(
         &'a mut self,
@@ -149,10 +168,15 @@ pub(crate) mod sql {
         "SELECT name, role FROM editors WHERE token_sha256 = $1 AND revoked IS NULL";
     pub(crate) const EDITORS: &str = "SELECT name, role, created, revoked FROM editors ORDER BY id";
     pub(crate) const ACTION_COUNT: &str = "SELECT COUNT(*) FROM treaty_actions";
-    pub(crate) const PROPOSAL_ADD: &str = "INSERT INTO proposals (kind, action_row, source_row, comment, proposer, status, created) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id";
-    pub(crate) const PROPOSALS: &str = "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason \
+    pub(crate) const PROPOSAL_ADD: &str = "INSERT INTO proposals (kind, file, target_row, action_row, source_row, comment, proposer, status, created) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) RETURNING id";
+    pub(crate) const PROPOSAL_REVISE: &str = "UPDATE proposals SET kind = $1, file = $2, target_row = $3, action_row = $4, \
+         source_row = $5, comment = $6, revision = revision + 1 WHERE id = $7 AND status = 'pending'";
+    pub(crate) const PROPOSALS: &str = "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason, file, target_row, revision \
          FROM proposals WHERE ($1 = '' OR status = $1) AND ($2 < 0 OR id = $2) ORDER BY id";
+    pub(crate) const APPROVAL_ADD: &str = "INSERT INTO approvals (proposal, revision, reviewer, at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (proposal, revision, reviewer) DO NOTHING";
+    pub(crate) const APPROVALS: &str = "SELECT reviewer FROM approvals WHERE proposal = $1 AND revision = $2 ORDER BY at, reviewer";
     pub(crate) const DECISION: &str = "UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
          WHERE id = $5";
 
@@ -169,6 +193,40 @@ pub(crate) mod sql {
             columns.join(", "),
             marks.join(", ")
         )
+    }
+
+    /// The `WHERE` of a row equal to `$first..` in every column: the first
+    /// such row by `ord`.
+    fn same_row(table: &str, columns: &[&str], first: usize) -> String {
+        let equal: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", first + i))
+            .collect();
+        format!(
+            "ord = (SELECT MIN(ord) FROM {table} WHERE {})",
+            equal.join(" AND ")
+        )
+    }
+
+    /// `UPDATE` of the row equal to the old cells (`$n+1..`) to the new
+    /// (`$1..$n`).
+    pub(crate) fn update_row(table: &str, columns: &[&str]) -> String {
+        let set: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        format!(
+            "UPDATE {table} SET {} WHERE {}",
+            set.join(", "),
+            same_row(table, columns, columns.len() + 1)
+        )
+    }
+
+    /// `DELETE` of the row equal to the cells (`$1..`).
+    pub(crate) fn delete_row(table: &str, columns: &[&str]) -> String {
+        format!("DELETE FROM {table} WHERE {}", same_row(table, columns, 1))
     }
 
     /// The next free `ord` of a row table.
@@ -343,6 +401,33 @@ macro_rules! transaction {
                 })
             }
 
+            fn replace_row<'a>(
+                &'a mut self,
+                table: usize,
+                old: &'a [String],
+                new: Option<&'a [String]>,
+            ) -> Fut<'a, u64> {
+                Box::pin(async move {
+                    let (_, name, columns) = crate::store::TABLES[table];
+                    let r = crate::store::backend::check_width(name, columns, old);
+                    self.check(r)?;
+                    let statement = match new {
+                        Some(new) => {
+                            let r = crate::store::backend::check_width(name, columns, new);
+                            self.check(r)?;
+                            sql::update_row(name, columns)
+                        }
+                        None => sql::delete_row(name, columns),
+                    };
+                    let mut query = sqlx::query(&statement);
+                    for cell in new.into_iter().flatten().chain(old) {
+                        query = query.bind(cell);
+                    }
+                    let r = query.execute(self.conn()).await;
+                    Ok(self.check(r)?.rows_affected())
+                })
+            }
+
             fn audit<'a>(&'a mut self, actor: &'a Actor, entry: [&'a str; 4]) -> Fut<'a, i64> {
                 Box::pin(async move {
                     let [kind, what, source, detail] = entry;
@@ -489,19 +574,54 @@ macro_rules! transaction {
                 })
             }
 
-            fn add_proposal<'a>(&'a mut self, p: [&'a str; 5]) -> Fut<'a, i64> {
+            fn add_proposal<'a>(&'a mut self, p: [&'a str; 7]) -> Fut<'a, i64> {
                 Box::pin(async move {
-                    let [kind, action, source, comment, proposer] = p;
-                    let r = sqlx::query_as::<_, (i64,)>(sql::PROPOSAL_ADD)
-                        .bind(kind)
-                        .bind(action)
-                        .bind(source)
-                        .bind(comment)
-                        .bind(proposer)
-                        .bind(crate::store::now())
-                        .fetch_one(self.conn())
-                        .await;
+                    let mut query = sqlx::query_as::<_, (i64,)>(sql::PROPOSAL_ADD);
+                    for cell in p {
+                        query = query.bind(cell);
+                    }
+                    let r = query.bind(crate::store::now()).fetch_one(self.conn()).await;
                     Ok(self.check(r)?.0)
+                })
+            }
+
+            fn revise_proposal<'a>(&'a mut self, id: i64, p: [&'a str; 6]) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let mut query = sqlx::query(sql::PROPOSAL_REVISE);
+                    for cell in p {
+                        query = query.bind(cell);
+                    }
+                    let r = query.bind(id).execute(self.conn()).await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn add_approval<'a>(
+                &'a mut self,
+                id: i64,
+                revision: i64,
+                reviewer: &'a str,
+            ) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let r = sqlx::query(sql::APPROVAL_ADD)
+                        .bind(id)
+                        .bind(revision)
+                        .bind(reviewer)
+                        .bind(crate::store::now())
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn approvals(&mut self, id: i64, revision: i64) -> Fut<'_, Vec<String>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (String,)>(sql::APPROVALS)
+                        .bind(id)
+                        .bind(revision)
+                        .fetch_all(self.conn())
+                        .await;
+                    Ok(self.check(r)?.into_iter().map(|(n,)| n).collect())
                 })
             }
 

@@ -222,15 +222,140 @@ pub struct EditorInfo {
     pub revoked: Option<String>,
 }
 
-/// A proposed edit: a new treaty action (with a new source, if any).
+/// A change to one row of the tables edits touch (`sources.csv`,
+/// `states.csv`, `treaty_actions.csv`): what a proposal proposes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// A new row; a new treaty action may bring a new source with it.
+    Add {
+        /// The file.
+        file: String,
+        /// The row's cells, in column order.
+        row: Vec<String>,
+        /// A `sources.csv` row added with it.
+        new_source: Option<Vec<String>>,
+    },
+    /// A row replaced by another.
+    Correct {
+        /// The file.
+        file: String,
+        /// The row as the record holds it.
+        old: Vec<String>,
+        /// The row as it should read.
+        new: Vec<String>,
+    },
+    /// A row removed from the record.
+    Retract {
+        /// The file.
+        file: String,
+        /// The row as the record holds it.
+        old: Vec<String>,
+    },
+}
+
+/// The files whose rows an edit may change.
+pub const EDITABLE: [&str; 3] = ["sources.csv", "states.csv", "treaty_actions.csv"];
+
+impl Edit {
+    /// A new treaty action as an edit.
+    pub fn from_action(action: &NewAction) -> Edit {
+        Edit::Add {
+            file: "treaty_actions.csv".into(),
+            row: action.row.clone(),
+            new_source: action.new_source.clone(),
+        }
+    }
+
+    /// `add_action` (a new treaty action), `add`, `correct` or `retract`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Edit::Add { file, .. } if file == "treaty_actions.csv" => "add_action",
+            Edit::Add { .. } => "add",
+            Edit::Correct { .. } => "correct",
+            Edit::Retract { .. } => "retract",
+        }
+    }
+
+    /// The file it changes.
+    pub fn file(&self) -> &str {
+        match self {
+            Edit::Add { file, .. } | Edit::Correct { file, .. } | Edit::Retract { file, .. } => {
+                file
+            }
+        }
+    }
+
+    /// The row it writes (none for a retraction).
+    pub fn new_row(&self) -> Option<&[String]> {
+        match self {
+            Edit::Add { row, .. } => Some(row),
+            Edit::Correct { new, .. } => Some(new),
+            Edit::Retract { .. } => None,
+        }
+    }
+
+    /// The row it replaces or removes.
+    pub fn old_row(&self) -> Option<&[String]> {
+        match self {
+            Edit::Add { .. } => None,
+            Edit::Correct { old, .. } | Edit::Retract { old, .. } => Some(old),
+        }
+    }
+
+    /// The new source it brings.
+    pub fn new_source(&self) -> Option<&[String]> {
+        match self {
+            Edit::Add { new_source, .. } => new_source.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The state it concerns, if its file is about states: the first cell.
+    pub fn state(&self) -> Option<&str> {
+        let row = self.new_row().or(self.old_row())?;
+        (self.file() != "sources.csv")
+            .then(|| row.first().map(String::as_str))
+            .flatten()
+    }
+
+    fn table(&self) -> Option<usize> {
+        TABLES.iter().position(|(file, _, _)| *file == self.file())
+    }
+
+    /// The source ids the edit's row cites, as its audit records them.
+    fn cited(&self) -> String {
+        let Some(table) = self.table() else {
+            return String::new();
+        };
+        let row = self.new_row().or(self.old_row()).unwrap_or_default();
+        match TABLES[table].2.iter().position(|c| *c == "sources") {
+            Some(i) => row.get(i).cloned().unwrap_or_default(),
+            None => row.first().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// How the edit is written in the audit trail: the row it writes, or
+    /// the row it removes.
+    fn what(&self) -> String {
+        csv_line(self.new_row().or(self.old_row()).unwrap_or_default())
+    }
+}
+
+/// A proposed edit and where its review stands.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Proposal {
     /// Its number.
     pub id: i64,
-    /// What it proposes: `add_action`.
+    /// What it proposes: `add_action` (a new treaty action), `add` (a row
+    /// of another file), `correct` or `retract`.
     pub kind: String,
-    /// The `treaty_actions.csv` row it would add.
+    /// The file whose row it changes.
+    pub file: String,
+    /// The row it would write (a new or corrected row; empty for a
+    /// retraction).
     pub action: Vec<String>,
+    /// The row it corrects or retracts, as the record held it.
+    pub target: Option<Vec<String>>,
     /// The `sources.csv` row it would add, if any.
     pub source: Option<Vec<String>>,
     /// The proposer's comment.
@@ -241,6 +366,12 @@ pub struct Proposal {
     pub status: String,
     /// When it was proposed (UTC, RFC 3339).
     pub created: String,
+    /// Its revision: 1, and one more with each change after submission.
+    pub revision: i64,
+    /// The reviewers who approved this revision.
+    pub approvals: Vec<String>,
+    /// How many approvals apply it.
+    pub approvals_needed: i64,
     /// Who decided it, once decided.
     pub decided_by: String,
     /// When, once decided.
@@ -251,6 +382,27 @@ pub struct Proposal {
 
 impl Proposal {
     /// The edit it proposes.
+    pub fn edit(&self) -> Edit {
+        let file = self.file.clone();
+        match (self.kind.as_str(), &self.target) {
+            ("correct", Some(old)) => Edit::Correct {
+                file,
+                old: old.clone(),
+                new: self.action.clone(),
+            },
+            ("retract", Some(old)) => Edit::Retract {
+                file,
+                old: old.clone(),
+            },
+            _ => Edit::Add {
+                file,
+                row: self.action.clone(),
+                new_source: self.source.clone(),
+            },
+        }
+    }
+
+    /// The new treaty action it proposes (its row, whatever the kind).
     pub fn action(&self) -> NewAction {
         NewAction {
             row: self.action.clone(),
@@ -271,6 +423,14 @@ pub enum Decision {
         /// The record.
         loaded: Box<Loaded>,
     },
+    /// Approved, and recorded; more approvals of this revision are needed
+    /// before it applies.
+    Approved {
+        /// The reviewers who approved this revision.
+        approvals: Vec<String>,
+        /// How many are needed.
+        needed: i64,
+    },
     /// Rejected, with the reason kept.
     Rejected,
     /// No such proposal.
@@ -281,6 +441,24 @@ pub enum Decision {
     OwnProposal,
     /// The record as it now stands refuses the edit (it changed since the
     /// proposal); nothing was changed.
+    Refused(LoadErrors),
+}
+
+/// What revising a proposal came to.
+#[derive(Debug)]
+pub enum Revision {
+    /// Changed: its new revision, with no approvals yet.
+    Revised {
+        /// The new revision's number.
+        revision: i64,
+    },
+    /// No such proposal.
+    NotFound,
+    /// Already decided (its status): a decided proposal does not change.
+    AlreadyDecided(String),
+    /// Only its proposer (or a maintainer) changes it: the proposer.
+    NotProposer(String),
+    /// The record refuses the changed edit; nothing was changed.
     Refused(LoadErrors),
 }
 
@@ -559,7 +737,7 @@ impl Store {
             }
         }
         let files = tx.files().await?;
-        let loaded = match load(&files, Some(action)) {
+        let loaded = match load(&files, Some(&Edit::from_action(action))) {
             Ok(loaded) => loaded,
             Err(errors) => {
                 // The caller audits the refusal, as it does every other.
@@ -711,8 +889,7 @@ impl Store {
         reading!(self, tx => tx.action_count().await?)
     }
 
-    /// Records a proposed edit, checked against the record as it stands (a
-    /// proposal the rules refuse is not kept), audited. The proposal's id.
+    /// Records a proposed new treaty action; see [`Store::propose_edit`].
     ///
     /// # Errors
     /// On a database error.
@@ -722,26 +899,116 @@ impl Store {
         action: &NewAction,
         comment: &str,
     ) -> Result<Result<i64, LoadErrors>, StoreError> {
+        self.propose_edit(actor, &Edit::from_action(action), comment)
+            .await
+    }
+
+    /// Records a proposed edit, checked against the record as it stands (a
+    /// proposal the rules refuse is not kept), audited. The proposal's id.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn propose_edit(
+        &self,
+        actor: &Actor,
+        edit: &Edit,
+        comment: &str,
+    ) -> Result<Result<i64, LoadErrors>, StoreError> {
         let mut tx = self.write().await?;
         let files = tx.files().await?;
-        if let Err(errors) = load(&files, Some(action)) {
+        if let Err(errors) = load(&files, Some(edit)) {
             tx.rollback().await?;
             return Ok(Err(errors));
         }
-        let row = csv_line(&action.row);
-        let source = action
-            .new_source
-            .as_deref()
-            .map(csv_line)
-            .unwrap_or_default();
+        let [kind, file, target, row, source] = stored_edit(edit);
         let id = tx
-            .add_proposal(["add_action", &row, &source, comment, &actor.editor])
+            .add_proposal([&kind, &file, &target, &row, &source, comment, &actor.editor])
             .await?;
-        let cited = action.row.get(4).cloned().unwrap_or_default();
-        let detail = format!("proposal {id}: {comment}");
-        tx.audit(actor, ["proposed", &row, &cited, &detail]).await?;
+        let detail = format!("proposal {id} ({kind} in {file}): {comment}");
+        tx.audit(actor, ["proposed", &edit.what(), &edit.cited(), &detail])
+            .await?;
         tx.commit().await?;
         Ok(Ok(id))
+    }
+
+    /// Changes a pending proposal (its proposer, or a maintainer): the new
+    /// edit and comment, checked by the rules, as its next revision; the
+    /// approvals of earlier revisions no longer count. Audited.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn revise(
+        &self,
+        actor: &Actor,
+        role: Role,
+        id: i64,
+        edit: &Edit,
+        comment: &str,
+    ) -> Result<Revision, StoreError> {
+        let mut tx = self.write().await?;
+        let Some(proposal) = read_proposal(&mut *tx, id).await? else {
+            tx.rollback().await?;
+            return Ok(Revision::NotFound);
+        };
+        if proposal.status != "pending" {
+            tx.rollback().await?;
+            return Ok(Revision::AlreadyDecided(proposal.status));
+        }
+        if !proposal.proposer.eq_ignore_ascii_case(&actor.editor) && role != Role::Maintainer {
+            tx.rollback().await?;
+            return Ok(Revision::NotProposer(proposal.proposer));
+        }
+        let files = tx.files().await?;
+        if let Err(errors) = load(&files, Some(edit)) {
+            tx.rollback().await?;
+            return Ok(Revision::Refused(errors));
+        }
+        let [kind, file, target, row, source] = stored_edit(edit);
+        tx.revise_proposal(id, [&kind, &file, &target, &row, &source, comment])
+            .await?;
+        let dropped = proposal.approvals.len();
+        let detail = format!(
+            "proposal {id} revision {}: {comment}; {dropped} approvals of revision {} no longer count",
+            proposal.revision + 1,
+            proposal.revision
+        );
+        tx.audit(actor, ["revised", &edit.what(), &edit.cited(), &detail])
+            .await?;
+        tx.commit().await?;
+        Ok(Revision::Revised {
+            revision: proposal.revision + 1,
+        })
+    }
+
+    /// How many approvals of distinct reviewers apply a proposal (1 unless
+    /// the team set another number).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn approvals_needed(&self) -> Result<i64, StoreError> {
+        reading!(self, tx => needed(&mut *tx).await?)
+    }
+
+    /// Sets how many approvals apply a proposal (at least 1), audited.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn set_approvals_needed(&self, n: i64) -> Result<(), StoreError> {
+        let n = n.max(1);
+        let mut tx = self.write().await?;
+        tx.set_meta("approvals_needed", &n.to_string()).await?;
+        let what = n.to_string();
+        tx.audit(
+            &operator(),
+            [
+                "setting",
+                &what,
+                "",
+                "minewatch editor approvals: approvals needed",
+            ],
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// The record as it would stand with `action` added (for a preview);
@@ -753,8 +1020,17 @@ impl Store {
         &self,
         action: &NewAction,
     ) -> Result<Result<Loaded, LoadErrors>, StoreError> {
+        self.with_edit(&Edit::from_action(action)).await
+    }
+
+    /// The record as it would stand after `edit` (for a preview); the
+    /// loader's errors if the rules refuse it.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn with_edit(&self, edit: &Edit) -> Result<Result<Loaded, LoadErrors>, StoreError> {
         let files = self.files().await?;
-        Ok(load(&files, Some(action)))
+        Ok(load(&files, Some(edit)))
     }
 
     /// The proposals, oldest first, of one status or all.
@@ -762,8 +1038,14 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn proposals(&self, status: Option<&str>) -> Result<Vec<Proposal>, StoreError> {
-        let rows = reading!(self, tx => tx.proposals(status, None).await?)?;
-        rows.into_iter().map(proposal_of).collect()
+        let mut tx = self.read().await?;
+        let rows = tx.proposals(status, None).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(complete(&mut *tx, row).await?);
+        }
+        tx.rollback().await?;
+        Ok(out)
     }
 
     /// One proposal.
@@ -771,13 +1053,13 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
-        let rows = reading!(self, tx => tx.proposals(None, Some(id)).await?)?;
-        rows.into_iter().next().map(proposal_of).transpose()
+        reading!(self, tx => read_proposal(&mut *tx, id).await?)
     }
 
-    /// Approves (and applies) or rejects a pending proposal, in one
-    /// transaction: never the proposer's own; an approval applies the edit
-    /// only if the record as it now stands accepts it. Audited.
+    /// Approves or rejects a pending proposal, in one transaction: never the
+    /// proposer's own. An approval counts for the proposal's current
+    /// revision; when this revision has the approvals needed, the edit is
+    /// applied, if the record as it now stands accepts it. Audited.
     ///
     /// # Errors
     /// On a database error; nothing is changed then.
@@ -789,9 +1071,7 @@ impl Store {
         reason: &str,
     ) -> Result<Decision, StoreError> {
         let mut tx = self.write().await?;
-        let found = tx.proposals(None, Some(id)).await?.into_iter().next();
-        let proposal = found.map(proposal_of).transpose()?;
-        let Some(proposal) = proposal else {
+        let Some(proposal) = read_proposal(&mut *tx, id).await? else {
             tx.rollback().await?;
             return Ok(Decision::NotFound);
         };
@@ -803,41 +1083,75 @@ impl Store {
             tx.rollback().await?;
             return Ok(Decision::OwnProposal);
         }
-        let status = if approve { "approved" } else { "rejected" };
+        let edit = proposal.edit();
+        let mut approvals = proposal.approvals.clone();
+        if approve
+            && !approvals
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&reviewer.editor))
+        {
+            approvals.push(reviewer.editor.clone());
+        }
+        let complete =
+            !approve || i64::try_from(approvals.len()).unwrap_or(0) >= proposal.approvals_needed;
         let mut applied = None;
-        if approve {
-            let action = proposal.action();
+        if approve && complete {
             let files = tx.files().await?;
-            let loaded = match load(&files, Some(&action)) {
+            let loaded = match load(&files, Some(&edit)) {
                 Ok(loaded) => loaded,
                 Err(errors) => {
                     tx.rollback().await?;
                     return Ok(Decision::Refused(errors));
                 }
             };
-            let (audit, version) = apply_action(&mut *tx, reviewer, &action).await?;
-            applied = Some((audit, version, loaded));
+            applied = Some((apply_edit(&mut *tx, reviewer, &edit).await?, loaded));
         }
-        tx.set_decision(id, [status, &reviewer.editor, reason])
-            .await?;
-        let what = proposal.action.join(",");
+        if approve {
+            tx.add_approval(id, proposal.revision, &reviewer.editor)
+                .await?;
+        }
+        if complete {
+            let status = if approve { "approved" } else { "rejected" };
+            tx.set_decision(id, [status, &reviewer.editor, reason])
+                .await?;
+        }
+        let kind = match (approve, complete) {
+            (true, true) => "approved",
+            (true, false) => "approval",
+            (false, _) => "rejected",
+        };
         let detail = format!(
-            "proposal {id} by {}{}",
+            "proposal {id} revision {} by {}{}{}",
+            proposal.revision,
             proposal.proposer,
+            if approve {
+                format!(
+                    "; {} of {} approvals",
+                    approvals.len(),
+                    proposal.approvals_needed
+                )
+            } else {
+                String::new()
+            },
             if reason.is_empty() {
                 String::new()
             } else {
                 format!(": {reason}")
             }
         );
-        tx.audit(reviewer, [status, &what, "", &detail]).await?;
+        tx.audit(reviewer, [kind, &edit.what(), "", &detail])
+            .await?;
         fault_before_commit();
         tx.commit().await?;
         Ok(match applied {
-            Some((audit, version, loaded)) => Decision::Applied {
+            Some(((audit, version), loaded)) => Decision::Applied {
                 audit,
                 version,
                 loaded: Box::new(loaded),
+            },
+            None if approve => Decision::Approved {
+                approvals,
+                needed: proposal.approvals_needed,
             },
             None => Decision::Rejected,
         })
@@ -988,7 +1302,45 @@ async fn version_of(tx: &mut dyn Tx) -> Result<i64, StoreError> {
         .unwrap_or(0))
 }
 
-/// A proposal from its row.
+/// How many approvals apply a proposal.
+async fn needed(tx: &mut dyn Tx) -> Result<i64, StoreError> {
+    Ok(tx
+        .meta("approvals_needed")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1))
+}
+
+/// One proposal with the approvals of its revision.
+async fn read_proposal(tx: &mut dyn Tx, id: i64) -> Result<Option<Proposal>, StoreError> {
+    match tx.proposals(None, Some(id)).await?.into_iter().next() {
+        Some(row) => Ok(Some(complete(tx, row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A proposal from its row, with the approvals of its revision.
+async fn complete(tx: &mut dyn Tx, row: ProposalRow) -> Result<Proposal, StoreError> {
+    let mut proposal = proposal_of(row)?;
+    proposal.approvals = tx.approvals(proposal.id, proposal.revision).await?;
+    proposal.approvals_needed = needed(tx).await?;
+    Ok(proposal)
+}
+
+/// How an edit is stored in a proposal: kind, file, target row, new row,
+/// source row (each CSV text, empty when none).
+fn stored_edit(edit: &Edit) -> [std::borrow::Cow<'_, str>; 5] {
+    let line = |row: Option<&[String]>| row.map(csv_line).unwrap_or_default().into();
+    [
+        edit.kind().into(),
+        edit.file().into(),
+        line(edit.old_row()),
+        line(edit.new_row()),
+        line(edit.new_source()),
+    ]
+}
+
+/// A proposal from its row (approvals not yet read).
 fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
     let cells = |text: &str| -> Result<Vec<String>, StoreError> {
         read_rows(text)
@@ -997,6 +1349,13 @@ fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
                 what: "a stored proposal".into(),
                 error: std::io::Error::other(e),
             })
+    };
+    let optional = |text: &str| -> Result<Option<Vec<String>>, StoreError> {
+        if text.is_empty() {
+            Ok(None)
+        } else {
+            cells(text).map(Some)
+        }
     };
     let (
         id,
@@ -1010,20 +1369,24 @@ fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
         decided_by,
         decided_at,
         reason,
+        file,
+        target,
+        revision,
     ) = row;
     Ok(Proposal {
         id,
         kind,
-        action: cells(&action)?,
-        source: if source.is_empty() {
-            None
-        } else {
-            Some(cells(&source)?)
-        },
+        file,
+        action: optional(&action)?.unwrap_or_default(),
+        target: optional(&target)?,
+        source: optional(&source)?,
         comment,
         proposer,
         status,
         created,
+        revision,
+        approvals: Vec::new(),
+        approvals_needed: 1,
         decided_by,
         decided_at,
         reason,
@@ -1031,24 +1394,55 @@ fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
 }
 
 /// Stores an action (and its new source) with their audit records inside an
-/// open write transaction, and moves the record's version on: the audit id
-/// of the action and the new version.
+/// open write transaction; see [`apply_edit`].
 async fn apply_action(
     tx: &mut dyn Tx,
     actor: &Actor,
     action: &NewAction,
 ) -> Result<(i64, i64), StoreError> {
-    if let Some(source) = &action.new_source {
+    apply_edit(tx, actor, &Edit::from_action(action)).await
+}
+
+/// Writes an edit (the caller has checked it with [`load`]) with its audit
+/// records inside an open write transaction, and moves the record's
+/// version on: the audit id of the edit and the new version.
+async fn apply_edit(tx: &mut dyn Tx, actor: &Actor, edit: &Edit) -> Result<(i64, i64), StoreError> {
+    let table = edit.table().ok_or_else(|| {
+        StoreError::Database(sqlx::Error::Protocol(format!(
+            "{} is not a row table",
+            edit.file()
+        )))
+    })?;
+    if let Some(source) = edit.new_source() {
         tx.append_row(0, source).await?;
         let row = csv_line(source);
         let id = source.first().cloned().unwrap_or_default();
         tx.audit(actor, ["source", &row, &id, "published with an action"])
             .await?;
     }
-    tx.append_row(2, &action.row).await?;
-    let what = csv_line(&action.row);
-    let cited = action.row.get(4).cloned().unwrap_or_default();
-    let audit = tx.audit(actor, ["action", &what, &cited, ""]).await?;
+    let (kind, detail) = match edit {
+        Edit::Add { row, .. } => {
+            tx.append_row(table, row).await?;
+            // A team's new treaty action is audited as `action`, a new row of
+            // another file as `row`: what a data sync knows the team wrote.
+            let kind = if table == 2 { "action" } else { "row" };
+            (kind, String::new())
+        }
+        Edit::Correct { old, new, .. } => {
+            tx.replace_row(table, old, Some(new)).await?;
+            (
+                "correction",
+                format!("{}: was {}", edit.file(), csv_line(old)),
+            )
+        }
+        Edit::Retract { old, .. } => {
+            tx.replace_row(table, old, None).await?;
+            ("retraction", format!("{}: removed", edit.file()))
+        }
+    };
+    let audit = tx
+        .audit(actor, [kind, &edit.what(), &edit.cited(), &detail])
+        .await?;
     let version = tx.bump_version().await?;
     Ok((audit, version))
 }
@@ -1095,17 +1489,69 @@ fn fault_before_commit() {
     }
 }
 
-/// Loads files (with an extra action row and source row appended) through
-/// the project's loader.
-fn load(files: &BTreeMap<String, String>, extra: Option<&NewAction>) -> Result<Loaded, LoadErrors> {
+/// An error of an edit itself (a file that cannot be edited, a row that is
+/// not in the record), as the loader would report it.
+fn edit_error(file: &str, message: String, row: Option<&[String]>) -> LoadErrors {
+    LoadErrors(vec![minewatch_registry::LoadError {
+        file: format!("database:{file}"),
+        line: 0,
+        column: 0,
+        field: None,
+        token: row.map(csv_line),
+        message,
+        source_line: None,
+    }])
+}
+
+/// Loads files (after an edit, if one is given) through the project's
+/// loader: what the record would be, or why the rules refuse it.
+fn load(files: &BTreeMap<String, String>, extra: Option<&Edit>) -> Result<Loaded, LoadErrors> {
     let mut texts: BTreeMap<&str, String> =
         files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
-    if let Some(action) = extra {
-        if let Some(text) = texts.get_mut("treaty_actions.csv") {
-            text.push_str(&write_rows(std::slice::from_ref(&action.row)));
+    if let Some(edit) = extra {
+        let file = edit.file();
+        let Some(table) = edit.table() else {
+            return Err(edit_error(
+                file,
+                format!(
+                    "only rows of {} can be edited; the other files come with releases",
+                    EDITABLE.join(", ")
+                ),
+                None,
+            ));
+        };
+        let text = texts.get(file).cloned().unwrap_or_default();
+        let mut rows = read_rows(&text).map_err(|e| edit_error(file, e.to_string(), None))?;
+        let width = TABLES[table].2.len();
+        for row in [edit.old_row(), edit.new_row()].into_iter().flatten() {
+            if row.len() != width {
+                return Err(edit_error(
+                    file,
+                    format!("a row of {file} has {width} cells, this one {}", row.len()),
+                    Some(row),
+                ));
+            }
         }
-        if let (Some(source), Some(text)) = (&action.new_source, texts.get_mut("sources.csv")) {
-            text.push_str(&write_rows(std::slice::from_ref(source)));
+        if let Some(old) = edit.old_row() {
+            let Some(at) = rows.iter().skip(1).position(|r| r.as_slice() == old) else {
+                return Err(edit_error(
+                    file,
+                    format!("the row to change is not in {file} (changed or removed since?)"),
+                    Some(old),
+                ));
+            };
+            match edit.new_row() {
+                Some(new) => rows[at + 1] = new.to_vec(),
+                None => {
+                    rows.remove(at + 1);
+                }
+            }
+        } else if let Some(new) = edit.new_row() {
+            rows.push(new.to_vec());
+        }
+        texts.insert(TABLES[table].0, write_rows(&rows));
+        if let (Some(source), Some(text)) = (edit.new_source(), texts.get_mut("sources.csv")) {
+            text.push_str(&write_rows(&[source.to_vec()]));
         }
     }
     let shown: Vec<(String, &str, &str)> = FILES
