@@ -8,7 +8,8 @@
 mod common;
 
 use minewatch_web::{
-    Actor, Decision, Idempotency, NewAction, Role, Store, StoreError, SyncOutcome, WriteOutcome,
+    Actor, Decision, Edit, Idempotency, NewAction, Revision, Role, Store, StoreError, SyncOutcome,
+    WriteOutcome,
 };
 use sqlx::Connection;
 
@@ -113,6 +114,8 @@ conformance!(
     proposals_are_decided_by_another,
     two_processes_write_one_after_the_other,
     a_release_reaches_an_older_database,
+    corrections_and_retractions_change_one_row,
+    a_revised_proposal_loses_its_approvals,
 );
 
 fn actor(name: &str) -> Actor {
@@ -532,4 +535,147 @@ async fn raw(url: &str, statements: &[&str]) {
             sqlx::query(sql).execute(&mut c).await.expect(sql);
         }
     }
+}
+
+/// The shipped row of Lithuania's ratification.
+async fn ltu_ratification(store: &Store) -> Vec<String> {
+    let files = store.files().await.expect("files");
+    minewatch_registry::read_rows(&files["treaty_actions.csv"])
+        .expect("CSV")
+        .into_iter()
+        .find(|r| r[0] == "LTU" && r[1] == "ratification")
+        .expect("Lithuania's ratification")
+}
+
+async fn corrections_and_retractions_change_one_row(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let count = store.action_count().await.expect("count");
+    let old = ltu_ratification(&store).await;
+    let mut new = old.clone();
+    new[5] = "checked against the depositary notification".into();
+    let correct = Edit::Correct {
+        file: "treaty_actions.csv".into(),
+        old: old.clone(),
+        new: new.clone(),
+    };
+    let id = store
+        .propose_edit(&actor("ann"), &correct, "a better note")
+        .await
+        .expect("stored")
+        .expect("accepted");
+    assert_eq!(store.proposal(id).await.expect("read").expect("kept").kind, "correct");
+    assert!(matches!(
+        store.decide(&actor("rev"), id, true, "").await.expect("decided"),
+        Decision::Applied { .. }
+    ));
+    assert_eq!(ltu_ratification(&store).await, new);
+    assert_eq!(store.action_count().await.expect("count"), count);
+    // The old row is gone: correcting it again is refused by the rules.
+    let stale = store
+        .propose_edit(&actor("ann"), &correct, "")
+        .await
+        .expect("answered");
+    assert!(stale.is_err(), "a correction of a row no longer held");
+    // A retraction removes exactly one row; a file kept whole cannot be
+    // edited row by row.
+    let mut are = action("ARE", "accession", "2026-01-15", "a mistake");
+    store
+        .add_action(&actor("max"), &are, None, |id| id.to_string())
+        .await
+        .expect("the write");
+    let retract = Edit::Retract {
+        file: "treaty_actions.csv".into(),
+        old: std::mem::take(&mut are.row),
+    };
+    let id = store
+        .propose_edit(&actor("ann"), &retract, "entered in error")
+        .await
+        .expect("stored")
+        .expect("accepted");
+    assert!(matches!(
+        store.decide(&actor("rev"), id, true, "").await.expect("decided"),
+        Decision::Applied { .. }
+    ));
+    assert_eq!(store.action_count().await.expect("count"), count);
+    let whole = Edit::Add {
+        file: "stockpiles.csv".into(),
+        row: vec!["LTU".into()],
+        new_source: None,
+    };
+    assert!(
+        store
+            .propose_edit(&actor("ann"), &whole, "")
+            .await
+            .expect("answered")
+            .is_err()
+    );
+    let kinds: Vec<String> = store
+        .audit()
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| k == "correction" || k == "retraction")
+        .collect();
+    assert_eq!(kinds, ["correction", "retraction"]);
+}
+
+async fn a_revised_proposal_loses_its_approvals(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    store.set_approvals_needed(2).await.expect("set");
+    assert_eq!(store.approvals_needed().await.expect("read"), 2);
+    let first = Edit::from_action(&action("ARE", "accession", "2026-01-15", ""));
+    let id = store
+        .propose_edit(&actor("ann"), &first, "")
+        .await
+        .expect("stored")
+        .expect("accepted");
+    let Decision::Approved { approvals, needed } =
+        store.decide(&actor("rev"), id, true, "").await.expect("decided")
+    else {
+        panic!("one approval of two");
+    };
+    assert_eq!((approvals, needed), (vec!["rev".to_string()], 2));
+    // Approving twice counts once.
+    assert!(matches!(
+        store.decide(&actor("REV"), id, true, "").await.expect("decided"),
+        Decision::Approved { .. }
+    ));
+    // Changed after the approval: revision 2, no approvals.
+    let second = Edit::from_action(&action("ARE", "accession", "2026-01-16", "the right day"));
+    assert!(matches!(
+        store
+            .revise(&actor("bob"), Role::Editor, id, &second, "")
+            .await
+            .expect("answered"),
+        Revision::NotProposer(p) if p == "ann"
+    ));
+    assert!(matches!(
+        store
+            .revise(&actor("ann"), Role::Editor, id, &second, "the right day")
+            .await
+            .expect("answered"),
+        Revision::Revised { revision: 2 }
+    ));
+    let shown = store.proposal(id).await.expect("read").expect("kept");
+    assert_eq!((shown.revision, shown.approvals.len()), (2, 0));
+    assert_eq!(shown.action[2], "2026-01-16");
+    let count = store.action_count().await.expect("count");
+    assert!(matches!(
+        store.decide(&actor("rev"), id, true, "").await.expect("decided"),
+        Decision::Approved { .. }
+    ));
+    assert_eq!(store.action_count().await.expect("count"), count);
+    assert!(matches!(
+        store.decide(&actor("sam"), id, true, "").await.expect("decided"),
+        Decision::Applied { .. }
+    ));
+    assert_eq!(store.action_count().await.expect("count"), count + 1);
+    assert!(matches!(
+        store
+            .revise(&actor("ann"), Role::Editor, id, &first, "")
+            .await
+            .expect("answered"),
+        Revision::AlreadyDecided(_)
+    ));
 }
