@@ -30,7 +30,8 @@ pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES, POLL};
 pub use store::{
     Actor, AuditEntry, Decision, EDITABLE, Edit, EditorInfo, Idempotency, NewAction, Proposal,
-    Revision, Role, Store, StoreError, SyncOutcome, WriteOutcome, hex_sha256, token_hash,
+    Revision, Role, Store, StoreError, SyncOutcome, WriteOutcome, hex_sha256, release_name,
+    token_hash,
 };
 
 /// The database the server uses when none is given.
@@ -48,8 +49,12 @@ pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), Sto
     match store.sync(false).await? {
         SyncOutcome::Unchanged => {}
         SyncOutcome::Applied { plan, audit, .. } => {
-            tracing::info!("data release applied (audit {audit}): {}", plan.summary());
-            println!("data release applied: {}", plan.summary());
+            let name = release_name();
+            tracing::info!(
+                "data release {name} applied (audit {audit}): {}",
+                plan.summary()
+            );
+            println!("data release {name} applied: {}", plan.summary());
         }
         SyncOutcome::Refused { plan, errors } => {
             tracing::warn!(

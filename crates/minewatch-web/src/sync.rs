@@ -29,6 +29,10 @@ pub struct Table<'a> {
     pub team: BTreeSet<usize>,
     /// The rows the release ships, in order (no header).
     pub shipped: Vec<Vec<String>>,
+    /// The rows the release before it shipped, when the database knows
+    /// them: a team's row where this release ships what the last one did
+    /// is the team's correction, and stays without question.
+    pub baseline: Option<Vec<Vec<String>>>,
 }
 
 /// What a release changes in one table.
@@ -42,8 +46,9 @@ pub struct TableChanges {
     pub replaced: Vec<(Vec<String>, Vec<String>)>,
     /// Rows removed (stored from an earlier release, no longer shipped).
     pub removed: Vec<Vec<String>>,
-    /// Rows the team wrote that the release ships otherwise: (team's,
-    /// shipped). The team's row is kept.
+    /// Rows the team wrote that this release changes (or, when the last
+    /// release's rows are not known, ships otherwise): (team's, shipped).
+    /// The team's row is kept, and the shipped one is proposed for review.
     pub kept: Vec<(Vec<String>, Vec<String>)>,
     /// The table's rows after the release, in order: the shipped rows (the
     /// team's where it wrote them), then the team's other rows.
@@ -64,6 +69,9 @@ pub struct SyncPlan {
     pub tables: Vec<TableChanges>,
     /// The files kept whole whose text the release changes.
     pub files: Vec<String>,
+    /// How many shipped rows that differ from the team's go to review as
+    /// proposals (those not already waiting there).
+    pub proposed: usize,
 }
 
 impl SyncPlan {
@@ -76,12 +84,13 @@ impl SyncPlan {
     pub fn summary(&self) -> String {
         let sum = |f: fn(&TableChanges) -> usize| self.tables.iter().map(f).sum::<usize>();
         format!(
-            "{} rows added, {} replaced, {} removed; {} files replaced; {} rows the team wrote kept where the release differs",
+            "{} rows added, {} replaced, {} removed; {} files replaced; {} rows the team wrote kept where the release differs ({} new proposals for review)",
             sum(|t| t.added.len()),
             sum(|t| t.replaced.len()),
             sum(|t| t.removed.len()),
             self.files.len(),
-            sum(|t| t.kept.len())
+            sum(|t| t.kept.len()),
+            self.proposed
         )
     }
 }
@@ -105,6 +114,10 @@ pub fn plan_table(table: Table<'_>) -> TableChanges {
         file: table.file.to_string(),
         ..TableChanges::default()
     };
+    let baseline: Option<BTreeMap<Vec<String>, &Vec<String>>> = table
+        .baseline
+        .as_ref()
+        .map(|rows| rows.iter().map(|r| (key(table.file, r), r)).collect());
     let mut matched = BTreeSet::new();
     for shipped in &table.shipped {
         match stored_by_key.get(&key(table.file, shipped)) {
@@ -114,7 +127,13 @@ pub fn plan_table(table: Table<'_>) -> TableChanges {
                 if stored == shipped {
                     out.rows.push(stored.clone());
                 } else if table.team.contains(&i) {
-                    out.kept.push((stored.clone(), shipped.clone()));
+                    let unchanged_by_release = baseline
+                        .as_ref()
+                        .and_then(|b| b.get(&key(table.file, shipped)))
+                        .is_some_and(|last| *last == shipped);
+                    if !unchanged_by_release {
+                        out.kept.push((stored.clone(), shipped.clone()));
+                    }
                     out.rows.push(stored.clone());
                 } else {
                     out.replaced.push((stored.clone(), shipped.clone()));
@@ -179,7 +198,8 @@ mod tests {
             file,
             stored,
             team: [2, 3].into_iter().collect(),
-            shipped,
+            shipped: shipped.clone(),
+            baseline: None,
         });
         assert_eq!(plan.added, vec![new_signature.clone()]);
         assert_eq!(
@@ -196,6 +216,54 @@ mod tests {
     }
 
     #[test]
+    fn a_team_correction_of_a_row_the_release_did_not_change_stays_unquestioned() {
+        let file = "treaty_actions.csv";
+        let shipped = vec![row(&[
+            "TON",
+            "accession",
+            "2025-06-25",
+            "",
+            "icbl",
+            "shipped note",
+        ])];
+        let team = row(&[
+            "TON",
+            "accession",
+            "2025-06-25",
+            "",
+            "icbl",
+            "the team's note",
+        ]);
+        let plan = |baseline: Option<Vec<Vec<String>>>| {
+            plan_table(Table {
+                file,
+                stored: vec![team.clone()],
+                team: [0].into_iter().collect(),
+                shipped: shipped.clone(),
+                baseline,
+            })
+        };
+        // The last release shipped the same row: the team's correction stands.
+        let same = plan(Some(shipped.clone()));
+        assert!(same.kept.is_empty() && !same.changes());
+        assert_eq!(same.rows, vec![team.clone()]);
+        // The release changed it (or the last release is not known): the
+        // team's row stays and the shipped one goes to review.
+        let older = vec![row(&[
+            "TON",
+            "accession",
+            "2025-06-25",
+            "",
+            "icbl",
+            "older note",
+        ])];
+        for changed in [plan(Some(older)), plan(None)] {
+            assert_eq!(changed.kept, vec![(team.clone(), shipped[0].clone())]);
+            assert_eq!(changed.rows, vec![team.clone()]);
+        }
+    }
+
+    #[test]
     fn the_same_release_changes_nothing() {
         let rows = vec![row(&["untc", "UN", "Treaty Collection", "https://x"])];
         let plan = plan_table(Table {
@@ -203,6 +271,7 @@ mod tests {
             stored: rows.clone(),
             team: BTreeSet::new(),
             shipped: rows.clone(),
+            baseline: None,
         });
         assert!(!plan.changes());
         assert_eq!(plan.rows, rows);

@@ -116,6 +116,7 @@ conformance!(
     a_release_reaches_an_older_database,
     corrections_and_retractions_change_one_row,
     a_revised_proposal_loses_its_approvals,
+    an_upgrade_keeps_the_teams_correction_and_proposes_the_shipped_row,
 );
 
 fn actor(name: &str) -> Actor {
@@ -563,9 +564,15 @@ async fn corrections_and_retractions_change_one_row(url: &str) {
         .await
         .expect("stored")
         .expect("accepted");
-    assert_eq!(store.proposal(id).await.expect("read").expect("kept").kind, "correct");
+    assert_eq!(
+        store.proposal(id).await.expect("read").expect("kept").kind,
+        "correct"
+    );
     assert!(matches!(
-        store.decide(&actor("rev"), id, true, "").await.expect("decided"),
+        store
+            .decide(&actor("rev"), id, true, "")
+            .await
+            .expect("decided"),
         Decision::Applied { .. }
     ));
     assert_eq!(ltu_ratification(&store).await, new);
@@ -593,7 +600,10 @@ async fn corrections_and_retractions_change_one_row(url: &str) {
         .expect("stored")
         .expect("accepted");
     assert!(matches!(
-        store.decide(&actor("rev"), id, true, "").await.expect("decided"),
+        store
+            .decide(&actor("rev"), id, true, "")
+            .await
+            .expect("decided"),
         Decision::Applied { .. }
     ));
     assert_eq!(store.action_count().await.expect("count"), count);
@@ -630,15 +640,20 @@ async fn a_revised_proposal_loses_its_approvals(url: &str) {
         .await
         .expect("stored")
         .expect("accepted");
-    let Decision::Approved { approvals, needed } =
-        store.decide(&actor("rev"), id, true, "").await.expect("decided")
+    let Decision::Approved { approvals, needed } = store
+        .decide(&actor("rev"), id, true, "")
+        .await
+        .expect("decided")
     else {
         panic!("one approval of two");
     };
     assert_eq!((approvals, needed), (vec!["rev".to_string()], 2));
     // Approving twice counts once.
     assert!(matches!(
-        store.decide(&actor("REV"), id, true, "").await.expect("decided"),
+        store
+            .decide(&actor("REV"), id, true, "")
+            .await
+            .expect("decided"),
         Decision::Approved { .. }
     ));
     // Changed after the approval: revision 2, no approvals.
@@ -662,12 +677,18 @@ async fn a_revised_proposal_loses_its_approvals(url: &str) {
     assert_eq!(shown.action[2], "2026-01-16");
     let count = store.action_count().await.expect("count");
     assert!(matches!(
-        store.decide(&actor("rev"), id, true, "").await.expect("decided"),
+        store
+            .decide(&actor("rev"), id, true, "")
+            .await
+            .expect("decided"),
         Decision::Approved { .. }
     ));
     assert_eq!(store.action_count().await.expect("count"), count);
     assert!(matches!(
-        store.decide(&actor("sam"), id, true, "").await.expect("decided"),
+        store
+            .decide(&actor("sam"), id, true, "")
+            .await
+            .expect("decided"),
         Decision::Applied { .. }
     ));
     assert_eq!(store.action_count().await.expect("count"), count + 1);
@@ -678,4 +699,111 @@ async fn a_revised_proposal_loses_its_approvals(url: &str) {
             .expect("answered"),
         Revision::AlreadyDecided(_)
     ));
+}
+
+async fn an_upgrade_keeps_the_teams_correction_and_proposes_the_shipped_row(url: &str) {
+    // A database of the earlier release, where the team corrected
+    // Lithuania's ratification through a reviewed proposal.
+    let store = Store::open(url).await.expect("a database");
+    let shipped = ltu_ratification(&store).await;
+    let mut team = shipped.clone();
+    team[5] = "the team's reading of the notification".into();
+    let id = store
+        .propose_edit(
+            &actor("ann"),
+            &Edit::Correct {
+                file: "treaty_actions.csv".into(),
+                old: shipped.clone(),
+                new: team.clone(),
+            },
+            "",
+        )
+        .await
+        .expect("stored")
+        .expect("accepted");
+    store
+        .decide(&actor("rev"), id, true, "")
+        .await
+        .expect("decided");
+    // The same release again: the team's correction stands, unquestioned.
+    assert!(matches!(
+        store.sync(false).await.expect("sync"),
+        SyncOutcome::Unchanged
+    ));
+    // The earlier release had no Tonga accession and another row for
+    // Lithuania: this release adds the one and changes the other.
+    let files = store.files().await.expect("files");
+    let earlier: String = files["treaty_actions.csv"]
+        .lines()
+        .filter(|l| !l.starts_with("TON,"))
+        .map(|l| {
+            if l.starts_with("LTU,ratification,") {
+                "LTU,ratification,2003-05-12,,untc-2014,an earlier release's note\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let set_baseline = format!(
+        "UPDATE meta SET value = '{}' WHERE key = 'shipped:treaty_actions.csv'",
+        earlier.replace('\'', "''")
+    );
+    raw(
+        url,
+        &[
+            "DELETE FROM treaty_actions WHERE state = 'TON'",
+            &set_baseline,
+        ],
+    )
+    .await;
+    let store = Store::open(url).await.expect("reopens");
+    let SyncOutcome::Planned(plan) = store.sync(true).await.expect("dry run") else {
+        panic!("a dry run plans");
+    };
+    assert_eq!(plan.proposed, 1);
+    let SyncOutcome::Applied {
+        loaded, proposals, ..
+    } = store.sync(false).await.expect("sync")
+    else {
+        panic!("applied");
+    };
+    // The new action is served; the team's row is not overwritten.
+    let ton = minewatch_core::Iso3::parse("TON").expect("code");
+    assert!(loaded.registry.actions_of(ton).count() > 0);
+    assert_eq!(ltu_ratification(&store).await, team);
+    // A proposal by the release shows the shipped value, for review.
+    assert_eq!(proposals.len(), 1);
+    let proposal = store
+        .proposal(proposals[0])
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        (proposal.kind.as_str(), proposal.proposer.as_str(), proposal.status.as_str()),
+        ("correct", "release", "pending")
+    );
+    assert_eq!(proposal.target.as_deref(), Some(team.as_slice()));
+    assert_eq!(proposal.action, shipped);
+    let sync = store
+        .audit()
+        .await
+        .expect("audit")
+        .into_iter()
+        .rfind(|e| e.kind == "sync")
+        .expect("audited");
+    assert!(sync.what.starts_with(&minewatch_web::release_name()), "{}", sync.what);
+    // Started again: nothing new, no second proposal.
+    assert!(matches!(
+        store.sync(false).await.expect("again"),
+        SyncOutcome::Unchanged
+    ));
+    // Approved by a reviewer, the shipped row replaces the team's.
+    assert!(matches!(
+        store
+            .decide(&actor("rev"), proposals[0], true, "the release is right")
+            .await
+            .expect("decided"),
+        Decision::Applied { .. }
+    ));
+    assert_eq!(ltu_ratification(&store).await, shipped);
 }

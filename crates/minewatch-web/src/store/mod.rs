@@ -477,6 +477,8 @@ pub enum SyncOutcome {
         audit: i64,
         /// The record's version after it.
         version: i64,
+        /// The proposals made of shipped rows that differ from the team's.
+        proposals: Vec<i64>,
         /// The record as it now stands.
         loaded: Box<Loaded>,
     },
@@ -663,6 +665,7 @@ impl Store {
             }
         }
         tx.set_meta("imported", &now()).await?;
+        record_release(&mut *tx).await?;
         tx.bump_version().await?;
         tx.commit().await
     }
@@ -1174,12 +1177,12 @@ impl Store {
             self.write().await?
         };
         let files = tx.files().await?;
-        let team_actions: BTreeSet<String> = tx
-            .audited("action")
-            .await?
-            .into_iter()
-            .map(|(what, _)| what)
-            .collect();
+        // The rows the team wrote: its new rows and corrections (by their
+        // text), and the sources it published (by id).
+        let mut team_rows: BTreeSet<String> = BTreeSet::new();
+        for kind in ["action", "row", "correction"] {
+            team_rows.extend(tx.audited(kind).await?.into_iter().map(|(what, _)| what));
+        }
         let team_sources: BTreeSet<String> = tx
             .audited("source")
             .await?
@@ -1198,19 +1201,24 @@ impl Store {
             let team = stored
                 .iter()
                 .enumerate()
-                .filter(|(_, row)| match file {
-                    "treaty_actions.csv" => team_actions.contains(&csv_line(row)),
-                    "sources.csv" => row.first().is_some_and(|id| team_sources.contains(id)),
-                    _ => false,
+                .filter(|(_, row)| {
+                    team_rows.contains(&csv_line(row))
+                        || (file == "sources.csv"
+                            && row.first().is_some_and(|id| team_sources.contains(id)))
                 })
                 .map(|(i, _)| i)
                 .collect();
+            let baseline = tx
+                .meta(&format!("shipped:{file}"))
+                .await?
+                .map(|text| rows_of(&text));
             plan.tables
                 .push(crate::sync::plan_table(crate::sync::Table {
                     file,
                     stored,
                     team,
                     shipped: rows_of(embedded.get(file).copied().unwrap_or("")),
+                    baseline,
                 }));
         }
         for (name, text) in EMBEDDED_FILES {
@@ -1219,9 +1227,30 @@ impl Store {
                 plan.files.push(name.to_string());
             }
         }
-        if !plan.changes() || dry_run {
+        // Each shipped row that differs from a row the team wrote goes to
+        // review, unless it already waits there.
+        let pending = tx.proposals(Some("pending"), None).await?;
+        let waiting: BTreeSet<(String, String, String)> =
+            pending.into_iter().map(|p| (p.11, p.12, p.2)).collect();
+        let conflicts: Vec<Edit> = plan
+            .tables
+            .iter()
+            .flat_map(|t| {
+                t.kept.iter().map(|(team, shipped)| Edit::Correct {
+                    file: t.file.clone(),
+                    old: team.clone(),
+                    new: shipped.clone(),
+                })
+            })
+            .filter(|e| {
+                let [_, file, target, row, _] = stored_edit(e);
+                !waiting.contains(&(file.into_owned(), target.into_owned(), row.into_owned()))
+            })
+            .collect();
+        plan.proposed = conflicts.len();
+        if !(plan.changes() || !conflicts.is_empty()) || dry_run {
             tx.rollback().await?;
-            return Ok(if plan.changes() {
+            return Ok(if plan.changes() || !conflicts.is_empty() {
                 SyncOutcome::Planned(plan)
             } else {
                 SyncOutcome::Unchanged
@@ -1258,16 +1287,37 @@ impl Store {
             editor: "release".to_string(),
             address: String::new(),
         };
+        let name = release_name();
+        let mut proposals = Vec::new();
+        for edit in &conflicts {
+            let comment = format!(
+                "{name} ships this row otherwise than the team's; the team's row stays until a reviewer decides"
+            );
+            let [kind, file, target, row, source] = stored_edit(edit);
+            let id = tx
+                .add_proposal([&kind, &file, &target, &row, &source, &comment, "release"])
+                .await?;
+            let detail = format!("proposal {id} ({kind} in {file}): {comment}");
+            tx.audit(&release, ["proposed", &edit.what(), &edit.cited(), &detail])
+                .await?;
+            proposals.push(id);
+        }
+        record_release(&mut *tx).await?;
         let detail = sync_detail(&plan);
-        let summary = plan.summary();
+        let summary = format!("{name}: {}", plan.summary());
         let audit = tx.audit(&release, ["sync", &summary, "", &detail]).await?;
-        let version = tx.bump_version().await?;
+        let version = if plan.changes() {
+            tx.bump_version().await?
+        } else {
+            version_of(&mut *tx).await?
+        };
         fault_before_commit();
         tx.commit().await?;
         Ok(SyncOutcome::Applied {
             plan,
             audit,
             version,
+            proposals,
             loaded: Box::new(loaded),
         })
     }
@@ -1300,6 +1350,37 @@ async fn version_of(tx: &mut dyn Tx) -> Result<i64, StoreError> {
         .await?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0))
+}
+
+/// The name of this release's data: the program's version and a digest of
+/// its built-in `data/` ("minewatch 0.1.0, data 3f2a…").
+pub fn release_name() -> String {
+    let mut digest = Sha256::new();
+    for (name, text) in EMBEDDED_FILES {
+        digest.update(name.as_bytes());
+        digest.update([0]);
+        digest.update(text.as_bytes());
+        digest.update([0]);
+    }
+    let hex: String = digest
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("minewatch {}, data {hex}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Remembers which release's rows the database now follows: the rows of
+/// each row table as shipped (what the next release is compared with) and
+/// the release's name.
+async fn record_release(tx: &mut dyn Tx) -> Result<(), StoreError> {
+    for (file, text) in EMBEDDED_FILES {
+        if TABLES.iter().any(|(f, _, _)| *f == file) {
+            tx.set_meta(&format!("shipped:{file}"), text).await?;
+        }
+    }
+    tx.set_meta("release", &release_name()).await
 }
 
 /// How many approvals apply a proposal.

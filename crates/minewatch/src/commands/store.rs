@@ -130,7 +130,7 @@ pub(crate) fn sync(database: &str, dry_run: bool, out: Out<'_>) -> Result<ExitCo
             for (team, shipped) in &t.kept {
                 writeln!(
                     out,
-                    "  {}: keep the team's {}\n      (the release ships {})",
+                    "  {}: keep the team's {}\n      (the release ships {}; proposed for review)",
                     t.file,
                     cell(team),
                     cell(shipped)
@@ -148,12 +148,30 @@ pub(crate) fn sync(database: &str, dry_run: bool, out: Out<'_>) -> Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         minewatch_web::SyncOutcome::Planned(plan) => {
-            writeln!(out, "would change (dry run): {}", plan.summary())?;
+            writeln!(
+                out,
+                "{} would change (dry run): {}",
+                minewatch_web::release_name(),
+                plan.summary()
+            )?;
             print(out, &plan)?;
             Ok(ExitCode::SUCCESS)
         }
-        minewatch_web::SyncOutcome::Applied { plan, audit, .. } => {
-            writeln!(out, "applied as audit record {audit}: {}", plan.summary())?;
+        minewatch_web::SyncOutcome::Applied {
+            plan,
+            audit,
+            proposals,
+            ..
+        } => {
+            writeln!(
+                out,
+                "{} applied as audit record {audit}: {}",
+                minewatch_web::release_name(),
+                plan.summary()
+            )?;
+            for id in proposals {
+                writeln!(out, "  proposal {id}: a shipped row for review")?;
+            }
             print(out, &plan)?;
             Ok(ExitCode::SUCCESS)
         }
