@@ -779,7 +779,11 @@ async fn an_upgrade_keeps_the_teams_correction_and_proposes_the_shipped_row(url:
         .expect("read")
         .expect("kept");
     assert_eq!(
-        (proposal.kind.as_str(), proposal.proposer.as_str(), proposal.status.as_str()),
+        (
+            proposal.kind.as_str(),
+            proposal.proposer.as_str(),
+            proposal.status.as_str()
+        ),
         ("correct", "release", "pending")
     );
     assert_eq!(proposal.target.as_deref(), Some(team.as_slice()));
@@ -791,7 +795,11 @@ async fn an_upgrade_keeps_the_teams_correction_and_proposes_the_shipped_row(url:
         .into_iter()
         .rfind(|e| e.kind == "sync")
         .expect("audited");
-    assert!(sync.what.starts_with(&minewatch_web::release_name()), "{}", sync.what);
+    assert!(
+        sync.what.starts_with(&minewatch_web::release_name()),
+        "{}",
+        sync.what
+    );
     // Started again: nothing new, no second proposal.
     assert!(matches!(
         store.sync(false).await.expect("again"),

@@ -309,6 +309,16 @@ pub(crate) enum EditorCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// How many approvals of distinct reviewers apply a proposal: print it,
+    /// or set it (at least 1; audited).
+    Approvals {
+        /// The number to set; without it, the current number is printed.
+        #[arg(value_parser = clap::value_parser!(i64).range(1..=20))]
+        count: Option<i64>,
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
     /// Revoke an editor's token from now on (audited).
     Revoke {
         /// The editor's name.

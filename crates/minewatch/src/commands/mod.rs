@@ -56,6 +56,9 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         Command::Editor(EditorCommand::List { database, format }) => {
             store::list_editors(&database, format, out)?;
         }
+        Command::Editor(EditorCommand::Approvals { count, database }) => {
+            store::approvals(count, &database, out)?;
+        }
         Command::Editor(EditorCommand::Revoke { name, database }) => {
             store::revoke_editor(&name, &database, out)?;
         }

@@ -91,6 +91,23 @@ pub(crate) fn revoke_editor(name: &str, database: &str, out: Out<'_>) -> Result<
     Ok(())
 }
 
+/// `minewatch editor approvals [N]`: how many approvals apply a proposal.
+pub(crate) fn approvals(count: Option<i64>, database: &str, out: Out<'_>) -> Result<(), CliError> {
+    let n = runtime()?.block_on(async {
+        let store = minewatch_web::Store::open(database).await?;
+        if let Some(n) = count {
+            store.set_approvals_needed(n).await?;
+        }
+        store.approvals_needed().await
+    })?;
+    writeln!(
+        out,
+        "a proposal applies with {n} approval{} of reviewers other than its proposer",
+        if n == 1 { "" } else { "s" }
+    )?;
+    Ok(())
+}
+
 /// `minewatch export DIR`: the database in the `data/` format.
 pub(crate) fn export(dir: &Path, database: &str, out: Out<'_>) -> Result<(), CliError> {
     let n = runtime()?.block_on(async {

@@ -1,0 +1,372 @@
+//! Two `minewatch serve` processes on one PostgreSQL database: an edit
+//! proposed through one and approved through the other is served by both;
+//! a self-approval is refused; a proposal changed after an approval needs
+//! approval again; a rejected proposal changes nothing and is listed.
+//!
+//! The server is the one `MINEWATCH_TEST_POSTGRES` names (`.ci/run` starts
+//! Debian's PostgreSQL and sets it); without it the test is skipped, except
+//! under CI, where it fails.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_minewatch"))
+}
+
+/// A new database on the test server, dropped when the guard is.
+struct Database {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Database {
+    fn create(admin: &str) -> Database {
+        let name = format!(
+            "mw_replicas_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
+        );
+        psql(admin, &format!("CREATE DATABASE {name}"));
+        let (base, _) = admin.rsplit_once('/').expect("a database URL");
+        Database {
+            admin: admin.to_string(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args([
+                &self.admin,
+                "-qc",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .output();
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A server process, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(url: &str) -> Server {
+    let mut child = bin()
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut reader = BufReader::new(stdout);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).expect("a line") > 0,
+            "no address"
+        );
+        if let Some(addr) = line.trim().strip_prefix("listening on http://") {
+            let addr = addr.to_string();
+            // Keep reading its output so that it never blocks on a full pipe.
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            });
+            return Server { child, addr };
+        }
+    }
+}
+
+fn editor(url: &str, name: &str, role: &str) -> String {
+    let out = bin()
+        .args(["editor", "add", name, "--role", role, "--database", url])
+        .output()
+        .expect("editor add runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .expect("the token")
+        .trim()
+        .to_string()
+}
+
+/// One request; the status and the body as JSON.
+fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let mut stream = TcpStream::connect(&server.addr).expect("a connection");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let raw = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(raw.as_bytes()).expect("sent");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).expect("a reply");
+    let (head, body) = reply.split_once("\r\n\r\n").expect("a response");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    let json = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+fn status_of(server: &Server, state: &str) -> String {
+    let (code, body) = call(
+        server,
+        "GET",
+        &format!("/api/v1/states/{state}?on=2027-01-01"),
+        None,
+        "",
+    );
+    assert_eq!(code, 200, "{body}");
+    body["status"].as_str().unwrap_or_default().to_string()
+}
+
+/// Waits (at most ten seconds, a bound against hanging, not a measure:
+/// the README's load test measures the delay) until `server` serves
+/// `state` as `status`.
+fn served(server: &Server, state: &str, status: &str) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if status_of(server, state) == status {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+fn accession(state: &str, date: &str) -> String {
+    format!(
+        r#"{{"state": "{state}", "action": "accession", "date": "{date}", "sources": ["untc-2014"], "comment": "from the depositary notification"}}"#
+    )
+}
+
+#[test]
+fn two_replicas_serve_one_record() {
+    let Ok(admin) = std::env::var("MINEWATCH_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the replica test on PostgreSQL: set MINEWATCH_TEST_POSTGRES"
+        );
+        eprintln!("skipped: MINEWATCH_TEST_POSTGRES is not set");
+        return;
+    };
+    let db = Database::create(&admin);
+    // The first start fills the database; the editors come after.
+    let a = serve(&db.url);
+    let b = serve(&db.url);
+    let ann = editor(&db.url, "ann", "editor");
+    let rev = editor(&db.url, "rev", "reviewer");
+    let sam = editor(&db.url, "sam", "reviewer");
+
+    // Proposed through A, approved through B by a reviewer: served by A.
+    assert_eq!(status_of(&a, "ARE"), "non_signatory");
+    let (code, made) = call(
+        &a,
+        "POST",
+        "/api/v1/proposals",
+        Some(&ann),
+        &accession("ARE", "2026-01-15"),
+    );
+    assert_eq!(code, 201, "{made}");
+    let id = made["id"].as_i64().expect("an id");
+    let (code, seen) = call(
+        &b,
+        "GET",
+        &format!("/api/v1/proposals/{id}"),
+        Some(&rev),
+        "",
+    );
+    assert_eq!(code, 200, "{seen}");
+    assert_eq!(seen["preview"]["entry_into_force_after"], "2026-07-01");
+    assert_eq!(status_of(&a, "ARE"), "non_signatory", "not before approval");
+    let (code, body) = call(
+        &b,
+        "POST",
+        &format!("/api/v1/proposals/{id}/approve"),
+        Some(&rev),
+        "",
+    );
+    assert_eq!(
+        (code, body["status"].as_str()),
+        (200, Some("approved")),
+        "{body}"
+    );
+    assert!(served(&b, "ARE", "party"), "B serves the edit it applied");
+    assert!(served(&a, "ARE", "party"), "A serves the edit B applied");
+
+    // A self-approval is 403.
+    let (_, own) = call(
+        &a,
+        "POST",
+        "/api/v1/proposals",
+        Some(&rev),
+        &accession("USA", "2026-02-01"),
+    );
+    let own = own["id"].as_i64().expect("an id");
+    let (code, body) = call(
+        &b,
+        "POST",
+        &format!("/api/v1/proposals/{own}/approve"),
+        Some(&rev),
+        "",
+    );
+    assert_eq!(
+        (code, body["error"]["code"].as_str()),
+        (403, Some("own_proposal")),
+        "{body}"
+    );
+    // An editor may not approve at all.
+    let (code, _) = call(
+        &b,
+        "POST",
+        &format!("/api/v1/proposals/{own}/approve"),
+        Some(&ann),
+        "",
+    );
+    assert_eq!(code, 403);
+
+    // With two approvals needed, a proposal changed after one approval
+    // needs both again.
+    let set = bin()
+        .args(["editor", "approvals", "2", "--database", &db.url])
+        .output()
+        .expect("runs");
+    assert!(set.status.success());
+    let (_, made) = call(
+        &a,
+        "POST",
+        "/api/v1/proposals",
+        Some(&ann),
+        &accession("CHN", "2026-03-01"),
+    );
+    let chn = made["id"].as_i64().expect("an id");
+    let (code, body) = call(
+        &b,
+        "POST",
+        &format!("/api/v1/proposals/{chn}/approve"),
+        Some(&rev),
+        "",
+    );
+    assert_eq!(
+        (code, body["status"].as_str()),
+        (200, Some("pending")),
+        "{body}"
+    );
+    assert_eq!(body["approvals"], serde_json::json!(["rev"]));
+    let (code, body) = call(
+        &a,
+        "PUT",
+        &format!("/api/v1/proposals/{chn}"),
+        Some(&ann),
+        &accession("CHN", "2026-03-02"),
+    );
+    assert_eq!((code, body["revision"].as_i64()), (200, Some(2)), "{body}");
+    let (_, shown) = call(
+        &b,
+        "GET",
+        &format!("/api/v1/proposals/{chn}"),
+        Some(&sam),
+        "",
+    );
+    assert_eq!(shown["proposal"]["approvals"], serde_json::json!([]));
+    let (_, body) = call(
+        &b,
+        "POST",
+        &format!("/api/v1/proposals/{chn}/approve"),
+        Some(&sam),
+        "",
+    );
+    assert_eq!(
+        body["status"], "pending",
+        "one approval of revision 2 is not enough"
+    );
+    assert_eq!(status_of(&a, "CHN"), "non_signatory");
+    let (_, body) = call(
+        &a,
+        "POST",
+        &format!("/api/v1/proposals/{chn}/approve"),
+        Some(&rev),
+        "",
+    );
+    assert_eq!(body["status"], "approved", "{body}");
+    assert!(served(&b, "CHN", "party"), "B serves what A applied");
+
+    // A rejected proposal changes nothing and is listed, with its reason.
+    let (_, made) = call(
+        &a,
+        "POST",
+        "/api/v1/proposals",
+        Some(&ann),
+        &accession("IND", "2026-04-01"),
+    );
+    let ind = made["id"].as_i64().expect("an id");
+    let (code, _) = call(
+        &b,
+        "POST",
+        &format!("/api/v1/proposals/{ind}/reject"),
+        Some(&rev),
+        r#"{"reason": "no notification says so"}"#,
+    );
+    assert_eq!(code, 200);
+    let (_, listed) = call(
+        &a,
+        "GET",
+        "/api/v1/proposals?status=rejected",
+        Some(&sam),
+        "",
+    );
+    let listed = listed.as_array().expect("a list");
+    assert!(
+        listed
+            .iter()
+            .any(|p| p["id"] == ind && p["reason"] == "no notification says so")
+    );
+    assert_eq!(status_of(&a, "IND"), "non_signatory");
+    assert_eq!(status_of(&b, "IND"), "non_signatory");
+}
