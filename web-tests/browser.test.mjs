@@ -146,3 +146,92 @@ test('screenshots of every page at desktop and phone widths', async () => {
     }
   }
 });
+
+// The review of an edit, as a team does it: an editor proposes the Marshall
+// Islands' ratification on a record without it, a reviewer sees what it
+// would change and approves it, and the map serves it. The tokens come from
+// `minewatch editor add` (.ci/run makes them). The record is first made
+// "empty of it" the way a team would: a maintainer proposes the retraction
+// of the shipped row and the reviewer approves it, through the API.
+test('an editor proposes, a reviewer approves, the map changes', { skip: !process.env.ANN_TOKEN }, async () => {
+  const { ANN_TOKEN, REV_TOKEN, MAX_TOKEN } = process.env;
+  const shipped = readFileSync(new URL('../data/treaty_actions.csv', import.meta.url), 'utf8')
+    .split('\n').find((l) => l.startsWith('MHL,ratification,'));
+  const api = async (method, path, token, body) => {
+    const r = await fetch(`${BASE}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    return [r.status, await r.json()];
+  };
+  const [made, retraction] = await api('POST', '/api/v1/proposals', MAX_TOKEN,
+    { kind: 'retract', file: 'treaty_actions.csv', row: shipped.split(','), comment: 'browser test: start without it' });
+  assert.equal(made, 201, JSON.stringify(retraction));
+  const [approved] = await api('POST', `/api/v1/proposals/${retraction.id}/approve`, REV_TOKEN);
+  assert.equal(approved, 200);
+
+  const map = await page();
+  await map.goto(`${BASE}/?on=2026-12-01`);
+  assert.match(await map.locator('tr[data-iso3="MHL"]').innerText(), /signatory/);
+  const partiesBefore = await map.locator('ul.counts').innerText();
+
+  // The editor signs in and proposes the ratification.
+  const ann = await page();
+  await ann.goto(`${BASE}/editor`);
+  assert.match(ann.url(), /\/editor\/sign-in$/, 'signing in comes first');
+  await ann.fill('#token', 'mw_not_a_token');
+  await ann.click('button[type=submit]');
+  assert.match(await ann.locator('#problem').innerText(), /belongs to no editor/);
+  await ann.fill('#token', ANN_TOKEN);
+  await Promise.all([ann.waitForURL(/\/editor$/), ann.click('button[type=submit]')]);
+  assert.match(await ann.locator('#who').innerText(), /ann \(editor\)/);
+  await ann.fill('#state', 'MHL');
+  await ann.selectOption('#action', 'ratification');
+  await ann.fill('#date', '2025-03-12');
+  await ann.fill('#sources', 'icbl-2025-03-13-marshall-islands');
+  await ann.fill('#comment', 'the ICBL reports the deposit of 12 March 2025');
+  await Promise.all([ann.waitForURL(/\/editor\/proposals\/\d+$/), ann.click('#propose button[type=submit]')]);
+  const proposal = ann.url();
+  assert.match(await ann.locator('#status').innerText(), /pending/);
+  // The preview: the count of States Parties changes on the entry into force.
+  const rows = await ann.locator('#preview tbody tr').allInnerTexts();
+  const entry = rows.find((r) => r.startsWith('2025-09-01'));
+  assert.ok(entry, rows.join(' | '));
+  const [, before, after, partiesB, partiesA] = entry.split('\t').map((c) => c.trim());
+  assert.equal(before, 'signatory');
+  assert.equal(after, 'party');
+  assert.equal(Number(partiesA), Number(partiesB) + 1);
+  // An editor cannot decide; the session cookie is HttpOnly and strict.
+  assert.equal(await ann.locator('#approve').count(), 0);
+  const [cookie] = await ann.context().cookies();
+  assert.equal(cookie.name, 'mw_session');
+  assert.ok(cookie.httpOnly);
+  assert.equal(cookie.sameSite, 'Strict');
+  await ann.screenshot({ path: `${SHOTS}editor-proposal-desktop.png`, fullPage: true });
+  // A form without the session's CSRF token is refused.
+  // (The request shares the signed-in context's cookies.)
+  const forged = await ann.request.post(`${proposal}/approve`, { form: { csrf: 'x' }, maxRedirects: 0 });
+  assert.equal(forged.status(), 403);
+  await ann.context().close();
+
+  // The reviewer signs in, sees the queue and the preview, and approves.
+  const rev = await page(390, 844);
+  await rev.goto(`${BASE}/editor/sign-in`);
+  await rev.fill('#token', REV_TOKEN);
+  await Promise.all([rev.waitForURL(/\/editor$/), rev.click('button[type=submit]')]);
+  assert.match(await rev.locator('#queue').innerText(), /MHL ratification on 2025-03-12/);
+  await rev.screenshot({ path: `${SHOTS}editor-queue-phone.png`, fullPage: true });
+  await Promise.all([rev.waitForURL(proposal), rev.click(`#queue a[href="${new URL(proposal).pathname}"]`)]);
+  assert.match(await rev.locator('#preview').innerText(), /signatory/);
+  await rev.screenshot({ path: `${SHOTS}editor-preview-phone.png`, fullPage: true });
+  await Promise.all([rev.waitForURL(proposal), rev.click('#approve')]);
+  assert.match(await rev.locator('#status').innerText(), /approved/);
+  await rev.context().close();
+
+  // The map serves it.
+  await map.reload();
+  assert.match(await map.locator('tr[data-iso3="MHL"]').innerText(), /party/);
+  assert.notEqual(await map.locator('ul.counts').innerText(), partiesBefore);
+  await map.context().close();
+});

@@ -7,6 +7,7 @@
 
 mod api;
 mod cache;
+mod editor;
 mod error;
 mod map;
 mod pages;

@@ -55,7 +55,7 @@ pub(crate) async fn caller(
     }
 }
 
-fn address(request: &axum::extract::Request) -> String {
+pub(crate) fn address(request: &axum::extract::Request) -> String {
     crate::server::peer(request.extensions())
         .map(|a| a.to_string())
         .unwrap_or_default()
@@ -74,7 +74,7 @@ fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
 }
 
 /// Refuses (audited) and answers with `error`.
-async fn refuse(app: &AppState, actor: &Actor, what: &str, error: ApiError) -> ApiError {
+pub(crate) async fn refuse(app: &AppState, actor: &Actor, what: &str, error: ApiError) -> ApiError {
     let detail = format!("{}: {}", error.status.as_u16(), error.message);
     if let Err(e) = app.store.record_refusal(actor, what, &detail).await {
         return e.into();
@@ -96,7 +96,7 @@ struct RowEditIn {
 }
 
 /// The edit and comment of a proposal's JSON body.
-fn edit_of(app: &AppState, bytes: &[u8]) -> Result<(Edit, String), ApiError> {
+pub(crate) fn edit_of(app: &AppState, bytes: &[u8]) -> Result<(Edit, String), ApiError> {
     let bad = |code: &'static str, field: &'static str, message: String| {
         ApiError::new(StatusCode::BAD_REQUEST, code, message).field(field)
     };
@@ -188,7 +188,7 @@ fn edit_of(app: &AppState, bytes: &[u8]) -> Result<(Edit, String), ApiError> {
     Ok((edit, comment))
 }
 
-fn refused_by_rules(errors: &minewatch_registry::LoadErrors) -> ApiError {
+pub(crate) fn refused_by_rules(errors: &minewatch_registry::LoadErrors) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "rule_violation",
@@ -499,16 +499,6 @@ async fn decide(
     let (parts, body) = request.into_parts();
     let (actor, role) = caller(&app, &parts.headers, address, &what).await?;
     let result = async {
-        if role == Role::Editor {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                format!(
-                    "editor {} may propose, not {verb}: a reviewer or a maintainer decides",
-                    actor.editor
-                ),
-            ));
-        }
         let bytes = read_body(body).await?;
         let input: DecisionIn = if bytes.iter().all(u8::is_ascii_whitespace) {
             DecisionIn::default()
@@ -516,51 +506,75 @@ async fn decide(
             parse_json(&bytes)?
         };
         let reason = input.reason.unwrap_or_default();
-        let _guard = app.write.lock().await;
-        match app.store.decide(&actor, id, approve, &reason).await? {
-            Decision::Applied {
-                audit,
-                version,
-                loaded,
-            } => {
-                app.replace(version, *loaded);
-                Ok(json_response(
-                    StatusCode::OK,
-                    &serde_json::json!({"id": id, "status": "approved", "audit": audit}),
-                ))
-            }
-            Decision::Approved { approvals, needed } => Ok(json_response(
-                StatusCode::OK,
-                &serde_json::json!({"id": id, "status": "pending", "approvals": approvals, "approvals_needed": needed}),
-            )),
-            Decision::Rejected => Ok(json_response(
-                StatusCode::OK,
-                &serde_json::json!({"id": id, "status": "rejected", "reason": reason}),
-            )),
-            Decision::NotFound => Err(not_found(id)),
-            Decision::AlreadyDecided(status) => Err(already_decided(id, &status)),
-            Decision::OwnProposal => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "own_proposal",
-                format!(
-                    "{} proposed this; another reviewer decides it",
-                    actor.editor
-                ),
-            )),
-            Decision::Refused(errors) => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "rule_violation",
-                format!(
-                    "the record as it now stands refuses this edit: {}",
-                    errors.summary()
-                ),
-            )),
-        }
+        let answer = decision(&app, &actor, role, id, approve, &reason).await?;
+        Ok(json_response(StatusCode::OK, &answer))
     }
     .await;
-    match result {
-        Ok(r) => Ok(r),
-        Err(e) if e.status.is_client_error() => Err(refuse(&app, &actor, &what, e).await),
-        Err(e) => Err(e),
+    audited(&app, &actor, &what, result).await
+}
+
+/// A reviewer's decision on a proposal, for the API and the editor pages:
+/// the answer's JSON, or why it was not made. The caller audits a refusal.
+pub(crate) async fn decision(
+    app: &AppState,
+    actor: &Actor,
+    role: Role,
+    id: i64,
+    approve: bool,
+    reason: &str,
+) -> Result<serde_json::Value, ApiError> {
+    let verb = if approve { "approve" } else { "reject" };
+    if role == Role::Editor {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "editor {} may propose, not {verb}: a reviewer or a maintainer decides",
+                actor.editor
+            ),
+        ));
+    }
+    if reason.len() > 2_000 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_reason",
+            "`reason` is text of at most 2,000 bytes",
+        )
+        .field("reason"));
+    }
+    let _guard = app.write.lock().await;
+    match app.store.decide(actor, id, approve, reason).await? {
+        Decision::Applied {
+            audit,
+            version,
+            loaded,
+        } => {
+            app.replace(version, *loaded);
+            Ok(serde_json::json!({"id": id, "status": "approved", "audit": audit}))
+        }
+        Decision::Approved { approvals, needed } => Ok(
+            serde_json::json!({"id": id, "status": "pending", "approvals": approvals, "approvals_needed": needed}),
+        ),
+        Decision::Rejected => {
+            Ok(serde_json::json!({"id": id, "status": "rejected", "reason": reason}))
+        }
+        Decision::NotFound => Err(not_found(id)),
+        Decision::AlreadyDecided(status) => Err(already_decided(id, &status)),
+        Decision::OwnProposal => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "own_proposal",
+            format!(
+                "{} proposed this; another reviewer decides it",
+                actor.editor
+            ),
+        )),
+        Decision::Refused(errors) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "rule_violation",
+            format!(
+                "the record as it now stands refuses this edit: {}",
+                errors.summary()
+            ),
+        )),
     }
 }

@@ -174,6 +174,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/figures", get(pages::figures))
         .route("/claims", get(pages::claims))
         .route("/about", get(pages::about))
+        .route(
+            "/editor/sign-in",
+            get(crate::editor::sign_in_page).post(crate::editor::sign_in),
+        )
+        .route("/editor/sign-out", post(crate::editor::sign_out))
+        .route("/editor", get(crate::editor::queue))
+        .route("/editor/proposals", post(crate::editor::propose))
+        .route("/editor/proposals/{id}", get(crate::editor::show))
+        .route(
+            "/editor/proposals/{id}/approve",
+            post(crate::editor::approve),
+        )
+        .route("/editor/proposals/{id}/reject", post(crate::editor::reject))
         .route("/simulate", get(sim::page_handler))
         .route("/api/v1/simulate", get(sim::api))
         .route("/api/v1/states", get(api::states))

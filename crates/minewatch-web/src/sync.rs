@@ -33,6 +33,9 @@ pub struct Table<'a> {
     /// them: a team's row where this release ships what the last one did
     /// is the team's correction, and stays without question.
     pub baseline: Option<Vec<Vec<String>>>,
+    /// The rows the team retracted: a shipped row of the same key is not
+    /// brought back.
+    pub retracted: Vec<Vec<String>>,
 }
 
 /// What a release changes in one table.
@@ -50,6 +53,10 @@ pub struct TableChanges {
     /// release's rows are not known, ships otherwise): (team's, shipped).
     /// The team's row is kept, and the shipped one is proposed for review.
     pub kept: Vec<(Vec<String>, Vec<String>)>,
+    /// Shipped rows of the key of a row the team retracted, that differ
+    /// from it: not added, but proposed for review (the same row again is
+    /// simply left out).
+    pub withheld: Vec<Vec<String>>,
     /// The table's rows after the release, in order: the shipped rows (the
     /// team's where it wrote them), then the team's other rows.
     pub rows: Vec<Vec<String>>,
@@ -140,10 +147,18 @@ pub fn plan_table(table: Table<'_>) -> TableChanges {
                     out.rows.push(shipped.clone());
                 }
             }
-            _ => {
-                out.added.push(shipped.clone());
-                out.rows.push(shipped.clone());
-            }
+            _ => match table
+                .retracted
+                .iter()
+                .find(|r| key(table.file, r) == key(table.file, shipped))
+            {
+                Some(gone) if gone == shipped => {}
+                Some(_) => out.withheld.push(shipped.clone()),
+                None => {
+                    out.added.push(shipped.clone());
+                    out.rows.push(shipped.clone());
+                }
+            },
         }
     }
     for (i, stored) in table.stored.iter().enumerate() {
@@ -200,6 +215,7 @@ mod tests {
             team: [2, 3].into_iter().collect(),
             shipped: shipped.clone(),
             baseline: None,
+            retracted: Vec::new(),
         });
         assert_eq!(plan.added, vec![new_signature.clone()]);
         assert_eq!(
@@ -241,6 +257,7 @@ mod tests {
                 team: [0].into_iter().collect(),
                 shipped: shipped.clone(),
                 baseline,
+                retracted: Vec::new(),
             })
         };
         // The last release shipped the same row: the team's correction stands.
@@ -264,6 +281,28 @@ mod tests {
     }
 
     #[test]
+    fn a_row_the_team_retracted_is_not_brought_back() {
+        let gone = row(&["MHL", "accession", "2025-03-12", "", "untc", ""]);
+        let plan = |shipped: Vec<String>| {
+            plan_table(Table {
+                file: "treaty_actions.csv",
+                stored: Vec::new(),
+                team: BTreeSet::new(),
+                shipped: vec![shipped],
+                baseline: None,
+                retracted: vec![gone.clone()],
+            })
+        };
+        let same = plan(gone.clone());
+        assert!(!same.changes() && same.withheld.is_empty() && same.rows.is_empty());
+        let mut other = gone.clone();
+        other[5] = "a new note".into();
+        let changed = plan(other.clone());
+        assert!(!changed.changes());
+        assert_eq!(changed.withheld, vec![other]);
+    }
+
+    #[test]
     fn the_same_release_changes_nothing() {
         let rows = vec![row(&["untc", "UN", "Treaty Collection", "https://x"])];
         let plan = plan_table(Table {
@@ -272,6 +311,7 @@ mod tests {
             team: BTreeSet::new(),
             shipped: rows.clone(),
             baseline: None,
+            retracted: Vec::new(),
         });
         assert!(!plan.changes());
         assert_eq!(plan.rows, rows);

@@ -781,6 +781,24 @@ impl Store {
         Ok(id)
     }
 
+    /// Audits an event that writes nothing to the record (an editor signed
+    /// in): who, from where, what.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        what: &str,
+        detail: &str,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.write().await?;
+        let id = tx.audit(actor, [kind, what, "", detail]).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Adds an editor and returns the token, which is shown once and stored
     /// only as its hash. The addition is audited.
     ///
@@ -983,6 +1001,31 @@ impl Store {
         })
     }
 
+    /// A random secret of the deployment (32 bytes, hex), made on first
+    /// use and shared by every replica through the database: the key that
+    /// signs the editors' session cookies.
+    ///
+    /// # Errors
+    /// On a database error or no randomness.
+    pub async fn secret(&self, name: &str) -> Result<String, StoreError> {
+        let key = format!("secret:{name}");
+        if let Some(found) = reading!(self, tx => tx.meta(&key).await?)? {
+            return Ok(found);
+        }
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| StoreError::Randomness(e.to_string()))?;
+        let made: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let mut tx = self.write().await?;
+        // Another replica may have made it first: the first one made stays.
+        if let Some(found) = tx.meta(&key).await? {
+            tx.rollback().await?;
+            return Ok(found);
+        }
+        tx.set_meta(&key, &made).await?;
+        tx.commit().await?;
+        Ok(made)
+    }
+
     /// How many approvals of distinct reviewers apply a proposal (1 unless
     /// the team set another number).
     ///
@@ -1183,6 +1226,12 @@ impl Store {
         for kind in ["action", "row", "correction"] {
             team_rows.extend(tx.audited(kind).await?.into_iter().map(|(what, _)| what));
         }
+        let retracted: Vec<Vec<String>> = tx
+            .audited("retraction")
+            .await?
+            .into_iter()
+            .filter_map(|(what, _)| read_rows(&what).ok()?.pop())
+            .collect();
         let team_sources: BTreeSet<String> = tx
             .audited("source")
             .await?
@@ -1219,6 +1268,7 @@ impl Store {
                     team,
                     shipped: rows_of(embedded.get(file).copied().unwrap_or("")),
                     baseline,
+                    retracted: retracted.clone(),
                 }));
         }
         for (name, text) in EMBEDDED_FILES {
@@ -1236,11 +1286,17 @@ impl Store {
             .tables
             .iter()
             .flat_map(|t| {
-                t.kept.iter().map(|(team, shipped)| Edit::Correct {
+                let corrections = t.kept.iter().map(|(team, shipped)| Edit::Correct {
                     file: t.file.clone(),
                     old: team.clone(),
                     new: shipped.clone(),
-                })
+                });
+                let additions = t.withheld.iter().map(|shipped| Edit::Add {
+                    file: t.file.clone(),
+                    row: shipped.clone(),
+                    new_source: None,
+                });
+                corrections.chain(additions).collect::<Vec<_>>()
             })
             .filter(|e| {
                 let [_, file, target, row, _] = stored_edit(e);
