@@ -663,6 +663,27 @@ pub(crate) fn safe_csv(mut rows: Vec<Vec<String>>) -> String {
     write_rows(&rows)
 }
 
+/// `GET /api/v1/version`: the version of the record this server serves
+/// (every change to the record, made through any replica, makes a new one),
+/// the database's backend and the release of the built-in data. Never
+/// cached: replicas are compared with it.
+pub(crate) async fn version(State(app): State<Arc<AppState>>) -> Response {
+    let body = serde_json::json!({
+        "version": app.snapshot().version,
+        "backend": app.store.backend(),
+        "release": crate::store::release_name(),
+    });
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        serde_json::to_string_pretty(&body).unwrap_or_default(),
+    )
+        .into_response()
+}
+
 /// `GET /api/v1/openapi.json`.
 pub(crate) async fn openapi(headers: HeaderMap) -> Response {
     cached(

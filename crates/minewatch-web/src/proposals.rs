@@ -550,7 +550,9 @@ pub(crate) async fn decision(
             loaded,
         } => {
             app.replace(version, *loaded);
-            Ok(serde_json::json!({"id": id, "status": "approved", "audit": audit}))
+            Ok(
+                serde_json::json!({"id": id, "status": "approved", "audit": audit, "version": version}),
+            )
         }
         Decision::Approved { approvals, needed } => Ok(
             serde_json::json!({"id": id, "status": "pending", "approvals": approvals, "approvals_needed": needed}),

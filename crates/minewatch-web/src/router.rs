@@ -214,6 +214,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/version", get(api::version))
         .fallback(not_found)
         .layer(middleware::from_fn(envelope))
         .layer(middleware::from_fn(security))
