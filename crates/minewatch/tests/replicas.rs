@@ -81,28 +81,30 @@ impl Drop for Server {
 }
 
 fn serve(url: &str) -> Server {
-    let mut child = bin()
+    let child = bin()
         .args(["serve", "--addr", "127.0.0.1:0", "--database", url])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("the server starts");
-    let stdout = child.stdout.take().expect("stdout");
+    // Dropped (and so killed and waited for) on every path from here.
+    let mut server = Server {
+        child,
+        addr: String::new(),
+    };
+    let stdout = server.child.stdout.take().expect("stdout");
     let mut reader = BufReader::new(stdout);
     let mut line = String::new();
     loop {
         line.clear();
-        assert!(
-            reader.read_line(&mut line).expect("a line") > 0,
-            "no address"
-        );
+        assert!(reader.read_line(&mut line).expect("a line") > 0, "no address");
         if let Some(addr) = line.trim().strip_prefix("listening on http://") {
-            let addr = addr.to_string();
+            server.addr = addr.to_string();
             // Keep reading its output so that it never blocks on a full pipe.
             std::thread::spawn(move || {
                 let _ = std::io::copy(&mut reader, &mut std::io::sink());
             });
-            return Server { child, addr };
+            return server;
         }
     }
 }

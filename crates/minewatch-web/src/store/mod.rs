@@ -1304,9 +1304,10 @@ impl Store {
             })
             .collect();
         plan.proposed = conflicts.len();
-        if !(plan.changes() || !conflicts.is_empty()) || dry_run {
+        let anything = plan.changes() || !conflicts.is_empty();
+        if dry_run || !anything {
             tx.rollback().await?;
-            return Ok(if plan.changes() || !conflicts.is_empty() {
+            return Ok(if anything {
                 SyncOutcome::Planned(plan)
             } else {
                 SyncOutcome::Unchanged
