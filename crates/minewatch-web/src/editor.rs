@@ -617,12 +617,36 @@ fn preview_html(preview: &serde_json::Value) -> Html {
             }
             out
         };
+    let timeline = |t: &serde_json::Value| {
+        t.as_array()
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.iter()
+                    .map(|c| format!("{} from {}", text(&c["status"]), text(&c["from"])))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_else(|| "never a signatory or party".into())
+    };
+    body.push(list(
+        "States whose status changes",
+        &preview["states_changed"],
+        &|c| {
+            format!(
+                "{}: {} → {}",
+                text(&c["state"]),
+                timeline(&c["before"]),
+                timeline(&c["after"])
+            )
+        },
+    ));
     body.push(list(
         "Obligations whose standing changes today",
         &preview["obligations_changed"],
         &|o| {
             format!(
-                "{} ({}): {} → {}",
+                "{}: {} ({}): {} → {}",
+                text(&o["state"]),
                 text(&o["kind"]),
                 text(&o["article"]),
                 text(&o["before"]),

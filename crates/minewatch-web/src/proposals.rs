@@ -370,34 +370,61 @@ pub(crate) async fn preview_of(
     })
 }
 
-/// What an edit would change, between two records: for a state, its status
-/// and the count of States Parties before and after (today and on the
-/// entry into force the edit makes), and its obligations whose standing
-/// changes; for any edit, the letter's claims whose verdict changes.
+/// What an edit would change, between two records: every state whose
+/// status timeline changes (its status changes before and after), the
+/// status of the edit's state and the count of States Parties today and on
+/// the entry into force the edit makes, every state's obligations whose
+/// standing today changes, and the letter's claims whose verdict changes.
 fn preview(before: &Loaded, after: &Loaded, edit: &Edit, today: Date) -> serde_json::Value {
-    let claims_changed = letter_claims_changed(before, after, today);
-    let code = edit.state().unwrap_or_default().to_string();
-    let Some(state) = minewatch_core::Iso3::parse(&code) else {
-        return serde_json::json!({
-            "state": null,
-            "entry_into_force_after": null,
-            "days": [],
-            "obligations_changed": [],
-            "letter_claims_changed": claims_changed,
-        });
+    let timeline = |l: &Loaded, s: minewatch_core::Iso3| {
+        l.registry
+            .status_changes(s)
+            .iter()
+            .map(|(d, st)| serde_json::json!({"from": d.to_string(), "status": st.as_str()}))
+            .collect::<Vec<_>>()
     };
-    let entry = after
+    let codes: std::collections::BTreeSet<minewatch_core::Iso3> = before
         .registry
-        .status_changes(state)
+        .states()
         .iter()
-        .find(|(_, s)| *s == Status::Party)
-        .map(|(d, _)| *d);
+        .chain(after.registry.states())
+        .map(|s| s.iso3)
+        .collect();
+    let states_changed: Vec<serde_json::Value> = codes
+        .iter()
+        .filter(|&&s| before.registry.status_changes(s) != after.registry.status_changes(s))
+        .map(|&s| {
+            serde_json::json!({
+                "state": s.to_string(),
+                "before": timeline(before, s),
+                "after": timeline(after, s),
+            })
+        })
+        .collect();
+    let obligations_changed: Vec<serde_json::Value> = codes
+        .iter()
+        .flat_map(|&s| obligations_changed(before, after, s, today))
+        .collect();
+    let claims_changed = letter_claims_changed(before, after, today);
+    let state = edit.state().and_then(minewatch_core::Iso3::parse);
+    let entry = state.and_then(|s| {
+        after
+            .registry
+            .status_changes(s)
+            .iter()
+            .find(|(_, st)| *st == Status::Party)
+            .map(|(d, _)| *d)
+    });
     let mut days = vec![today];
     if let Some(d) = entry.filter(|d| *d != today) {
         days.push(d);
     }
     let on = |d: Date| {
-        let status = |l: &Loaded| l.registry.status_on(state, d).map(|s| s.as_str());
+        let status = |l: &Loaded| {
+            state
+                .and_then(|s| l.registry.status_on(s, d))
+                .map(|s| s.as_str())
+        };
         let parties = |l: &Loaded| l.registry.counts_on(d).bound();
         serde_json::json!({
             "on": d.to_string(),
@@ -407,17 +434,35 @@ fn preview(before: &Loaded, after: &Loaded, edit: &Edit, today: Date) -> serde_j
             "parties_after": parties(after),
         })
     };
-    // The state's obligations whose standing changes today.
+    serde_json::json!({
+        "state": state.map(|s| s.to_string()),
+        "entry_into_force_after": entry.map(|d| d.to_string()),
+        "days": days.into_iter().map(on).collect::<Vec<_>>(),
+        "states_changed": states_changed,
+        "obligations_changed": obligations_changed,
+        "letter_claims_changed": claims_changed,
+    })
+}
+
+/// A state's obligations whose standing on `today` differs between two
+/// records.
+fn obligations_changed(
+    before: &Loaded,
+    after: &Loaded,
+    state: minewatch_core::Iso3,
+    today: Date,
+) -> Vec<serde_json::Value> {
     let obligations =
         |l: &Loaded| minewatch_core::Obligations::new(&l.registry, &l.context).of(state, today);
     let (was, will) = (obligations(before), obligations(after));
-    let changed_obligations: Vec<serde_json::Value> = will
+    let mut out: Vec<serde_json::Value> = will
         .iter()
         .filter_map(|o| {
             let old = was.iter().find(|w| w.kind == o.kind);
             let before_state = old.map(|w| w.state.as_str());
             (before_state != Some(o.state.as_str())).then(|| {
                 serde_json::json!({
+                    "state": state.to_string(),
                     "article": o.article.to_string(),
                     "kind": o.kind,
                     "before": before_state,
@@ -427,13 +472,22 @@ fn preview(before: &Loaded, after: &Loaded, edit: &Edit, today: Date) -> serde_j
             })
         })
         .collect();
-    serde_json::json!({
-        "state": code,
-        "entry_into_force_after": entry.map(|d| d.to_string()),
-        "days": days.into_iter().map(on).collect::<Vec<_>>(),
-        "obligations_changed": changed_obligations,
-        "letter_claims_changed": claims_changed,
-    })
+    // Obligations the edit ends (a retracted ratification).
+    out.extend(
+        was.iter()
+            .filter(|w| !will.iter().any(|o| o.kind == w.kind))
+            .map(|w| {
+                serde_json::json!({
+                    "state": state.to_string(),
+                    "article": w.article.to_string(),
+                    "kind": w.kind,
+                    "before": w.state.as_str(),
+                    "after": null,
+                    "detail_after": null,
+                })
+            }),
+    );
+    out
 }
 
 /// The claims of the January 2025 letter whose verdict today changes.

@@ -125,3 +125,248 @@ async fn a_proposal_is_previewed_approved_by_another_and_served() {
     let (status, _, _) = send(&state, post("/api/v1/proposals", Some(&ann), unlawful)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+fn put(uri: &str, token: &str, body: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::put(uri)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("a request")
+}
+
+#[tokio::test]
+async fn rows_are_corrected_retracted_and_revised_through_the_api() {
+    let (state, store, _) = common::fresh("proposal-rows").await;
+    let ann = store.add_editor_as("ann", Role::Editor).await.expect("ann");
+    let bob = store.add_editor_as("bob", Role::Editor).await.expect("bob");
+    let rev = store
+        .add_editor_as("rev", Role::Reviewer)
+        .await
+        .expect("rev");
+    let files = store.files().await.expect("files");
+    let ltu: Vec<String> = minewatch_registry::read_rows(&files["treaty_actions.csv"])
+        .expect("CSV")
+        .into_iter()
+        .find(|r| r[0] == "LTU" && r[1] == "withdrawal")
+        .expect("Lithuania's withdrawal");
+    // Retracting Lithuania's withdrawal: the preview names the state whose
+    // status timeline changes and the obligations it would keep.
+    let retract = serde_json::json!({"kind": "retract", "file": "treaty_actions.csv", "row": ltu, "comment": "a test"});
+    let (status, _, made) = send(
+        &state,
+        post("/api/v1/proposals", Some(&ann), &retract.to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(json(&made)["kind"], "retract");
+    let id = json(&made)["id"].as_i64().expect("an id");
+    let (_, _, shown) = send(&state, authed_get(&format!("/api/v1/proposals/{id}"), &rev)).await;
+    let shown = json(&shown);
+    let changed = shown["preview"]["states_changed"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0]["state"], "LTU");
+    assert_eq!(
+        changed[0]["before"].as_array().map(Vec::len),
+        changed[0]["after"].as_array().map(|a| a.len() + 2),
+        "withdrawing and withdrawn are gone"
+    );
+    // Only its proposer changes it; the change is checked and counted.
+    let mut corrected = ltu.clone();
+    corrected[5] = "a corrected note".into();
+    let correct = serde_json::json!({"kind": "correct", "file": "treaty_actions.csv", "row": ltu, "with": corrected});
+    let uri = format!("/api/v1/proposals/{id}");
+    let (status, _, body) = send(&state, put(&uri, &bob, &correct.to_string())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(json(&body)["error"]["code"], "not_proposer");
+    let (status, _, body) = send(&state, put(&uri, &ann, &correct.to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["revision"], 2);
+    let (status, _, _) = send(&state, post(&format!("{uri}/approve"), Some(&rev), "")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = send(&state, put(&uri, &ann, &correct.to_string())).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a decided proposal does not change"
+    );
+    let files = store.files().await.expect("files");
+    assert!(files["treaty_actions.csv"].contains("a corrected note"));
+    // Bad proposals: 400 for the shape, 422 for the record's rules.
+    for (body, code) in [
+        (
+            r#"{"kind": "move", "file": "treaty_actions.csv"}"#,
+            "bad_kind",
+        ),
+        (
+            r#"{"kind": "add", "file": "stockpiles.csv", "with": ["x"]}"#,
+            "bad_file",
+        ),
+        (
+            r#"{"kind": "correct", "file": "states.csv", "with": ["x"]}"#,
+            "missing_field",
+        ),
+        (
+            r#"{"kind": "add", "file": "states.csv", "with": ["x"], "extra": 1}"#,
+            "bad_json",
+        ),
+    ] {
+        let (status, _, answer) = send(&state, post("/api/v1/proposals", Some(&ann), body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        assert_eq!(json(&answer)["error"]["code"], code, "{body}");
+    }
+    let stale = serde_json::json!({"kind": "retract", "file": "treaty_actions.csv", "row": ltu});
+    let (status, _, _) = send(
+        &state,
+        post("/api/v1/proposals", Some(&ann), &stale.to_string()),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the row is no longer in the record"
+    );
+}
+
+/// The `Set-Cookie` of a response, and the cookie to send back.
+fn session_cookie(headers: &axum::http::HeaderMap) -> (String, String) {
+    let set = headers
+        .get(axum::http::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("a cookie")
+        .to_string();
+    let pair = set.split(';').next().expect("a pair").to_string();
+    (set, pair)
+}
+
+fn form(uri: &str, cookie: Option<&str>, body: &str) -> axum::http::Request<axum::body::Body> {
+    let mut b = axum::http::Request::post(uri).header(
+        axum::http::header::CONTENT_TYPE,
+        "application/x-www-form-urlencoded",
+    );
+    if let Some(c) = cookie {
+        b = b.header(axum::http::header::COOKIE, c);
+    }
+    b.body(axum::body::Body::from(body.to_string()))
+        .expect("a request")
+}
+
+fn page(uri: &str, cookie: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::get(uri)
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .expect("a request")
+}
+
+#[tokio::test]
+async fn editor_pages_need_a_signed_session_and_the_forms_csrf_token() {
+    let (state, store, _) = common::fresh("editor-pages").await;
+    let ann = store.add_editor_as("ann", Role::Editor).await.expect("ann");
+    let rev = store
+        .add_editor_as("rev", Role::Reviewer)
+        .await
+        .expect("rev");
+    // Not signed in: to the sign-in page.
+    let (status, headers, _) = send(&state, get("/editor")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/editor/sign-in");
+    let (status, _, body) = send(&state, form("/editor/sign-in", None, "token=mw_nobody")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("belongs to no editor"));
+    // Signed in: a strict, HttpOnly session cookie.
+    let (status, headers, _) = send(
+        &state,
+        form("/editor/sign-in", None, &format!("token={ann}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (set, cookie) = session_cookie(&headers);
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let (status, headers, queue) = send(&state, page("/editor", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "no-store");
+    let csrf = queue
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF token")
+        .to_string();
+    // A proposal through the form: without the CSRF token, refused and audited.
+    let fields =
+        "state=ARE&action=accession&date=2026-01-15&sources=untc-2014&comment=from+the+form";
+    let (status, _, _) = send(
+        &state,
+        form(
+            "/editor/proposals",
+            Some(&cookie),
+            &format!("csrf=forged&{fields}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        store
+            .audit()
+            .await
+            .expect("audit")
+            .iter()
+            .any(|e| e.kind == "refused" && e.detail.contains("403"))
+    );
+    let (status, headers, _) = send(
+        &state,
+        form(
+            "/editor/proposals",
+            Some(&cookie),
+            &format!("csrf={csrf}&{fields}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let at = headers["location"]
+        .to_str()
+        .expect("a location")
+        .to_string();
+    assert!(at.starts_with("/editor/proposals/"), "{at}");
+    // A cookie altered by hand opens nothing.
+    let forged = cookie.replace("mw_session=", "mw_session=00");
+    let (status, _, _) = send(&state, page("/editor", &forged)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The reviewer approves through the page; the record serves it.
+    let (_, headers, _) = send(
+        &state,
+        form("/editor/sign-in", None, &format!("token={rev}")),
+    )
+    .await;
+    let (_, reviewer) = session_cookie(&headers);
+    let (_, _, shown) = send(&state, page(&at, &reviewer)).await;
+    assert!(shown.contains("id=\"approve\""), "a reviewer may decide");
+    let rcsrf = shown
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF token")
+        .to_string();
+    let (status, _, _) = send(
+        &state,
+        form(
+            &format!("{at}/approve"),
+            Some(&reviewer),
+            &format!("csrf={rcsrf}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, are) = send(&state, get("/api/v1/states/ARE?on=2026-11-28")).await;
+    assert_eq!(json(&are)["status"], "party");
+    // Revoking the editor ends its session.
+    store.revoke_editor("ann").await.expect("revoked");
+    let (status, _, _) = send(&state, page("/editor", &cookie)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let audit = store.audit().await.expect("audit");
+    assert_eq!(audit.iter().filter(|e| e.kind == "signed_in").count(), 2);
+}

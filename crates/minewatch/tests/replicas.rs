@@ -97,7 +97,10 @@ fn serve(url: &str) -> Server {
     let mut line = String::new();
     loop {
         line.clear();
-        assert!(reader.read_line(&mut line).expect("a line") > 0, "no address");
+        assert!(
+            reader.read_line(&mut line).expect("a line") > 0,
+            "no address"
+        );
         if let Some(addr) = line.trim().strip_prefix("listening on http://") {
             server.addr = addr.to_string();
             // Keep reading its output so that it never blocks on a full pipe.
