@@ -375,3 +375,27 @@ fn two_replicas_serve_one_record() {
     assert_eq!(status_of(&a, "IND"), "non_signatory");
     assert_eq!(status_of(&b, "IND"), "non_signatory");
 }
+
+/// Without notifications (SQLite), a replica finds the change by polling
+/// the record's version: two servers on one SQLite file.
+#[test]
+fn two_servers_on_one_sqlite_file_follow_each_other() {
+    let dir = std::env::temp_dir().join(format!("minewatch-replicas-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let url = format!("sqlite://{}", dir.join("shared.db").display());
+    let a = serve(&url);
+    let b = serve(&url);
+    let max = editor(&url, "max", "maintainer");
+    assert_eq!(status_of(&b, "ARE"), "non_signatory");
+    let body = r#"{"state": "ARE", "action": "accession", "date": "2026-01-15", "sources": ["untc-2014"]}"#;
+    let (code, made) = call(&a, "POST", "/api/v1/actions", Some(&max), body);
+    assert_eq!(code, 201, "{made}");
+    assert!(served(&b, "ARE", "party"), "B finds A's edit by polling");
+    let (_, va) = call(&a, "GET", "/api/v1/version", None, "");
+    let (_, vb) = call(&b, "GET", "/api/v1/version", None, "");
+    assert_eq!(va["version"], vb["version"]);
+    assert_eq!(vb["backend"], "sqlite");
+    drop((a, b));
+    let _ = std::fs::remove_dir_all(dir);
+}
