@@ -7,6 +7,8 @@
 //! Debian's PostgreSQL and sets it); without it the test is skipped, except
 //! under CI, where it fails.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -14,57 +16,6 @@ use std::time::{Duration, Instant};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_minewatch"))
-}
-
-/// A new database on the test server, dropped when the guard is.
-struct Database {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Database {
-    fn create(admin: &str) -> Database {
-        let name = format!(
-            "mw_replicas_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0)
-        );
-        psql(admin, &format!("CREATE DATABASE {name}"));
-        let (base, _) = admin.rsplit_once('/').expect("a database URL");
-        Database {
-            admin: admin.to_string(),
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([
-                &self.admin,
-                "-qc",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
-    }
-}
-
-fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql])
-        .output()
-        .expect("psql runs");
-    assert!(
-        out.status.success(),
-        "{sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A server process, stopped when dropped.
@@ -193,15 +144,9 @@ fn accession(state: &str, date: &str) -> String {
 
 #[test]
 fn two_replicas_serve_one_record() {
-    let Ok(admin) = std::env::var("MINEWATCH_TEST_POSTGRES") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the replica test on PostgreSQL: set MINEWATCH_TEST_POSTGRES"
-        );
-        eprintln!("skipped: MINEWATCH_TEST_POSTGRES is not set");
+    let Some(db) = common::Database::create("replicas") else {
         return;
     };
-    let db = Database::create(&admin);
     // The first start fills the database; the editors come after.
     let a = serve(&db.url);
     let b = serve(&db.url);

@@ -1,6 +1,8 @@
 //! The server as a process: it starts, answers, and a crash in the middle of
 //! an edit leaves the database as it was before the edit.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
@@ -76,6 +78,22 @@ fn serves_and_answers() {
 #[test]
 fn a_crash_during_an_edit_leaves_the_database_as_it_was() {
     let (dir, url) = temp_db("crash");
+    a_crash_leaves_the_database(&dir, &url);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_crash_during_an_edit_leaves_a_postgresql_database_as_it_was() {
+    let Some(db) = common::Database::create("crash") else {
+        return;
+    };
+    let (dir, _) = temp_db("crash-postgres");
+    a_crash_leaves_the_database(&dir, &db.url);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn a_crash_leaves_the_database(dir: &std::path::Path, url: &str) {
+    let url = url.to_string();
     let output = bin()
         .args(["editor", "add", "alice", "--database", &url])
         .output()
@@ -134,7 +152,6 @@ fn a_crash_during_an_edit_leaves_the_database_as_it_was() {
     // The trail holds the editor's creation and nothing of the edit.
     let kinds: Vec<&str> = audit.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["editor_added"], "{audit:?}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Reads until the server closes the connection; what it sent.
