@@ -344,3 +344,103 @@ fn two_servers_on_one_sqlite_file_follow_each_other() {
     drop((a, b));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A database an earlier release filled, started with this release: the
+/// release's new action is served after start, the row the team corrected
+/// stays, and the release's value for it waits as a proposal.
+#[test]
+fn an_upgrade_serves_the_new_release_and_keeps_the_teams_correction() {
+    let Some(db) = common::Database::create("upgrade") else {
+        return;
+    };
+    let shipped = include_str!("../../../data/treaty_actions.csv")
+        .lines()
+        .find(|l| l.starts_with("LTU,ratification,"))
+        .expect("Lithuania's ratification");
+    let ann = editor(&db.url, "ann", "editor");
+    let rev = editor(&db.url, "rev", "reviewer");
+    let team = format!("{},the team's note", shipped.trim_end_matches(','));
+    {
+        let server = serve(&db.url);
+        let row: Vec<&str> = shipped.split(',').collect();
+        let with: Vec<&str> = team.split(',').collect();
+        let body = serde_json::json!({"kind": "correct", "file": "treaty_actions.csv", "row": row, "with": with, "comment": "the team's reading"});
+        let (code, made) = call(
+            &server,
+            "POST",
+            "/api/v1/proposals",
+            Some(&ann),
+            &body.to_string(),
+        );
+        assert_eq!(code, 201, "{made}");
+        let id = made["id"].as_i64().expect("an id");
+        let (code, _) = call(
+            &server,
+            "POST",
+            &format!("/api/v1/proposals/{id}/approve"),
+            Some(&rev),
+            "",
+        );
+        assert_eq!(code, 200);
+    }
+    // What the earlier release shipped: no Tonga accession, and another
+    // row for Lithuania's ratification (this release changes it).
+    common::psql(&db.url, "DELETE FROM treaty_actions WHERE state = 'TON'");
+    common::psql(
+        &db.url,
+        &format!(
+            "UPDATE meta SET value = replace(value, '{}', 'LTU,ratification,2003-05-12,,untc-2014,an earlier note') WHERE key = 'shipped:treaty_actions.csv'",
+            shipped.replace('\'', "''")
+        ),
+    );
+    common::psql(
+        &db.url,
+        "UPDATE meta SET value = replace(value, E'\\nTON,', E'\\nXXX,') WHERE key = 'shipped:treaty_actions.csv'",
+    );
+    let server = serve(&db.url);
+    assert_eq!(
+        status_of(&server, "TON"),
+        "party",
+        "the new action is served"
+    );
+    let (_, pending) = call(
+        &server,
+        "GET",
+        "/api/v1/proposals?status=pending",
+        Some(&rev),
+        "",
+    );
+    let pending = pending.as_array().cloned().unwrap_or_default();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0]["proposer"], "release");
+    assert_eq!(pending[0]["kind"], "correct");
+    assert_eq!(pending[0]["action"].as_array().map(|a| a.len()), Some(6));
+    assert_eq!(
+        pending[0]["action"].as_array().map(|a| a
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")),
+        Some(shipped.to_string()),
+        "the proposal shows the shipped value"
+    );
+    assert_eq!(
+        pending[0]["target"].as_array().map(|a| a
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")),
+        Some(team.clone()),
+        "the team's row is what it would replace"
+    );
+    drop(server);
+    let dir = std::env::temp_dir().join(format!("minewatch-upgrade-{}", std::process::id()));
+    let out = bin()
+        .args(["export", &dir.display().to_string(), "--database", &db.url])
+        .output()
+        .expect("export runs");
+    assert!(out.status.success());
+    let actions = std::fs::read_to_string(dir.join("treaty_actions.csv")).expect("exported");
+    assert!(actions.lines().any(|l| l == team), "the team's row stays");
+    let _ = std::fs::remove_dir_all(dir);
+}

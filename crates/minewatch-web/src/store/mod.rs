@@ -89,7 +89,9 @@ pub enum StoreError {
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StoreError::Url { url, message } => write!(f, "database URL {url}: {message}"),
+            StoreError::Url { url, message } => {
+                write!(f, "database URL {}: {message}", redacted(url))
+            }
             StoreError::Database(e) => write!(f, "database: {e}"),
             StoreError::Migration(e) => write!(f, "database migration: {e}"),
             StoreError::Record(e) => write!(f, "the stored record does not load: {e}"),
@@ -107,6 +109,22 @@ impl std::fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+/// A database URL with its password, if any, replaced by `***`, as it
+/// may be printed.
+pub(crate) fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
@@ -1708,7 +1726,21 @@ fn load(files: &BTreeMap<String, String>, extra: Option<&Edit>) -> Result<Loaded
 
 #[cfg(test)]
 mod tests {
-    use super::check_editor_name;
+    use super::{check_editor_name, redacted};
+
+    #[test]
+    fn a_printed_url_never_shows_the_password() {
+        assert_eq!(
+            redacted("postgres://mw:s3cret@db.example:5432/minewatch"),
+            "postgres://mw:***@db.example:5432/minewatch"
+        );
+        assert_eq!(
+            redacted("postgres://mw@127.0.0.1/minewatch"),
+            "postgres://mw@127.0.0.1/minewatch"
+        );
+        assert_eq!(redacted("sqlite://minewatch.db"), "sqlite://minewatch.db");
+        assert_eq!(redacted("not a url"), "not a url");
+    }
 
     #[test]
     fn editor_names_that_could_mislead_are_refused() {

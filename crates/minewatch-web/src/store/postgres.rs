@@ -33,6 +33,10 @@ impl PgBackend {
             url: url.to_string(),
             message: e.to_string(),
         })?;
+        // One connection first, so that a wrong password or a server that
+        // is not there is said as it is, not as a pool's timeout.
+        let probe = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await?;
+        sqlx::Connection::close(probe).await?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(BUSY_TIMEOUT)
