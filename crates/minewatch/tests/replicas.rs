@@ -393,10 +393,6 @@ fn an_upgrade_serves_the_new_release_and_keeps_the_teams_correction() {
             shipped.replace('\'', "''")
         ),
     );
-    common::psql(
-        &db.url,
-        "UPDATE meta SET value = replace(value, E'\\nTON,', E'\\nXXX,') WHERE key = 'shipped:treaty_actions.csv'",
-    );
     let server = serve(&db.url);
     assert_eq!(
         status_of(&server, "TON"),
