@@ -316,4 +316,87 @@ mod tests {
         assert!(!plan.changes());
         assert_eq!(plan.rows, rows);
     }
+
+    /// A small table of sources: ids from a few letters, titles from a few
+    /// words, so that keys and rows collide often.
+    fn rows() -> impl proptest::strategy::Strategy<Value = Vec<Vec<String>>> {
+        use proptest::prelude::*;
+        proptest::collection::vec(("[a-e]", "[x-z]"), 0..8).prop_map(|cells| {
+            let mut seen = BTreeSet::new();
+            cells
+                .into_iter()
+                .filter(|(id, _)| seen.insert(id.clone()))
+                .map(|(id, title)| vec![id, "UN".into(), title, "https://x".into()])
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever the rows held, shipped, written or retracted by the
+        /// team: every row the team wrote stays as it wrote it; no row the
+        /// team retracted comes back; every row after the plan is shipped
+        /// or the team's; and every shipped row of a key the team never
+        /// touched is there.
+        #[test]
+        fn nothing_the_team_wrote_is_overwritten(
+            stored in rows(),
+            shipped in rows(),
+            retracted in rows(),
+            team_mask in proptest::collection::vec(proptest::bool::ANY, 8),
+        ) {
+            let team: BTreeSet<usize> = (0..stored.len()).filter(|&i| team_mask[i]).collect();
+            let retracted: Vec<Vec<String>> = retracted
+                .into_iter()
+                .filter(|r| !stored.iter().any(|s| s[0] == r[0]))
+                .collect();
+            let plan = plan_table(Table {
+                file: "sources.csv",
+                stored: stored.clone(),
+                team: team.clone(),
+                shipped: shipped.clone(),
+                baseline: None,
+                retracted: retracted.clone(),
+            });
+            for &i in &team {
+                proptest::prop_assert!(plan.rows.contains(&stored[i]), "team row {:?} lost", stored[i]);
+            }
+            for r in &retracted {
+                proptest::prop_assert!(!plan.rows.iter().any(|p| p[0] == r[0]), "retracted {:?} back", r);
+            }
+            for r in &plan.rows {
+                let own = team.iter().any(|&i| &stored[i] == r);
+                proptest::prop_assert!(own || shipped.contains(r), "{:?} from nowhere", r);
+            }
+            for s in &shipped {
+                let touched = team.iter().any(|&i| stored[i][0] == s[0])
+                    || retracted.iter().any(|r| r[0] == s[0]);
+                if !touched {
+                    proptest::prop_assert!(plan.rows.contains(s), "shipped {:?} missing", s);
+                }
+            }
+            // The plan's lists account for every change it makes.
+            let kept: BTreeSet<&Vec<String>> = plan.kept.iter().map(|(t, _)| t).collect();
+            for (team_row, shipped_row) in &plan.kept {
+                proptest::prop_assert!(team_row != shipped_row);
+                proptest::prop_assert!(plan.rows.contains(team_row));
+            }
+            proptest::prop_assert!(kept.len() <= team.len());
+            // Applying the release twice changes nothing the second time.
+            let again = plan_table(Table {
+                file: "sources.csv",
+                stored: plan.rows.clone(),
+                team: plan
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| team.iter().any(|&i| &stored[i] == *r))
+                    .map(|(i, _)| i)
+                    .collect(),
+                shipped,
+                baseline: None,
+                retracted,
+            });
+            proptest::prop_assert!(!again.changes(), "{:?}", again);
+        }
+    }
 }

@@ -1143,21 +1143,17 @@ impl Store {
             tx.rollback().await?;
             return Ok(Decision::AlreadyDecided(proposal.status));
         }
-        if proposal.proposer.eq_ignore_ascii_case(&reviewer.editor) {
+        let Some((approvals, complete)) = tally(
+            &proposal.proposer,
+            &proposal.approvals,
+            &reviewer.editor,
+            approve,
+            proposal.approvals_needed,
+        ) else {
             tx.rollback().await?;
             return Ok(Decision::OwnProposal);
-        }
+        };
         let edit = proposal.edit();
-        let mut approvals = proposal.approvals.clone();
-        if approve
-            && !approvals
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(&reviewer.editor))
-        {
-            approvals.push(reviewer.editor.clone());
-        }
-        let complete =
-            !approve || i64::try_from(approvals.len()).unwrap_or(0) >= proposal.approvals_needed;
         let mut applied = None;
         if approve && complete {
             let files = tx.files().await?;
@@ -1416,6 +1412,29 @@ impl Store {
         }
         Ok(files.len())
     }
+}
+
+/// Where a review stands once `reviewer` decides: the approvals of the
+/// proposal's current revision (each reviewer once, names compared without
+/// regard to case) and whether the proposal is now decided (a rejection
+/// decides at once; approvals decide when `needed` distinct reviewers gave
+/// one). `None`: the reviewer proposed it, and may not decide it.
+pub(crate) fn tally(
+    proposer: &str,
+    approvals: &[String],
+    reviewer: &str,
+    approve: bool,
+    needed: i64,
+) -> Option<(Vec<String>, bool)> {
+    if proposer.eq_ignore_ascii_case(reviewer) {
+        return None;
+    }
+    let mut approvals = approvals.to_vec();
+    if approve && !approvals.iter().any(|a| a.eq_ignore_ascii_case(reviewer)) {
+        approvals.push(reviewer.to_string());
+    }
+    let decided = !approve || i64::try_from(approvals.len()).unwrap_or(i64::MAX) >= needed;
+    Some((approvals, decided))
 }
 
 /// The record's version as stored (0 before the first import).
@@ -1726,7 +1745,55 @@ fn load(files: &BTreeMap<String, String>, extra: Option<&Edit>) -> Result<Loaded
 
 #[cfg(test)]
 mod tests {
-    use super::{check_editor_name, redacted};
+    use super::{check_editor_name, redacted, tally};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever order reviewers (the proposer among them, in any case)
+        /// decide in: the proposer never counts, nobody counts twice, and
+        /// a proposal is approved exactly when `needed` distinct other
+        /// reviewers approved its revision.
+        #[test]
+        fn only_distinct_other_reviewers_approve(
+            needed in 1i64..4,
+            steps in proptest::collection::vec((0usize..5, proptest::bool::ANY), 0..12),
+        ) {
+            let names = ["ann", "ANN", "rev", "Rev", "sam"];
+            let mut approvals: Vec<String> = Vec::new();
+            let mut distinct = std::collections::BTreeSet::new();
+            for (who, approve) in steps {
+                let reviewer = names[who];
+                let answer = tally("ann", &approvals, reviewer, approve, needed);
+                if reviewer.eq_ignore_ascii_case("ann") {
+                    prop_assert!(answer.is_none());
+                    continue;
+                }
+                let (now, decided) = answer.expect("another reviewer decides");
+                if !approve {
+                    prop_assert!(decided);
+                    break;
+                }
+                distinct.insert(reviewer.to_ascii_lowercase());
+                prop_assert_eq!(now.len(), distinct.len());
+                prop_assert!(!now.iter().any(|a| a.eq_ignore_ascii_case("ann")));
+                prop_assert_eq!(decided, i64::try_from(distinct.len()).unwrap_or(0) >= needed);
+                approvals = now;
+                if decided {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn two_approvals_of_two_reviewers() {
+        let (one, done) = tally("ann", &[], "rev", true, 2).expect("rev decides");
+        assert_eq!((one.clone(), done), (vec!["rev".to_string()], false));
+        assert_eq!(tally("ann", &one, "REV", true, 2).map(|t| t.1), Some(false));
+        assert_eq!(tally("ann", &one, "sam", true, 2).map(|t| t.1), Some(true));
+        assert_eq!(tally("ann", &one, "Ann", true, 2), None);
+        assert_eq!(tally("ann", &one, "sam", false, 2).map(|t| t.1), Some(true));
+    }
 
     #[test]
     fn a_printed_url_never_shows_the_password() {
