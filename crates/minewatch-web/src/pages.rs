@@ -88,7 +88,8 @@ pub(crate) fn layout(title: &str, body: Html) -> Html {
          <nav aria-label=\"Main\"><a href=\"/\">Map</a> · <a href=\"/parties\">Parties</a> · <a href=\"/figures\">Figures</a> · \
          <a href=\"/history\">History</a> · <a href=\"/claims\">Check a claim</a> · <a href=\"/simulate\">Simulator</a> · <a href=\"/about\">About</a></nav></header>\n\
          <main id=\"main\">\n{body}\n</main>\n<footer>Minewatch: the Anti-Personnel Mine Ban Convention (1997), computed from a sourced record. \
-         Every status follows Articles 15–20 as applied to the depositary record; see <a href=\"/about\">About</a> for the sources and how to cite a page.</footer>\n\
+         Every status follows Articles 15–20 as applied to the depositary record; see <a href=\"/about\">About</a> for the sources and how to cite a page. \
+         Editors: <a href=\"/editor\">propose and review edits</a>.</footer>\n\
          </body>\n</html>\n",
         t = title,
         body = body
