@@ -560,13 +560,15 @@ pub(crate) async fn show(
         } else {
             body.push(html!(
                 "<h2>Decide</h2>\
-                 <form method=\"post\" action=\"/editor/proposals/{}/approve\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\" id=\"approve\">Approve</button></form>\
-                 <form method=\"post\" action=\"/editor/proposals/{}/reject\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+                 <form method=\"post\" action=\"/editor/proposals/{}/approve\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"revision\" value=\"{}\"><button type=\"submit\" id=\"approve\">Approve</button></form>\
+                 <form method=\"post\" action=\"/editor/proposals/{}/reject\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"revision\" value=\"{}\">\
                  <div><label for=\"reason\">Reason</label><input id=\"reason\" name=\"reason\" required></div><button type=\"submit\" id=\"reject\">Reject</button></form>",
                 p.id,
                 s.csrf,
+                p.revision,
                 p.id,
-                s.csrf
+                s.csrf,
+                p.revision
             ));
         }
     }
@@ -672,6 +674,8 @@ fn preview_html(preview: &serde_json::Value) -> Html {
 #[derive(Deserialize)]
 pub(crate) struct DecideForm {
     csrf: String,
+    /// The revision the page showed.
+    revision: Option<i64>,
     #[serde(default)]
     reason: String,
 }
@@ -691,7 +695,15 @@ async fn decide_form(
     let back = format!("/editor/proposals/{id}");
     let what = format!("POST {back}/{}", if approve { "approve" } else { "reject" });
     let result = if same(&s.csrf, &form.csrf) {
-        decision(&app, &s.actor, s.role, id, approve, form.reason.trim()).await
+        decision(
+            &app,
+            &s.actor,
+            s.role,
+            (id, form.revision),
+            approve,
+            form.reason.trim(),
+        )
+        .await
     } else {
         Err(csrf_error())
     };

@@ -30,9 +30,9 @@ pub use server::{
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES, POLL};
 pub use store::{
-    Actor, AuditEntry, Decision, EDITABLE, Edit, EditorInfo, Idempotency, NewAction, Proposal,
-    Revision, Role, Store, StoreError, SyncOutcome, WriteOutcome, hex_sha256, release_name,
-    token_hash,
+    Actor, AuditEntry, DATA_RELEASE, Decision, EDITABLE, Edit, EditorInfo, Idempotency, NewAction,
+    Proposal, Revision, Role, Store, StoreError, SyncOutcome, WriteOutcome, data_digest,
+    hex_sha256, release_name, token_hash,
 };
 
 /// The database the server uses when none is given.
@@ -64,6 +64,14 @@ pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), Sto
             );
             println!(
                 "data release not applied: the record after it would fail its checks; see `minewatch data sync --dry-run`"
+            );
+        }
+        SyncOutcome::Newer { database, this } => {
+            tracing::warn!(
+                "the database follows data release {database}, newer than this program's {this}: its data is left as it is"
+            );
+            println!(
+                "data release not applied: the database follows data release {database}, newer than this program's {this}"
             );
         }
         SyncOutcome::Planned(_) => {}

@@ -361,9 +361,8 @@ pub(crate) async fn preview_of(
     app: &AppState,
     proposal: &Proposal,
 ) -> Result<serde_json::Value, ApiError> {
-    let before = app.record();
-    Ok(match app.store.with_edit(&proposal.edit()).await? {
-        Ok(after) => preview(&before, &after, &proposal.edit(), app.today()),
+    Ok(match app.store.before_and_after(&proposal.edit()).await? {
+        Ok((before, after)) => preview(&before, &after, &proposal.edit(), app.today()),
         Err(errors) => serde_json::json!({
             "refused": format!("the record as it now stands refuses this edit: {}", errors.summary())
         }),
@@ -521,6 +520,8 @@ const LETTER_CLAIMS: &str = include_str!("../../../examples/letter-2025-01-17.cl
 #[serde(deny_unknown_fields)]
 struct DecisionIn {
     reason: Option<String>,
+    /// The revision the reviewer saw; a decision on another is a 409.
+    revision: Option<i64>,
 }
 
 /// `POST /api/v1/proposals/{id}/approve`.
@@ -560,7 +561,7 @@ async fn decide(
             parse_json(&bytes)?
         };
         let reason = input.reason.unwrap_or_default();
-        let answer = decision(&app, &actor, role, id, approve, &reason).await?;
+        let answer = decision(&app, &actor, role, (id, input.revision), approve, &reason).await?;
         Ok(json_response(StatusCode::OK, &answer))
     }
     .await;
@@ -573,7 +574,7 @@ pub(crate) async fn decision(
     app: &AppState,
     actor: &Actor,
     role: Role,
-    id: i64,
+    (id, revision): (i64, Option<i64>),
     approve: bool,
     reason: &str,
 ) -> Result<serde_json::Value, ApiError> {
@@ -597,7 +598,11 @@ pub(crate) async fn decision(
         .field("reason"));
     }
     let _guard = app.write.lock().await;
-    match app.store.decide(actor, id, approve, reason).await? {
+    match app
+        .store
+        .decide_revision(actor, id, revision, approve, reason)
+        .await?
+    {
         Decision::Applied {
             audit,
             version,
@@ -620,10 +625,18 @@ pub(crate) async fn decision(
             StatusCode::FORBIDDEN,
             "own_proposal",
             format!(
-                "{} proposed this; another reviewer decides it",
+                "{} proposed or changed this; another reviewer decides it",
                 actor.editor
             ),
         )),
+        Decision::StaleRevision { seen, current } => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stale_revision",
+            format!(
+                "proposal {id} changed since revision {seen}: it is at revision {current}; review it again"
+            ),
+        )
+        .field("revision")),
         Decision::Refused(errors) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "rule_violation",

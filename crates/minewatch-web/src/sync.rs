@@ -153,6 +153,13 @@ pub fn plan_table(table: Table<'_>) -> TableChanges {
                 .find(|r| key(table.file, r) == key(table.file, shipped))
             {
                 Some(gone) if gone == shipped => {}
+                // The release ships what the last one did: the team's
+                // retraction (or correction) stands, unquestioned.
+                Some(_)
+                    if baseline
+                        .as_ref()
+                        .and_then(|b| b.get(&key(table.file, shipped)))
+                        .is_some_and(|last| *last == shipped) => {}
                 Some(_) => out.withheld.push(shipped.clone()),
                 None => {
                     out.added.push(shipped.clone());

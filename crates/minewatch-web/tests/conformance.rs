@@ -117,6 +117,9 @@ conformance!(
     corrections_and_retractions_change_one_row,
     a_revised_proposal_loses_its_approvals,
     an_upgrade_keeps_the_teams_correction_and_proposes_the_shipped_row,
+    a_correction_of_a_rows_key_is_not_undone_by_the_release,
+    who_changed_a_proposal_or_saw_another_revision_does_not_approve_it,
+    an_older_release_leaves_a_newer_database_alone,
 );
 
 fn actor(name: &str) -> Actor {
@@ -814,4 +817,155 @@ async fn an_upgrade_keeps_the_teams_correction_and_proposes_the_shipped_row(url:
         Decision::Applied { .. }
     ));
     assert_eq!(ltu_ratification(&store).await, shipped);
+}
+
+async fn a_correction_of_a_rows_key_is_not_undone_by_the_release(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let files = store.files().await.expect("files");
+    let old = minewatch_registry::read_rows(&files["treaty_actions.csv"])
+        .expect("CSV")
+        .into_iter()
+        .find(|r| r[0] == "ISL" && r[1] == "signature")
+        .expect("Iceland's signature");
+    let mut new = old.clone();
+    new[2] = "1997-12-03".into();
+    let id = store
+        .propose_edit(
+            &actor("ann"),
+            &Edit::Correct {
+                file: "treaty_actions.csv".into(),
+                old: old.clone(),
+                new: new.clone(),
+            },
+            "the date of signature",
+        )
+        .await
+        .expect("stored")
+        .expect("accepted");
+    assert!(matches!(
+        store
+            .decide(&actor("rev"), id, true, "")
+            .await
+            .expect("decided"),
+        Decision::Applied { .. }
+    ));
+    // The shipped row's key (its date) is gone from the database: the
+    // release does not bring it back, and proposes nothing.
+    assert!(matches!(
+        store.sync(false).await.expect("sync"),
+        SyncOutcome::Unchanged
+    ));
+    let files = store.files().await.expect("files");
+    let signatures: Vec<Vec<String>> = minewatch_registry::read_rows(&files["treaty_actions.csv"])
+        .expect("CSV")
+        .into_iter()
+        .filter(|r| r[0] == "ISL" && r[1] == "signature")
+        .collect();
+    assert_eq!(signatures, vec![new]);
+    assert!(
+        store
+            .proposals(Some("pending"))
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
+async fn who_changed_a_proposal_or_saw_another_revision_does_not_approve_it(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let first = Edit::from_action(&action("ARE", "accession", "2026-01-15", ""));
+    let id = store
+        .propose_edit(&actor("ann"), &first, "")
+        .await
+        .expect("stored")
+        .expect("accepted");
+    // A maintainer changes it: then they may not approve it.
+    let second = Edit::from_action(&action("ARE", "accession", "2026-01-16", ""));
+    assert!(matches!(
+        store
+            .revise(
+                &actor("max"),
+                Role::Maintainer,
+                id,
+                &second,
+                "the right day"
+            )
+            .await
+            .expect("answered"),
+        Revision::Revised { revision: 2 }
+    ));
+    assert_eq!(
+        store
+            .proposal(id)
+            .await
+            .expect("read")
+            .expect("kept")
+            .authors,
+        ["max"]
+    );
+    assert!(matches!(
+        store
+            .decide(&actor("Max"), id, true, "")
+            .await
+            .expect("decided"),
+        Decision::OwnProposal
+    ));
+    // A reviewer who saw revision 1 decides nothing.
+    assert!(matches!(
+        store
+            .decide_revision(&actor("rev"), id, Some(1), true, "")
+            .await
+            .expect("decided"),
+        Decision::StaleRevision {
+            seen: 1,
+            current: 2
+        }
+    ));
+    // With two approvals needed, a revoked reviewer's approval stops counting.
+    store.set_approvals_needed(2).await.expect("set");
+    let token = store
+        .add_editor_as("rev", Role::Reviewer)
+        .await
+        .expect("rev");
+    assert!(!token.is_empty());
+    assert!(matches!(
+        store
+            .decide_revision(&actor("rev"), id, Some(2), true, "")
+            .await
+            .expect("decided"),
+        Decision::Approved { .. }
+    ));
+    store.revoke_editor("rev").await.expect("revoked");
+    let shown = store.proposal(id).await.expect("read").expect("kept");
+    assert!(shown.approvals.is_empty(), "{:?}", shown.approvals);
+    assert!(matches!(
+        store
+            .decide(&actor("sam"), id, true, "")
+            .await
+            .expect("decided"),
+        Decision::Approved { .. }
+    ));
+}
+
+async fn an_older_release_leaves_a_newer_database_alone(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    let version = store.version().await.expect("version");
+    // A later release ran on this database, and shipped no Tonga accession.
+    let later = minewatch_web::DATA_RELEASE + 1;
+    raw(
+        url,
+        &[
+            &format!("UPDATE meta SET value = '{later}' WHERE key = 'release_number'"),
+            "DELETE FROM treaty_actions WHERE state = 'TON'",
+        ],
+    )
+    .await;
+    let store = Store::open(url).await.expect("reopens");
+    assert!(matches!(
+        store.sync(false).await.expect("sync"),
+        SyncOutcome::Newer { database, .. } if database == later
+    ));
+    assert_eq!(store.version().await.expect("version"), version);
+    let files = store.files().await.expect("files");
+    assert!(!files["treaty_actions.csv"].contains("\nTON,"));
 }

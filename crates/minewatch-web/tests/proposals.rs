@@ -184,6 +184,14 @@ async fn rows_are_corrected_retracted_and_revised_through_the_api() {
     let (status, _, body) = send(&state, put(&uri, &ann, &correct.to_string())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(json(&body)["revision"], 2);
+    // A reviewer who read revision 1 approves nothing: 409.
+    let (status, _, body) = send(
+        &state,
+        post(&format!("{uri}/approve"), Some(&rev), r#"{"revision": 1}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(json(&body)["error"]["code"], "stale_revision");
     let (status, _, _) = send(&state, post(&format!("{uri}/approve"), Some(&rev), "")).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _, _) = send(&state, put(&uri, &ann, &correct.to_string())).await;

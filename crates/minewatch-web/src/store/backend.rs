@@ -18,7 +18,7 @@ pub(crate) type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> 
 
 /// A proposal as stored: id, kind, action row, source row, comment,
 /// proposer, status, created, decided by, decided at, reason, file, target
-/// row, revision.
+/// row, revision, authors of later revisions (comma-separated).
 pub(crate) type ProposalRow = (
     i64,
     String,
@@ -34,6 +34,7 @@ pub(crate) type ProposalRow = (
     String,
     String,
     i64,
+    String,
 );
 
 /// An editor as stored: name, role, created, revoked.
@@ -93,8 +94,8 @@ pub(crate) trait Tx: Send {
     fn audit<'a>(&'a mut self, actor: &'a Actor, entry: [&'a str; 4]) -> Fut<'a, i64>;
     /// The audit trail, oldest first.
     fn audit_log(&mut self) -> Fut<'_, Vec<AuditEntry>>;
-    /// `(what, source)` of every audit record of a kind.
-    fn audited<'a>(&'a mut self, kind: &'a str) -> Fut<'a, Vec<(String, String)>>;
+    /// `(what, source, detail)` of every audit record of a kind.
+    fn audited<'a>(&'a mut self, kind: &'a str) -> Fut<'a, Vec<(String, String, String)>>;
     /// The answer kept for an idempotency key: request hash, status, body.
     fn answer<'a>(
         &'a mut self,
@@ -119,11 +120,13 @@ pub(crate) trait Tx: Send {
     /// row, comment, proposer; its id.
     fn add_proposal<'a>(&'a mut self, p: [&'a str; 7]) -> Fut<'a, i64>;
     /// Changes a pending proposal (kind, file, target row, new row, source
-    /// row, comment) and moves it to its next revision.
-    fn revise_proposal<'a>(&'a mut self, id: i64, p: [&'a str; 6]) -> Fut<'a, ()>;
+    /// row, comment, authors of later revisions) and moves it to its next
+    /// revision.
+    fn revise_proposal<'a>(&'a mut self, id: i64, p: [&'a str; 7]) -> Fut<'a, ()>;
     /// Records a reviewer's approval of a revision (once).
     fn add_approval<'a>(&'a mut self, id: i64, revision: i64, reviewer: &'a str) -> Fut<'a, ()>;
-    /// The reviewers who approved a revision, in order.
+    /// The reviewers who approved a revision and still hold a token, in
+    /// order.
     fn approvals(&mut self, id: i64, revision: i64) -> Fut<'_, Vec<String>>;
     /// The proposals of a status (or all), or the one with an id, oldest first.
     fn proposals<'a>(
@@ -154,7 +157,8 @@ pub(crate) mod sql {
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
     pub(crate) const AUDIT_LOG: &str =
         "SELECT id, editor, at, what, source, kind, address, detail FROM audit ORDER BY id";
-    pub(crate) const AUDITED: &str = "SELECT what, source FROM audit WHERE kind = $1 ORDER BY id";
+    pub(crate) const AUDITED: &str =
+        "SELECT what, source, detail FROM audit WHERE kind = $1 ORDER BY id";
     pub(crate) const ANSWER: &str =
         "SELECT request_sha256, status, response FROM idempotency WHERE editor = $1 AND key = $2";
     pub(crate) const ANSWER_KEEP: &str = "INSERT INTO idempotency (editor, key, request_sha256, status, response, at) \
@@ -171,14 +175,16 @@ pub(crate) mod sql {
     pub(crate) const PROPOSAL_ADD: &str = "INSERT INTO proposals (kind, file, target_row, action_row, source_row, comment, proposer, status, created) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) RETURNING id";
     pub(crate) const PROPOSAL_REVISE: &str = "UPDATE proposals SET kind = $1, file = $2, target_row = $3, action_row = $4, \
-         source_row = $5, comment = $6, revision = revision + 1 WHERE id = $7 AND status = 'pending'";
-    pub(crate) const PROPOSALS: &str = "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason, file, target_row, revision \
+         source_row = $5, comment = $6, authors = $7, revision = revision + 1 WHERE id = $8 AND status = 'pending'";
+    pub(crate) const PROPOSALS: &str = "SELECT id, kind, action_row, source_row, comment, proposer, status, created, decided_by, decided_at, reason, file, target_row, revision, authors \
          FROM proposals WHERE ($1 = '' OR status = $1) AND ($2 < 0 OR id = $2) ORDER BY id";
     pub(crate) const APPROVAL_ADD: &str = "INSERT INTO approvals (proposal, revision, reviewer, at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (proposal, revision, reviewer) DO NOTHING";
-    pub(crate) const APPROVALS: &str = "SELECT reviewer FROM approvals WHERE proposal = $1 AND revision = $2 ORDER BY at, reviewer";
+    pub(crate) const APPROVALS: &str = "SELECT a.reviewer FROM approvals a WHERE a.proposal = $1 AND a.revision = $2 \
+         AND NOT EXISTS (SELECT 1 FROM editors e WHERE lower(e.name) = lower(a.reviewer) AND e.revoked IS NOT NULL) \
+         ORDER BY a.at, a.reviewer";
     pub(crate) const DECISION: &str = "UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
-         WHERE id = $5";
+         WHERE id = $5 AND status = 'pending'";
 
     /// `SELECT` of a row table's columns in file order.
     pub(crate) fn select_rows(table: &str, columns: &[&str]) -> String {
@@ -470,9 +476,9 @@ macro_rules! transaction {
                 })
             }
 
-            fn audited<'a>(&'a mut self, kind: &'a str) -> Fut<'a, Vec<(String, String)>> {
+            fn audited<'a>(&'a mut self, kind: &'a str) -> Fut<'a, Vec<(String, String, String)>> {
                 Box::pin(async move {
-                    let r = sqlx::query_as::<_, (String, String)>(sql::AUDITED)
+                    let r = sqlx::query_as::<_, (String, String, String)>(sql::AUDITED)
                         .bind(kind)
                         .fetch_all(self.conn())
                         .await;
@@ -585,7 +591,7 @@ macro_rules! transaction {
                 })
             }
 
-            fn revise_proposal<'a>(&'a mut self, id: i64, p: [&'a str; 6]) -> Fut<'a, ()> {
+            fn revise_proposal<'a>(&'a mut self, id: i64, p: [&'a str; 7]) -> Fut<'a, ()> {
                 Box::pin(async move {
                     let mut query = sqlx::query(sql::PROPOSAL_REVISE);
                     for cell in p {

@@ -113,13 +113,17 @@ impl std::error::Error for StoreError {}
 /// A database URL with its password, if any, replaced by `***`, as it
 /// may be printed.
 pub(crate) fn redacted(url: &str) -> String {
+    // A password given as a query parameter hides everything after it.
+    if let Some(at) = url.find("password=") {
+        return format!("{}password=***", &url[..at]);
+    }
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
+    // The password ends at the last '@' (it may hold a '/').
+    match rest.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
             None => url.to_string(),
         },
         None => url.to_string(),
@@ -386,6 +390,9 @@ pub struct Proposal {
     pub created: String,
     /// Its revision: 1, and one more with each change after submission.
     pub revision: i64,
+    /// Who changed it after its submission, besides its proposer (a
+    /// maintainer): none of them may approve it.
+    pub authors: Vec<String>,
     /// The reviewers who approved this revision.
     pub approvals: Vec<String>,
     /// How many approvals apply it.
@@ -455,8 +462,15 @@ pub enum Decision {
     NotFound,
     /// Already decided (its status).
     AlreadyDecided(String),
-    /// The proposer may not decide their own proposal.
+    /// The proposer (or anyone who changed it) may not decide it.
     OwnProposal,
+    /// The proposal changed since the revision the reviewer decided on.
+    StaleRevision {
+        /// The revision the reviewer saw.
+        seen: i64,
+        /// The proposal's current revision.
+        current: i64,
+    },
     /// The record as it now stands refuses the edit (it changed since the
     /// proposal); nothing was changed.
     Refused(LoadErrors),
@@ -485,6 +499,14 @@ pub enum Revision {
 pub enum SyncOutcome {
     /// The database already holds this release.
     Unchanged,
+    /// The database follows a later data release than this program's:
+    /// nothing was changed.
+    Newer {
+        /// The number the database follows.
+        database: i64,
+        /// This program's.
+        this: i64,
+    },
     /// A dry run: what would change.
     Planned(SyncPlan),
     /// Applied and committed as one audited edit.
@@ -1003,8 +1025,20 @@ impl Store {
             return Ok(Revision::Refused(errors));
         }
         let [kind, file, target, row, source] = stored_edit(edit);
-        tx.revise_proposal(id, [&kind, &file, &target, &row, &source, comment])
-            .await?;
+        let mut authors = proposal.authors.clone();
+        if !proposal.proposer.eq_ignore_ascii_case(&actor.editor)
+            && !authors
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&actor.editor))
+        {
+            authors.push(actor.editor.clone());
+        }
+        let authors = authors.join(",");
+        tx.revise_proposal(
+            id,
+            [&kind, &file, &target, &row, &source, comment, &authors],
+        )
+        .await?;
         let dropped = proposal.approvals.len();
         let detail = format!(
             "proposal {id} revision {}: {comment}; {dropped} approvals of revision {} no longer count",
@@ -1097,6 +1131,21 @@ impl Store {
         Ok(load(&files, Some(edit)))
     }
 
+    /// The record as the database holds it and as it would stand after
+    /// `edit`, from one read (what a preview compares, whichever version a
+    /// replica serves); the loader's errors if the rules refuse the edit.
+    ///
+    /// # Errors
+    /// On a database error, or a stored record that does not load.
+    pub async fn before_and_after(
+        &self,
+        edit: &Edit,
+    ) -> Result<Result<(Loaded, Loaded), LoadErrors>, StoreError> {
+        let files = self.files().await?;
+        let before = load(&files, None).map_err(StoreError::Record)?;
+        Ok(load(&files, Some(edit)).map(|after| (before, after)))
+    }
+
     /// The proposals, oldest first, of one status or all.
     ///
     /// # Errors
@@ -1134,6 +1183,24 @@ impl Store {
         approve: bool,
         reason: &str,
     ) -> Result<Decision, StoreError> {
+        self.decide_revision(reviewer, id, None, approve, reason)
+            .await
+    }
+
+    /// [`Store::decide`], for the revision the reviewer saw: when the
+    /// proposal has changed since (`revision` is not its current one),
+    /// nothing is decided.
+    ///
+    /// # Errors
+    /// On a database error; nothing is changed then.
+    pub async fn decide_revision(
+        &self,
+        reviewer: &Actor,
+        id: i64,
+        revision: Option<i64>,
+        approve: bool,
+        reason: &str,
+    ) -> Result<Decision, StoreError> {
         let mut tx = self.write().await?;
         let Some(proposal) = read_proposal(&mut *tx, id).await? else {
             tx.rollback().await?;
@@ -1143,8 +1210,16 @@ impl Store {
             tx.rollback().await?;
             return Ok(Decision::AlreadyDecided(proposal.status));
         }
+        if let Some(seen) = revision.filter(|r| *r != proposal.revision) {
+            tx.rollback().await?;
+            return Ok(Decision::StaleRevision {
+                seen,
+                current: proposal.revision,
+            });
+        }
         let Some((approvals, complete)) = tally(
             &proposal.proposer,
+            &proposal.authors,
             &proposal.approvals,
             &reviewer.editor,
             approve,
@@ -1233,24 +1308,50 @@ impl Store {
         } else {
             self.write().await?
         };
+        let followed: i64 = tx
+            .meta("release_number")
+            .await?
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if followed > DATA_RELEASE {
+            tx.rollback().await?;
+            return Ok(SyncOutcome::Newer {
+                database: followed,
+                this: DATA_RELEASE,
+            });
+        }
         let files = tx.files().await?;
         // The rows the team wrote: its new rows and corrections (by their
         // text), and the sources it published (by id).
         let mut team_rows: BTreeSet<String> = BTreeSet::new();
         for kind in ["action", "row", "correction"] {
-            team_rows.extend(tx.audited(kind).await?.into_iter().map(|(what, _)| what));
+            team_rows.extend(tx.audited(kind).await?.into_iter().map(|(what, _, _)| what));
         }
-        let retracted: Vec<Vec<String>> = tx
-            .audited("retraction")
-            .await?
-            .into_iter()
-            .filter_map(|(what, _)| read_rows(&what).ok()?.pop())
-            .collect();
+        // The rows the team took out of each file: the ones it retracted,
+        // and the old rows of its corrections (the audit's detail names the
+        // file).
+        let mut taken_out: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+        for (what, _, detail) in tx.audited("retraction").await? {
+            if let (Some((file, _)), Some(row)) = (
+                detail.split_once(": "),
+                read_rows(&what).ok().and_then(|mut r| r.pop()),
+            ) {
+                taken_out.entry(file.to_string()).or_default().push(row);
+            }
+        }
+        for (_, _, detail) in tx.audited("correction").await? {
+            if let Some((file, old)) = detail
+                .split_once(": was ")
+                .and_then(|(f, old)| Some((f, read_rows(old).ok()?.pop()?)))
+            {
+                taken_out.entry(file.to_string()).or_default().push(old);
+            }
+        }
         let team_sources: BTreeSet<String> = tx
             .audited("source")
             .await?
             .into_iter()
-            .map(|(_, id)| id)
+            .map(|(_, id, _)| id)
             .collect();
         let embedded: BTreeMap<&str, &str> = EMBEDDED_FILES.iter().copied().collect();
         let rows_of = |text: &str| -> Vec<Vec<String>> {
@@ -1282,7 +1383,7 @@ impl Store {
                     team,
                     shipped: rows_of(embedded.get(file).copied().unwrap_or("")),
                     baseline,
-                    retracted: retracted.clone(),
+                    retracted: taken_out.get(file).cloned().unwrap_or_default(),
                 }));
         }
         for (name, text) in EMBEDDED_FILES {
@@ -1292,10 +1393,15 @@ impl Store {
             }
         }
         // Each shipped row that differs from a row the team wrote goes to
-        // review, unless it already waits there.
-        let pending = tx.proposals(Some("pending"), None).await?;
-        let waiting: BTreeSet<(String, String, String)> =
-            pending.into_iter().map(|p| (p.11, p.12, p.2)).collect();
+        // review, once: not again while it waits, nor after a reviewer
+        // decided it.
+        let waiting: BTreeSet<(String, String, String)> = tx
+            .proposals(None, None)
+            .await?
+            .into_iter()
+            .filter(|p| p.5 == RELEASE_EDITOR)
+            .map(|p| (p.11, p.12, p.2))
+            .collect();
         let conflicts: Vec<Edit> = plan
             .tables
             .iter()
@@ -1319,6 +1425,12 @@ impl Store {
             .collect();
         plan.proposed = conflicts.len();
         let anything = plan.changes() || !conflicts.is_empty();
+        if !dry_run && !anything && followed < DATA_RELEASE {
+            // The same rows under a later number: remember the number.
+            record_release(&mut *tx).await?;
+            tx.commit().await?;
+            return Ok(SyncOutcome::Unchanged);
+        }
         if dry_run || !anything {
             tx.rollback().await?;
             return Ok(if anything {
@@ -1355,7 +1467,7 @@ impl Store {
             tx.put_file(name, text).await?;
         }
         let release = Actor {
-            editor: "release".to_string(),
+            editor: RELEASE_EDITOR.to_string(),
             address: String::new(),
         };
         let name = release_name();
@@ -1366,7 +1478,15 @@ impl Store {
             );
             let [kind, file, target, row, source] = stored_edit(edit);
             let id = tx
-                .add_proposal([&kind, &file, &target, &row, &source, &comment, "release"])
+                .add_proposal([
+                    &kind,
+                    &file,
+                    &target,
+                    &row,
+                    &source,
+                    &comment,
+                    RELEASE_EDITOR,
+                ])
                 .await?;
             let detail = format!("proposal {id} ({kind} in {file}): {comment}");
             tx.audit(&release, ["proposed", &edit.what(), &edit.cited(), &detail])
@@ -1418,15 +1538,18 @@ impl Store {
 /// proposal's current revision (each reviewer once, names compared without
 /// regard to case) and whether the proposal is now decided (a rejection
 /// decides at once; approvals decide when `needed` distinct reviewers gave
-/// one). `None`: the reviewer proposed it, and may not decide it.
+/// one). `None`: the reviewer proposed it or changed it, and may not decide
+/// it.
 pub(crate) fn tally(
     proposer: &str,
+    authors: &[String],
     approvals: &[String],
     reviewer: &str,
     approve: bool,
     needed: i64,
 ) -> Option<(Vec<String>, bool)> {
-    if proposer.eq_ignore_ascii_case(reviewer) {
+    let wrote = |name: &String| name.eq_ignore_ascii_case(reviewer);
+    if proposer.eq_ignore_ascii_case(reviewer) || authors.iter().any(wrote) {
         return None;
     }
     let mut approvals = approvals.to_vec();
@@ -1446,9 +1569,23 @@ async fn version_of(tx: &mut dyn Tx) -> Result<i64, StoreError> {
         .unwrap_or(0))
 }
 
-/// The name of this release's data: the program's version and a digest of
-/// its built-in `data/` ("minewatch 0.1.0, data 3f2a…").
-pub fn release_name() -> String {
+/// Who a data release's edits and proposals are by. Not a name an editor
+/// may take.
+pub(crate) const RELEASE_EDITOR: &str = "release";
+
+/// The number of this release's built-in data: one more with each release
+/// whose `data/` changes (a test holds it to [`DATA_DIGEST`], so a change to
+/// `data/` without a new number fails). A database that follows a later
+/// number is never synced back to this one: an older replica restarted in
+/// a rolling upgrade leaves the newer data alone.
+pub const DATA_RELEASE: i64 = 1;
+
+/// The digest of the data numbered [`DATA_RELEASE`] (see [`data_digest`]).
+#[cfg(test)]
+const DATA_DIGEST: &str = "ade5f5b0333b";
+
+/// The first twelve hex digits of the SHA-256 of the built-in `data/`.
+pub fn data_digest() -> String {
     let mut digest = Sha256::new();
     for (name, text) in EMBEDDED_FILES {
         digest.update(name.as_bytes());
@@ -1456,13 +1593,22 @@ pub fn release_name() -> String {
         digest.update(text.as_bytes());
         digest.update([0]);
     }
-    let hex: String = digest
+    digest
         .finalize()
         .iter()
         .take(6)
         .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("minewatch {}, data {hex}", env!("CARGO_PKG_VERSION"))
+        .collect()
+}
+
+/// The name of this release's data: the program's version, the data's
+/// number and its digest ("minewatch 0.1.0, data release 1 (3f2a…)").
+pub fn release_name() -> String {
+    format!(
+        "minewatch {}, data release {DATA_RELEASE} ({})",
+        env!("CARGO_PKG_VERSION"),
+        data_digest()
+    )
 }
 
 /// Remembers which release's rows the database now follows: the rows of
@@ -1474,6 +1620,8 @@ async fn record_release(tx: &mut dyn Tx) -> Result<(), StoreError> {
             tx.set_meta(&format!("shipped:{file}"), text).await?;
         }
     }
+    tx.set_meta("release_number", &DATA_RELEASE.to_string())
+        .await?;
     tx.set_meta("release", &release_name()).await
 }
 
@@ -1547,6 +1695,7 @@ fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
         file,
         target,
         revision,
+        authors,
     ) = row;
     Ok(Proposal {
         id,
@@ -1560,6 +1709,11 @@ fn proposal_of(row: ProposalRow) -> Result<Proposal, StoreError> {
         status,
         created,
         revision,
+        authors: authors
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect(),
         approvals: Vec::new(),
         approvals_needed: 1,
         decided_by,
@@ -1576,6 +1730,20 @@ async fn apply_action(
     action: &NewAction,
 ) -> Result<(i64, i64), StoreError> {
     apply_edit(tx, actor, &Edit::from_action(action)).await
+}
+
+/// One row changed, as the check under the same lock found it; anything
+/// else ends the transaction unwritten.
+fn changed(rows: u64, edit: &Edit) -> Result<(), StoreError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Database(sqlx::Error::Protocol(format!(
+            "{} of {}: {rows} rows matched where the check found one",
+            edit.kind(),
+            edit.file()
+        ))))
+    }
 }
 
 /// Writes an edit (the caller has checked it with [`load`]) with its audit
@@ -1604,14 +1772,14 @@ async fn apply_edit(tx: &mut dyn Tx, actor: &Actor, edit: &Edit) -> Result<(i64,
             (kind, String::new())
         }
         Edit::Correct { old, new, .. } => {
-            tx.replace_row(table, old, Some(new)).await?;
+            changed(tx.replace_row(table, old, Some(new)).await?, edit)?;
             (
                 "correction",
                 format!("{}: was {}", edit.file(), csv_line(old)),
             )
         }
         Edit::Retract { old, .. } => {
-            tx.replace_row(table, old, None).await?;
+            changed(tx.replace_row(table, old, None).await?, edit)?;
             ("retraction", format!("{}: removed", edit.file()))
         }
     };
@@ -1635,6 +1803,14 @@ fn check_editor_name(name: &str) -> Result<(), StoreError> {
     };
     if name.trim().is_empty() {
         return bad("it is empty");
+    }
+    if [RELEASE_EDITOR, "operator"]
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name.trim()))
+    {
+        return bad(
+            "it is the name the data releases and the operator's commands are audited under",
+        );
     }
     if name.len() > 64 {
         return bad("it is longer than 64 characters");
@@ -1763,7 +1939,7 @@ mod tests {
             let mut distinct = std::collections::BTreeSet::new();
             for (who, approve) in steps {
                 let reviewer = names[who];
-                let answer = tally("ann", &approvals, reviewer, approve, needed);
+                let answer = tally("ann", &[], &approvals, reviewer, approve, needed);
                 if reviewer.eq_ignore_ascii_case("ann") {
                     prop_assert!(answer.is_none());
                     continue;
@@ -1786,13 +1962,39 @@ mod tests {
     }
 
     #[test]
+    fn the_data_release_number_follows_the_data() {
+        assert_eq!(
+            super::data_digest(),
+            super::DATA_DIGEST,
+            "data/ changed since data release {n}: make DATA_RELEASE {next} and DATA_DIGEST {:?} (crates/minewatch-web/src/store/mod.rs)",
+            super::data_digest(),
+            n = super::DATA_RELEASE,
+            next = super::DATA_RELEASE + 1,
+        );
+    }
+
+    #[test]
     fn two_approvals_of_two_reviewers() {
-        let (one, done) = tally("ann", &[], "rev", true, 2).expect("rev decides");
+        let (one, done) = tally("ann", &[], &[], "rev", true, 2).expect("rev decides");
         assert_eq!((one.clone(), done), (vec!["rev".to_string()], false));
-        assert_eq!(tally("ann", &one, "REV", true, 2).map(|t| t.1), Some(false));
-        assert_eq!(tally("ann", &one, "sam", true, 2).map(|t| t.1), Some(true));
-        assert_eq!(tally("ann", &one, "Ann", true, 2), None);
-        assert_eq!(tally("ann", &one, "sam", false, 2).map(|t| t.1), Some(true));
+        assert_eq!(
+            tally("ann", &[], &one, "REV", true, 2).map(|t| t.1),
+            Some(false)
+        );
+        assert_eq!(
+            tally("ann", &[], &one, "sam", true, 2).map(|t| t.1),
+            Some(true)
+        );
+        assert_eq!(tally("ann", &[], &one, "Ann", true, 2), None);
+        assert_eq!(
+            tally("ann", &[], &one, "sam", false, 2).map(|t| t.1),
+            Some(true)
+        );
+        // A maintainer who changed it may not approve it either.
+        assert_eq!(
+            tally("ann", &["Max".to_string()], &one, "max", true, 2),
+            None
+        );
     }
 
     #[test]
@@ -1807,6 +2009,14 @@ mod tests {
         );
         assert_eq!(redacted("sqlite://minewatch.db"), "sqlite://minewatch.db");
         assert_eq!(redacted("not a url"), "not a url");
+        assert_eq!(
+            redacted("postgres://mw:a/b@db/minewatch"),
+            "postgres://mw:***@db/minewatch"
+        );
+        assert_eq!(
+            redacted("postgres://db/minewatch?user=mw&password=s3cret&sslmode=off"),
+            "postgres://db/minewatch?user=mw&password=***"
+        );
     }
 
     #[test]
@@ -1817,6 +2027,9 @@ mod tests {
             "a\nb",
             "tab\there",
             "=HYPERLINK(\"x\")",
+            "release",
+            "Release",
+            "OPERATOR",
             "+1",
             "-x",
             "@x",

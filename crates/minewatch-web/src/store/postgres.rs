@@ -63,6 +63,11 @@ impl Backend for PgBackend {
             let r = sqlx::query(begin).execute(tx.conn()).await;
             tx.check(r)?;
             if write {
+                // Wait for another writer as long as SQLite would, no longer.
+                let r = sqlx::query("SET LOCAL lock_timeout = '10s'")
+                    .execute(tx.conn())
+                    .await;
+                tx.check(r)?;
                 let r = sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(WRITE_LOCK)
                     .execute(tx.conn())

@@ -164,6 +164,13 @@ pub(crate) fn sync(database: &str, dry_run: bool, out: Out<'_>) -> Result<ExitCo
             writeln!(out, "the database holds this release's data; nothing to do")?;
             Ok(ExitCode::SUCCESS)
         }
+        minewatch_web::SyncOutcome::Newer { database, this } => {
+            writeln!(
+                out,
+                "nothing to do: the database follows data release {database}, newer than this program's {this}; upgrade this program"
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         minewatch_web::SyncOutcome::Planned(plan) => {
             writeln!(
                 out,
