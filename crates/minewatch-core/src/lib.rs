@@ -32,6 +32,7 @@
 //! ```
 
 pub mod articles;
+pub mod changes;
 mod context;
 mod engine;
 mod explain;

@@ -389,3 +389,180 @@ pub fn csv_cell(text: &str) -> String {
         guarded
     }
 }
+
+/// One change between two dates: an element of `minewatch changes --format
+/// json` and of `GET /api/v1/changes`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct ChangeJson {
+    /// The day it took effect, `YYYY-MM-DD`.
+    pub date: String,
+    /// The state (ISO3), or `null` for a figure.
+    pub state: Option<String>,
+    /// `status`, `obligation`, `finding`, `use_finding` or `figure`.
+    pub kind: &'static str,
+    /// What changed within the kind: the obligation, the finding, the
+    /// figure's name; `null` for a status.
+    pub name: Option<&'static str>,
+    /// Before: a status, a standing, a number; `null` when there was none.
+    pub before: Option<String>,
+    /// After; `null` when there is none.
+    pub after: Option<String>,
+    /// The article that made it, as "Art. 20(2)".
+    pub article: Option<String>,
+    /// The ids of the sources behind it.
+    pub sources: Vec<String>,
+    /// One sentence.
+    pub text: String,
+}
+
+impl ChangeJson {
+    /// The JSON of one change.
+    pub fn new(change: &minewatch_core::changes::Change) -> ChangeJson {
+        ChangeJson {
+            date: change.date.to_string(),
+            state: change.state.map(|s| s.as_str().to_string()),
+            kind: change.kind.as_str(),
+            name: change.name,
+            before: change.before.clone(),
+            after: change.after.clone(),
+            article: change.article.map(|a| a.to_string()),
+            sources: change
+                .sources
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+            text: change.text.clone(),
+        }
+    }
+
+    /// The CSV columns.
+    pub const CSV_HEADER: [&'static str; 9] = [
+        "date", "state", "kind", "name", "before", "after", "article", "sources", "text",
+    ];
+
+    /// The row's cells, unquoted: sources joined by `;`.
+    pub fn csv_cells(&self) -> Vec<String> {
+        vec![
+            self.date.clone(),
+            self.state.clone().unwrap_or_default(),
+            self.kind.to_string(),
+            self.name.unwrap_or_default().to_string(),
+            self.before.clone().unwrap_or_default(),
+            self.after.clone().unwrap_or_default(),
+            self.article.clone().unwrap_or_default(),
+            self.sources.join(";"),
+            self.text.clone(),
+        ]
+    }
+}
+
+/// A question for the changes between two dates, as typed at the command
+/// line or in a URL: the same reading for both.
+#[derive(Clone, Debug, Default)]
+pub struct ChangesQuery<'a> {
+    /// The first day, excluded.
+    pub from: Option<Date>,
+    /// The last day, included.
+    pub to: Option<Date>,
+    /// States, as codes or names.
+    pub states: Vec<&'a str>,
+    /// A group id.
+    pub group: Option<&'a str>,
+    /// Kinds, comma-separated.
+    pub kinds: Option<&'a str>,
+}
+
+/// Why a changes question cannot be answered: which part, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangesError {
+    /// The parameter at fault: `from`, `to`, `state`, `group` or `kind`.
+    pub field: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The changes a question asks for, in the shape the CLI and the API share.
+///
+/// # Errors
+/// A range that is empty, an unknown state, group or kind.
+pub fn changes_rows(
+    registry: &Registry,
+    context: &minewatch_core::Context,
+    query: &ChangesQuery<'_>,
+) -> Result<Vec<ChangeJson>, ChangesError> {
+    use minewatch_core::changes::{ChangeKind, Scope, changes};
+    let bad = |field, message: String| ChangesError { field, message };
+    let from = query
+        .from
+        .ok_or_else(|| bad("from", "`from` is required (YYYY-MM-DD)".into()))?;
+    let to = query
+        .to
+        .ok_or_else(|| bad("to", "`to` is required (YYYY-MM-DD)".into()))?;
+    if to <= from {
+        return Err(bad(
+            "to",
+            format!(
+                "`to` {to} is not after `from` {from}: the range is the days after `from` up to `to`"
+            ),
+        ));
+    }
+    let mut scope = Scope::default();
+    if !query.states.is_empty() {
+        let mut states = std::collections::BTreeSet::new();
+        for s in &query.states {
+            let found = registry.find_state(s).map_err(|nf| {
+                let mut message = format!("unknown state {:?}", nf.query);
+                if !nf.suggestions.is_empty() {
+                    let list: Vec<String> = nf
+                        .suggestions
+                        .iter()
+                        .map(|(c, n)| format!("{c} ({n})"))
+                        .collect();
+                    message.push_str(&format!("; did you mean {}?", list.join(", ")));
+                }
+                bad("state", message)
+            })?;
+            states.insert(found.iso3);
+        }
+        scope.states = Some(states);
+    }
+    if let Some(group) = query.group {
+        let id = context
+            .groups()
+            .iter()
+            .find(|g| g.id.eq_ignore_ascii_case(group))
+            .map_or(group, |g| g.id.as_str());
+        let members = Scope::group(context, id, from, to).ok_or_else(|| {
+            let known: Vec<&str> = context.groups().iter().map(|g| g.id.as_str()).collect();
+            bad(
+                "group",
+                format!(
+                    "unknown group {group:?}; the record's groups are {}",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        scope = scope.and(members);
+    }
+    let kinds: Vec<ChangeKind> = match query.kinds {
+        None => ChangeKind::ALL.to_vec(),
+        Some(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| {
+                ChangeKind::parse(k).ok_or_else(|| {
+                    bad(
+                        "kind",
+                        format!("unknown kind {k:?}: one of status, obligation, finding, use_finding, figure"),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(changes(registry, context, from, to, &scope)
+        .iter()
+        .filter(|c| kinds.contains(&c.kind))
+        .map(ChangeJson::new)
+        .collect())
+}

@@ -85,6 +85,32 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = FiguresFormat::Text)]
         format: FiguresFormat,
     },
+    /// Every change between two dates: statuses (with the article that made
+    /// each), obligations, findings, findings of use, and the figures' net
+    /// change.
+    Changes {
+        /// The first day, excluded (YYYY-MM-DD): a change on it belongs to
+        /// the range before.
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        /// The last day, included (YYYY-MM-DD); default today (UTC).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Only this state (an ISO3 code or a name); repeat for more.
+        #[arg(long, value_name = "STATE")]
+        state: Vec<String>,
+        /// Only the members of this group (an id of data/groups.csv) on
+        /// either date.
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+        /// Only these kinds: status, obligation, finding, use_finding,
+        /// figure (comma-separated).
+        #[arg(long, value_name = "KINDS")]
+        kind: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FiguresFormat::Text)]
+        format: FiguresFormat,
+    },
     /// The figures computed on each Landmine Monitor edition's cut-off date
     /// beside the figures the edition states (docs/monitor-figures.md).
     MonitorFigures {

@@ -3,6 +3,7 @@
 //! (dates, state look-ups, JSON output).
 
 mod brief;
+mod changes;
 pub(crate) mod check;
 mod data;
 mod figures;
@@ -142,6 +143,24 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         }
         Command::Figures { on, format } => {
             figures::figures(&record(data.as_deref())?, &on, format, out)?;
+        }
+        Command::Changes {
+            from,
+            to,
+            state,
+            group,
+            kind,
+            format,
+        } => {
+            let loaded = record(data.as_deref())?;
+            let query = changes::Query {
+                from: &from,
+                to: to.as_deref(),
+                states: &state,
+                group: group.as_deref(),
+                kinds: kind.as_deref(),
+            };
+            changes::changes(&loaded, &query, format, out)?;
         }
         Command::MonitorFigures { format } => {
             monitor_figures::monitor_figures(&record(data.as_deref())?, format, out)?;
