@@ -10,7 +10,9 @@ use jiff::civil::Date;
 use minewatch_brief::VerdictReport;
 use minewatch_claims::Checker;
 use minewatch_core::{ActionKind, Iso3, Status};
-use minewatch_json::{FigureJson, HistoryJson, PartyJson, StatusJson};
+use minewatch_json::{
+    ChangeJson, ChangesQuery, FigureJson, HistoryJson, PartyJson, StatusJson, changes_rows,
+};
 use minewatch_registry::{Loaded, write_rows};
 use serde::{Deserialize, Serialize};
 
@@ -245,6 +247,109 @@ pub(crate) async fn figures(
         if csv {
             let mut out = vec![FigureJson::CSV_HEADER.map(String::from).to_vec()];
             out.extend(rows.iter().map(FigureJson::csv_cells));
+            return Ok(safe_csv(out));
+        }
+        Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
+    })
+}
+
+/// The query of `GET /api/v1/changes` and of `/changes`.
+#[derive(Deserialize, Default)]
+pub(crate) struct ChangesParams {
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    /// Codes or names, comma-separated.
+    pub(crate) state: Option<String>,
+    pub(crate) group: Option<String>,
+    /// Kinds, comma-separated.
+    pub(crate) kind: Option<String>,
+    pub(crate) format: Option<String>,
+}
+
+/// The changes a query asks for, as the CLI gives them; a 400 naming the
+/// parameter at fault otherwise. `to` defaults to today.
+pub(crate) fn change_rows(
+    app: &AppState,
+    loaded: &Loaded,
+    q: &ChangesParams,
+) -> Result<Vec<ChangeJson>, ApiError> {
+    let date = |field: &'static str, text: Option<&str>| -> Result<Option<Date>, ApiError> {
+        match text.filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(t) => minewatch_registry::parse_date(t).map(Some).map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_date",
+                    format!("`{field}` must be a date as YYYY-MM-DD: {e} (found `{t}`)"),
+                )
+                .field(field)
+            }),
+        }
+    };
+    let query = ChangesQuery {
+        from: date("from", q.from.as_deref())?,
+        to: Some(date("to", q.to.as_deref())?.unwrap_or_else(|| app.today())),
+        states: q
+            .state
+            .as_deref()
+            .map(|s| {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        group: q.group.as_deref().filter(|g| !g.is_empty()),
+        kinds: q.kind.as_deref().filter(|k| !k.is_empty()),
+    };
+    changes_rows(&loaded.registry, &loaded.context, &query).map_err(|e| {
+        let status = if e.field == "state" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        ApiError::new(status, "bad_query", e.message).field(e.field)
+    })
+}
+
+/// `GET /api/v1/changes?from=&to=&state=&group=&kind=&format=`: the array
+/// `minewatch changes --format json` prints.
+pub(crate) async fn changes(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<ChangesParams>,
+) -> Result<Response, ApiError> {
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_format",
+                format!("`format` is json or csv (found `{other}`)"),
+            )
+            .field("format"));
+        }
+    };
+    let key = format!(
+        "changes {:?} {:?} {:?} {:?} {:?} {csv} {}",
+        q.from,
+        q.to,
+        q.state,
+        q.group,
+        q.kind,
+        app.today()
+    );
+    let content_type = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    memo(&app, key, &headers, content_type, |loaded| {
+        let rows = change_rows(&app, loaded, &q)?;
+        if csv {
+            let mut out = vec![ChangeJson::CSV_HEADER.map(String::from).to_vec()];
+            out.extend(rows.iter().map(ChangeJson::csv_cells));
             return Ok(safe_csv(out));
         }
         Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())

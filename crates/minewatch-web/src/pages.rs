@@ -70,6 +70,7 @@ table.treaty-figures th[scope=row]{background:none;font-weight:600}
 table.treaty-figures code{word-break:break-word}.num{text-align:right;white-space:nowrap}
 details summary{cursor:pointer;color:#0b4f8a}details p.states{margin:.2rem 0;line-height:1.7}
 ul.sources{margin:.2rem 0;padding-left:1.2rem;font-size:.9rem}
+#changes td:first-child{white-space:nowrap}
 table.obligations tr.head td{border-bottom:0;padding-bottom:0}ol.steps{margin:.2rem 0;padding-left:1.4rem;font-size:.9rem}
 @media (max-width:40rem){table.treaty-figures thead{display:none}table.treaty-figures tr{display:grid;grid-template-columns:1fr auto;border-bottom:1px solid #ccc}
 table.treaty-figures th,table.treaty-figures td{border:0}table.treaty-figures td:last-child{grid-column:1/3;padding-top:0}}
@@ -85,7 +86,7 @@ pub(crate) fn layout(title: &str, body: Html) -> Html {
          <title>{t} · Minewatch</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
          <header class=\"top\"><a class=\"brand\" href=\"/\">Minewatch</a>\
-         <nav aria-label=\"Main\"><a href=\"/\">Map</a> · <a href=\"/parties\">Parties</a> · <a href=\"/figures\">Figures</a> · \
+         <nav aria-label=\"Main\"><a href=\"/\">Map</a> · <a href=\"/parties\">Parties</a> · <a href=\"/figures\">Figures</a> · <a href=\"/changes\">Changes</a> · \
          <a href=\"/history\">History</a> · <a href=\"/claims\">Check a claim</a> · <a href=\"/simulate\">Simulator</a> · <a href=\"/about\">About</a></nav></header>\n\
          <main id=\"main\">\n{body}\n</main>\n<footer>Minewatch: the Anti-Personnel Mine Ban Convention (1997), computed from a sourced record. \
          Every status follows Articles 15–20 as applied to the depositary record; see <a href=\"/about\">About</a> for the sources and how to cite a page. \
@@ -729,4 +730,135 @@ pub(crate) async fn about(State(app): State<Arc<AppState>>, headers: HeaderMap) 
     }
     body.push_raw("</ul>");
     page(&headers, "About", body)
+}
+
+/// `/changes?from=&to=&state=&group=&kind=`: every change in the range,
+/// as `minewatch changes` lists it (from the letter of 17 January 2025 to
+/// today unless asked otherwise).
+pub(crate) async fn changes(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(mut q): Query<crate::api::ChangesParams>,
+) -> Response {
+    if q.from.as_deref().is_none_or(str::is_empty) {
+        q.from = Some("2025-01-17".into());
+    }
+    let to =
+        q.to.clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| app.today().to_string());
+    q.to = Some(to.clone());
+    let loaded = app.record();
+    let rows = match crate::api::change_rows(&app, &loaded, &q) {
+        Ok(rows) => rows,
+        Err(e) => return error_page(&e),
+    };
+    let from = q.from.clone().unwrap_or_default();
+    let state = q.state.clone().unwrap_or_default();
+    let group = q.group.clone().unwrap_or_default();
+    let kind = q.kind.clone().unwrap_or_default();
+    let mut query = format!("from={}&to={}", query_value(&from), query_value(&to));
+    for (key, value) in [("state", &state), ("group", &group), ("kind", &kind)] {
+        if !value.is_empty() {
+            query.push_str(&format!("&{key}={}", query_value(value)));
+        }
+    }
+    let mut groups = Html::raw("<option value=\"\">every state</option>");
+    for g in loaded.context.groups() {
+        let selected = if g.id.eq_ignore_ascii_case(&group) {
+            " selected"
+        } else {
+            ""
+        };
+        groups.push(html!(
+            "<option value=\"{}\"{}>{}</option>",
+            g.id,
+            Html::raw(selected),
+            g.id
+        ));
+    }
+    let mut body = html!(
+        "<h1>What changed after {} up to {}</h1>\
+         <form class=\"inline\" method=\"get\" action=\"/changes\">\
+         <div><label for=\"from\">After</label><input type=\"date\" id=\"from\" name=\"from\" value=\"{}\" min=\"1997-12-03\"></div>\
+         <div><label for=\"to\">Up to</label><input type=\"date\" id=\"to\" name=\"to\" value=\"{}\" min=\"1997-12-03\"></div>\
+         <div><label for=\"state\">States (codes or names, comma-separated)</label><input id=\"state\" name=\"state\" value=\"{}\"></div>\
+         <div><label for=\"group\">Group</label><select id=\"group\" name=\"group\">{}</select></div>\
+         <div><label for=\"kind\">Kinds</label><select id=\"kind\" name=\"kind\">{}</select></div>\
+         <button type=\"submit\">Show</button></form>\
+         <p>{} changes: every change of status with the article that made it, the standing of obligations, \
+         findings, findings of use and (for every state) each figure's net change over the range. \
+         <a id=\"csv\" href=\"/api/v1/changes?{}&amp;format=csv\" download=\"changes.csv\">Download CSV</a> · \
+         <a href=\"/api/v1/changes?{}\">JSON</a></p>\
+         <div class=\"scroll\"><table id=\"changes\"><thead><tr><th>Date</th><th>State</th><th>Change</th><th>Article</th><th class=\"hide-s\">What</th></tr></thead><tbody>",
+        from,
+        to,
+        from,
+        to,
+        state,
+        groups,
+        kind_options(&kind),
+        rows.len(),
+        query,
+        query
+    );
+    for r in &rows {
+        let who = match &r.state {
+            Some(code) => html!("<a href=\"/states/{}?on={}\">{}</a>", code, r.date, code),
+            None => Html::raw("all states"),
+        };
+        let what = match r.name {
+            Some(name) => format!("{} {}", r.kind, name.replace('_', " ")),
+            None => r.kind.to_string(),
+        };
+        body.push(html!(
+            "<tr data-kind=\"{}\"><td>{}</td><td>{}</td><td>{}: {} → {}</td><td>{}</td><td class=\"hide-s\">{}</td></tr>",
+            r.kind,
+            r.date,
+            who,
+            what,
+            r.before.as_deref().unwrap_or("—").replace('_', " "),
+            r.after.as_deref().unwrap_or("—").replace('_', " "),
+            r.article.as_deref().unwrap_or(""),
+            &r.text
+        ));
+    }
+    body.push_raw("</tbody></table></div>");
+    page(&headers, "What changed", body)
+}
+
+/// A value for a URL's query: letters, digits and `-._,` as they are,
+/// every other byte percent-encoded.
+fn query_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._,".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn kind_options(selected: &str) -> Html {
+    let mut out = Html::raw("");
+    for (value, label) in [
+        ("", "every kind"),
+        ("status", "status"),
+        ("obligation", "obligations"),
+        ("finding", "findings"),
+        ("use_finding", "findings of use"),
+        ("figure", "figures"),
+        ("status,figure", "status and figures"),
+    ] {
+        let mark = if value == selected { " selected" } else { "" };
+        out.push(html!(
+            "<option value=\"{}\"{}>{}</option>",
+            value,
+            Html::raw(mark),
+            label
+        ));
+    }
+    out
 }

@@ -172,6 +172,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/parties", get(pages::parties))
         .route("/history", get(pages::history))
         .route("/figures", get(pages::figures))
+        .route("/changes", get(pages::changes))
         .route("/claims", get(pages::claims))
         .route("/about", get(pages::about))
         .route(
@@ -194,6 +195,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/parties", get(api::parties))
         .route("/api/v1/history", get(api::history))
         .route("/api/v1/figures", get(api::figures))
+        .route("/api/v1/changes", get(api::changes))
         .route("/api/v1/claims", post(api::claims))
         .route("/api/v1/actions", post(api::add_action))
         .route(
