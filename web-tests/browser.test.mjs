@@ -124,6 +124,26 @@ test('the simulator: load a scenario, change it, run it, see the plots', async (
   await p.context().close();
 });
 
+test('what changed since the letter: filter by group, follow a state, download the CSV', async () => {
+  const p = await page();
+  await p.goto(`${BASE}/changes?from=2025-01-17&to=2026-11-28`);
+  const all = await p.locator('#changes').innerText();
+  assert.match(all, /LTU\s+status: party → withdrawing\s+Art\. 20\(2\)/);
+  assert.match(all, /states parties: 164 → 161/);
+  await p.selectOption('#group', 'NATO');
+  await p.selectOption('#kind', 'status');
+  await Promise.all([p.waitForURL(/group=NATO/), p.click('form.inline button[type=submit]')]);
+  const nato = await p.locator('#changes tbody tr').allInnerTexts();
+  assert.ok(nato.some((r) => /POL/.test(r) && /withdrawn/.test(r)), nato.join(' | '));
+  assert.ok(!nato.some((r) => /MHL/.test(r)), 'the Marshall Islands is not in NATO');
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#csv')]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv.split('\n')[0], /^date,state,kind,name,before,after,article,sources,text/);
+  assert.match(csv, /FIN,status,,withdrawing,withdrawn,Art\. 20\(3\)/);
+  await Promise.all([p.waitForURL(/\/states\/POL/), p.click('#changes a[href^="/states/POL"]')]);
+  await p.context().close();
+});
+
 test('screenshots of every page at desktop and phone widths', async () => {
   const pages = {
     map: '/?on=2026-01-01',
@@ -131,6 +151,7 @@ test('screenshots of every page at desktop and phone widths', async () => {
     parties: '/parties?on=2025-01-17',
     history: '/history',
     figures: '/figures?on=2026-12-01',
+    changes: '/changes?from=2025-01-17&to=2026-11-28',
     claims: '/claims?claim=USA+is+not+a+party&on=2025-01-17',
     about: '/about',
     simulate: '/simulate?scenario=unfenced-100km&runs=300',

@@ -238,6 +238,18 @@ fn status_changes(
             .iter()
             .rev()
             .find(|s| s.date == date && s.status == Some(after));
+        // A change that follows from an earlier act (a withdrawal taking
+        // effect six months after its notification) cites that act's
+        // sources.
+        let sources = match step {
+            Some(s) if !s.sources.is_empty() => s.sources.clone(),
+            _ => steps
+                .iter()
+                .rev()
+                .find(|s| s.date <= date && !s.sources.is_empty())
+                .map(|s| s.sources.clone())
+                .unwrap_or_default(),
+        };
         out.push(Change {
             date,
             state: Some(state),
@@ -246,7 +258,7 @@ fn status_changes(
             before: Some(before.as_str().to_string()),
             after: Some(after.as_str().to_string()),
             article: step.map(|s| s.article),
-            sources: step.map(|s| s.sources.clone()).unwrap_or_default(),
+            sources,
             text: step.map(|s| s.text.clone()).unwrap_or_default(),
         });
         days.push(date);

@@ -87,6 +87,39 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    let mut group = c.benchmark_group("changes");
+    group.sample_size(20);
+    let every = minewatch_core::changes::Scope::default();
+    group.bench_function(
+        "every change of every state, 1997-12-03 to 2035-12-31",
+        |b| {
+            b.iter(|| {
+                black_box(minewatch_core::changes::changes(
+                    registry,
+                    &loaded.context,
+                    date(1997, 12, 3),
+                    date(2035, 12, 31),
+                    &every,
+                ))
+            })
+        },
+    );
+    group.bench_function(
+        "every change since the letter, 2025-01-17 to 2026-11-28",
+        |b| {
+            b.iter(|| {
+                black_box(minewatch_core::changes::changes(
+                    registry,
+                    &loaded.context,
+                    date(2025, 1, 17),
+                    date(2026, 11, 28),
+                    &every,
+                ))
+            })
+        },
+    );
+    group.finish();
 }
 
 #[allow(missing_docs)]

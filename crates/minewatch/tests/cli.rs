@@ -635,3 +635,42 @@ snapshot!(
 );
 snapshot!(figures_bad_date, "figures", "--on", "2026-02-30");
 snapshot!(figures_bad_format, "figures", "--format", "xml");
+
+snapshot!(
+    changes_since_the_letter_status_and_figures,
+    "changes",
+    "--from",
+    "2025-01-17",
+    "--to",
+    "2026-11-28",
+    "--kind",
+    "status,finding,figure"
+);
+snapshot!(
+    changes_of_lithuania_as_markdown,
+    "changes",
+    "--from",
+    "2025-01-17",
+    "--to",
+    "2026-11-28",
+    "--state",
+    "Lithuania",
+    "--format",
+    "md"
+);
+snapshot!(
+    changes_with_a_bad_kind,
+    "changes",
+    "--from",
+    "2025-01-17",
+    "--kind",
+    "weather"
+);
+snapshot!(
+    changes_with_an_empty_range,
+    "changes",
+    "--from",
+    "2025-01-17",
+    "--to",
+    "2025-01-17"
+);

@@ -280,6 +280,34 @@ fn the_cli_and_the_api_give_one_shape() {
             vec!["figures", "--on", "2021-10-01", "--format", "json"],
             "/api/v1/figures?on=2021-10-01",
         ),
+        (
+            vec![
+                "changes",
+                "--from",
+                "2025-01-17",
+                "--to",
+                "2026-11-28",
+                "--group",
+                "NATO",
+                "--format",
+                "json",
+            ],
+            "/api/v1/changes?from=2025-01-17&to=2026-11-28&group=NATO",
+        ),
+        (
+            vec![
+                "changes",
+                "--from",
+                "2025-01-17",
+                "--to",
+                "2026-11-28",
+                "--kind",
+                "status,figure",
+                "--format",
+                "json",
+            ],
+            "/api/v1/changes?from=2025-01-17&to=2026-11-28&kind=status,figure",
+        ),
     ] {
         let out = bin().args(&cli).output().expect("the command runs");
         assert!(out.status.success());

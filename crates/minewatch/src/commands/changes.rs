@@ -60,7 +60,7 @@ pub(crate) fn changes(
             let mut citations = Citations::default();
             writeln!(out, "Changes after {from} up to {to}: {}", rows.len())?;
             for r in &rows {
-                writeln!(out, "\n{}  {}", r.date, headline(r))?;
+                writeln!(out, "\n{}  {}", r.date, headline(r, true))?;
                 if !r.text.is_empty() {
                     writeln!(out, "    {}", r.text)?;
                 }
@@ -75,7 +75,7 @@ pub(crate) fn changes(
             writeln!(out, "# Changes after {from} up to {to}\n")?;
             writeln!(
                 out,
-                "Computed by `minewatch changes --from {from} --to {to} --format md` from the sourced record.\n"
+                "Computed by `minewatch changes` from the sourced record: a change dated {from} belongs to the range before.\n"
             )?;
             writeln!(out, "| date | change | article | sources |")?;
             writeln!(out, "|---|---|---|---|")?;
@@ -84,7 +84,7 @@ pub(crate) fn changes(
                     out,
                     "| {} | {} | {} | {} |",
                     r.date,
-                    headline(r).replace('|', "\\|"),
+                    headline(r, false).replace('|', "\\|"),
                     r.article.as_deref().unwrap_or(""),
                     cite(&mut citations, r)
                 )?;
@@ -95,8 +95,8 @@ pub(crate) fn changes(
     Ok(())
 }
 
-/// "LTU status: party → withdrawing (Art. 20(2))".
-fn headline(r: &ChangeJson) -> String {
+/// "LTU status: party → withdrawing (Art. 20(2))", the article when asked.
+fn headline(r: &ChangeJson, article: bool) -> String {
     let who = r.state.as_deref().unwrap_or("all states");
     let what = match r.name {
         Some(name) => format!("{} {name}", r.kind),
@@ -108,8 +108,8 @@ fn headline(r: &ChangeJson) -> String {
         r.after.as_deref().unwrap_or("—")
     );
     match &r.article {
-        Some(a) => format!("{who} {what}: {arrow} ({a})"),
-        None => format!("{who} {what}: {arrow}"),
+        Some(a) if article => format!("{who} {what}: {arrow} ({a})"),
+        _ => format!("{who} {what}: {arrow}"),
     }
 }
 
