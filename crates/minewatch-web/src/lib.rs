@@ -29,9 +29,10 @@ pub use server::{
 };
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES, POLL};
+pub use store::log::RowChange;
 pub use store::{
-    Actor, AuditEntry, DATA_RELEASE, Decision, EDITABLE, Edit, EditorInfo, Idempotency, NewAction,
-    Proposal, Revision, Role, Store, StoreError, SyncOutcome, WriteOutcome, data_digest,
+    Actor, AuditEntry, DATA_RELEASE, Decision, EDITABLE, Edit, EditInfo, EditorInfo, Idempotency,
+    NewAction, Proposal, Revision, Role, Store, StoreError, SyncOutcome, WriteOutcome, data_digest,
     hex_sha256, release_name, token_hash,
 };
 

@@ -37,6 +37,10 @@ pub(crate) type ProposalRow = (
     String,
 );
 
+/// An edit as logged: version, at, editor, kind, audit id, note, changes
+/// (JSON).
+pub(crate) type EditRow = (i64, String, String, String, i64, String, String);
+
 /// An editor as stored: name, role, created, revoked.
 pub(crate) type EditorRow = (String, String, String, Option<String>);
 
@@ -136,6 +140,11 @@ pub(crate) trait Tx: Send {
     ) -> Fut<'a, Vec<ProposalRow>>;
     /// Records a decision: id, and status, decided by, reason.
     fn set_decision<'a>(&'a mut self, id: i64, d: [&'a str; 3]) -> Fut<'a, ()>;
+    /// Logs the edit that made record version `version`: editor, kind,
+    /// note, changes (JSON), and its audit record's id.
+    fn add_edit<'a>(&'a mut self, version: i64, e: [&'a str; 4], audit: i64) -> Fut<'a, ()>;
+    /// The logged edits up to a version (all with `None`), oldest first.
+    fn edits(&mut self, upto: Option<i64>) -> Fut<'_, Vec<EditRow>>;
     /// Ends the transaction, keeping its writes; returns once they are durable.
     fn commit(self: Box<Self>) -> Fut<'static, ()>;
     /// Ends the transaction without writing.
@@ -183,6 +192,10 @@ pub(crate) mod sql {
     pub(crate) const APPROVALS: &str = "SELECT a.reviewer FROM approvals a WHERE a.proposal = $1 AND a.revision = $2 \
          AND NOT EXISTS (SELECT 1 FROM editors e WHERE lower(e.name) = lower(a.reviewer) AND e.revoked IS NOT NULL) \
          ORDER BY a.at, a.reviewer";
+    pub(crate) const EDIT_ADD: &str = "INSERT INTO edits (version, at, editor, kind, audit, note, changes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    pub(crate) const EDITS: &str = "SELECT version, at, editor, kind, audit, note, changes FROM edits \
+         WHERE ($1 < 0 OR version <= $1) ORDER BY version";
     pub(crate) const DECISION: &str = "UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
          WHERE id = $5 AND status = 'pending'";
 
@@ -658,6 +671,38 @@ macro_rules! transaction {
                         .execute(self.conn())
                         .await;
                     self.check(r).map(|_| ())
+                })
+            }
+
+            fn add_edit<'a>(
+                &'a mut self,
+                version: i64,
+                e: [&'a str; 4],
+                audit: i64,
+            ) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let [editor, kind, note, changes] = e;
+                    let r = sqlx::query(sql::EDIT_ADD)
+                        .bind(version)
+                        .bind(crate::store::now())
+                        .bind(editor)
+                        .bind(kind)
+                        .bind(audit)
+                        .bind(note)
+                        .bind(changes)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn edits(&mut self, upto: Option<i64>) -> Fut<'_, Vec<crate::store::backend::EditRow>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as(sql::EDITS)
+                        .bind(upto.unwrap_or(-1))
+                        .fetch_all(self.conn())
+                        .await;
+                    self.check(r)
                 })
             }
 

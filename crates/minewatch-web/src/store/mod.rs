@@ -18,6 +18,7 @@
 //! inside a transaction is closed, never reused.
 
 pub(crate) mod backend;
+pub(crate) mod log;
 mod postgres;
 mod sqlite;
 
@@ -566,6 +567,25 @@ fn sync_detail(plan: &SyncPlan) -> String {
     lines.join("\n")
 }
 
+/// One edit of the record, as the log keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EditInfo {
+    /// The record version it made: its id.
+    pub version: i64,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// Who: an editor, or `release`.
+    pub editor: String,
+    /// `snapshot`, `action`, `row`, `correction`, `retraction` or `sync`.
+    pub kind: String,
+    /// Its audit record (0 for a snapshot).
+    pub audit: i64,
+    /// What it was, in words.
+    pub note: String,
+    /// The rows it changed.
+    pub changes: Vec<log::RowChange>,
+}
+
 /// One audit record.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AuditEntry {
@@ -690,6 +710,23 @@ impl Store {
     async fn import_if_empty(&self) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
         if tx.meta("imported").await?.is_some() {
+            // A database filled before the edit log: the log begins with
+            // the record as it stands.
+            if tx.edits(None).await?.is_empty() {
+                let files = tx.files().await?;
+                let whole: Vec<log::RowChange> = files
+                    .iter()
+                    .map(|(name, text)| log::RowChange::whole(name, text))
+                    .collect();
+                let version = version_of(&mut *tx).await?;
+                let note = "the record as it stood when the edit log began";
+                tx.add_edit(
+                    version,
+                    [RELEASE_EDITOR, "snapshot", note, &log::encode(&whole)],
+                    0,
+                )
+                .await?;
+            }
             return tx.commit().await;
         }
         for (name, text) in EMBEDDED_FILES {
@@ -706,7 +743,22 @@ impl Store {
         }
         tx.set_meta("imported", &now()).await?;
         record_release(&mut *tx).await?;
-        tx.bump_version().await?;
+        let version = tx.bump_version().await?;
+        let whole: Vec<log::RowChange> = EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| log::RowChange::whole(name, text))
+            .collect();
+        tx.add_edit(
+            version,
+            [
+                RELEASE_EDITOR,
+                "snapshot",
+                &release_name(),
+                &log::encode(&whole),
+            ],
+            0,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -1498,7 +1550,23 @@ impl Store {
         let summary = format!("{name}: {}", plan.summary());
         let audit = tx.audit(&release, ["sync", &summary, "", &detail]).await?;
         let version = if plan.changes() {
-            tx.bump_version().await?
+            let version = tx.bump_version().await?;
+            let mut changes = Vec::new();
+            for (table, (file, _, _)) in plan.tables.iter().zip(TABLES) {
+                if table.changes() {
+                    changes.push(log::RowChange::whole(file, &after[file]));
+                }
+            }
+            for name in &plan.files {
+                changes.push(log::RowChange::whole(name, &after[name.as_str()]));
+            }
+            tx.add_edit(
+                version,
+                [RELEASE_EDITOR, "sync", &summary, &log::encode(&changes)],
+                audit,
+            )
+            .await?;
+            version
         } else {
             version_of(&mut *tx).await?
         };
@@ -1511,6 +1579,62 @@ impl Store {
             proposals,
             loaded: Box::new(loaded),
         })
+    }
+
+    /// The edit log, oldest first: version, time, editor, kind, audit id and
+    /// note of each change to the record (without its rows).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn edit_log(&self) -> Result<Vec<EditInfo>, StoreError> {
+        let rows = reading!(self, tx => tx.edits(None).await?)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(version, at, editor, kind, audit, note, changes)| EditInfo {
+                    version,
+                    at,
+                    editor,
+                    kind,
+                    audit,
+                    note,
+                    changes: serde_json::from_str(&changes).unwrap_or_default(),
+                },
+            )
+            .collect())
+    }
+
+    /// The record version an `as_of` names (an edit id, or an RFC 3339 time:
+    /// the last edit at or before it); why not, with the log's range.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn resolve_as_of(&self, as_of: &str) -> Result<Result<i64, String>, StoreError> {
+        let log: Vec<(i64, Timestamp)> = self
+            .edit_log()
+            .await?
+            .into_iter()
+            .filter_map(|e| Some((e.version, e.at.parse().ok()?)))
+            .collect();
+        Ok(log::resolve(as_of, &log))
+    }
+
+    /// The record as it stood after the edit that made `version`, rebuilt
+    /// from the edit log and checked by the loader.
+    ///
+    /// # Errors
+    /// On a database error, a version before the log, or a rebuilt record
+    /// that does not load.
+    pub async fn load_as_of(&self, version: i64) -> Result<Loaded, StoreError> {
+        let edits = reading!(self, tx => tx.edits(Some(version)).await?)?;
+        if edits.first().is_none_or(|e| e.3 != "snapshot") {
+            return Err(StoreError::Io {
+                what: format!("the record as of version {version}"),
+                error: std::io::Error::other("the edit log does not reach back that far"),
+            });
+        }
+        let files = log::rebuild(edits.iter().map(|e| (e.0, e.6.as_str())))?;
+        load(&files, None).map_err(StoreError::Record)
     }
 
     /// Writes every data file to `dir`, in the `data/` format.
@@ -1787,6 +1911,21 @@ async fn apply_edit(tx: &mut dyn Tx, actor: &Actor, edit: &Edit) -> Result<(i64,
         .audit(actor, [kind, &edit.what(), &edit.cited(), &detail])
         .await?;
     let version = tx.bump_version().await?;
+    let mut changes = Vec::new();
+    if let Some(source) = edit.new_source() {
+        changes.push(log::RowChange::row("sources.csv", None, Some(source)));
+    }
+    changes.push(log::RowChange::row(
+        edit.file(),
+        edit.old_row(),
+        edit.new_row(),
+    ));
+    tx.add_edit(
+        version,
+        [&actor.editor, kind, &detail, &log::encode(&changes)],
+        audit,
+    )
+    .await?;
     Ok((audit, version))
 }
 
