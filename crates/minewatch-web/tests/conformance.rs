@@ -120,6 +120,7 @@ conformance!(
     a_correction_of_a_rows_key_is_not_undone_by_the_release,
     who_changed_a_proposal_or_saw_another_revision_does_not_approve_it,
     an_older_release_leaves_a_newer_database_alone,
+    the_record_as_of_each_edit_is_rebuilt_from_the_log,
 );
 
 fn actor(name: &str) -> Actor {
@@ -968,4 +969,133 @@ async fn an_older_release_leaves_a_newer_database_alone(url: &str) {
     assert_eq!(store.version().await.expect("version"), version);
     let files = store.files().await.expect("files");
     assert!(!files["treaty_actions.csv"].contains("\nTON,"));
+}
+
+async fn the_record_as_of_each_edit_is_rebuilt_from_the_log(url: &str) {
+    let store = Store::open(url).await.expect("a database");
+    // The record after each edit, as the database served it then.
+    let mut served = vec![(
+        store.version().await.expect("version"),
+        store.files().await.expect("files"),
+    )];
+    let remember = async |store: &Store, served: &mut Vec<_>| {
+        served.push((
+            store.version().await.expect("version"),
+            store.files().await.expect("files"),
+        ));
+    };
+    for (i, state) in ["ARE", "USA", "CHN"].into_iter().enumerate() {
+        let mut new = action(state, "accession", "2026-01-15", &format!("edit {i}"));
+        if i == 1 {
+            new.new_source = Some(
+                ["us-2026", "A publisher", "A title", "https://example.org/"]
+                    .map(String::from)
+                    .to_vec(),
+            );
+            new.row[4] = "untc-2014;us-2026".into();
+        }
+        store
+            .add_action(&actor("max"), &new, None, |id| id.to_string())
+            .await
+            .expect("the write");
+        remember(&store, &mut served).await;
+    }
+    let ltu = ltu_ratification(&store).await;
+    let mut corrected = ltu.clone();
+    corrected[5] = "a corrected note".into();
+    for edit in [
+        Edit::Correct {
+            file: "treaty_actions.csv".into(),
+            old: ltu,
+            new: corrected,
+        },
+        Edit::Retract {
+            file: "treaty_actions.csv".into(),
+            old: action("USA", "accession", "2026-01-15", "edit 1")
+                .row
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i == 4 {
+                        "untc-2014;us-2026".to_string()
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        },
+    ] {
+        let id = store
+            .propose_edit(&actor("ann"), &edit, "")
+            .await
+            .expect("stored")
+            .expect("accepted");
+        assert!(matches!(
+            store
+                .decide(&actor("rev"), id, true, "")
+                .await
+                .expect("decided"),
+            Decision::Applied { .. }
+        ));
+        remember(&store, &mut served).await;
+    }
+    // A release rewriting a table.
+    raw(url, &["DELETE FROM treaty_actions WHERE state = 'TON'"]).await;
+    let store = Store::open(url).await.expect("reopens");
+    assert!(matches!(
+        store.sync(false).await.expect("sync"),
+        SyncOutcome::Applied { .. }
+    ));
+    remember(&store, &mut served).await;
+    let log = store.edit_log().await.expect("the log");
+    assert_eq!(log[0].kind, "snapshot");
+    assert_eq!(
+        log.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        [
+            "snapshot",
+            "action",
+            "action",
+            "action",
+            "correction",
+            "retraction",
+            "sync"
+        ]
+    );
+    for (version, files) in &served {
+        let rebuilt = store.files_as_of(*version).await.expect("rebuilt");
+        assert_eq!(&rebuilt, files, "version {version}");
+        let loaded = store.load_as_of(*version).await.expect("loads");
+        let are = minewatch_core::Iso3::parse("ARE").expect("code");
+        let on = jiff::civil::date(2026, 12, 1);
+        let expected = if files["treaty_actions.csv"].contains("\nARE,") {
+            "party"
+        } else {
+            "non_signatory"
+        };
+        assert_eq!(
+            loaded.registry.status_on(are, on).map(|s| s.as_str()),
+            Some(expected),
+            "version {version}"
+        );
+    }
+    // as_of by edit id and by time, and outside the log.
+    assert_eq!(
+        store
+            .resolve_as_of(&log[2].version.to_string())
+            .await
+            .expect("read"),
+        Ok(log[2].version)
+    );
+    assert_eq!(
+        store.resolve_as_of(&log[3].at).await.expect("read"),
+        Ok(log[3].version)
+    );
+    assert!(store.resolve_as_of("0").await.expect("read").is_err());
+    assert!(
+        store
+            .resolve_as_of(&(log[6].version + 1).to_string())
+            .await
+            .expect("read")
+            .is_err()
+    );
 }

@@ -215,4 +215,49 @@ mod tests {
         assert!(resolve("yesterday", &log).is_err_and(|e| e.contains("RFC 3339")));
         assert!(resolve("1", &[]).is_err());
     }
+
+    proptest::proptest! {
+        /// Whatever edits were made, one after another (additions,
+        /// corrections, retractions of rows then held), the files rebuilt
+        /// from the first N logged edits are the files after the Nth.
+        #[test]
+        fn the_record_as_of_edit_n_is_the_record_after_edit_n(
+            ops in proptest::collection::vec((0u8..3, 0usize..8, "[a-d]{1,2}"), 1..24),
+        ) {
+            let header = row(&["id", "publisher", "title", "url"]);
+            let mut rows: Vec<Vec<String>> = vec![header.clone()];
+            let mut log = vec![encode(&[RowChange::whole("sources.csv", &write_rows(&rows))])];
+            let mut after = vec![write_rows(&rows)];
+            for (i, (op, at, word)) in ops.into_iter().enumerate() {
+                let change = match op {
+                    0 => {
+                        let new = row(&[&format!("s{i}"), "UN", &word, "https://x"]);
+                        rows.push(new.clone());
+                        RowChange::row("sources.csv", None, Some(&new))
+                    }
+                    _ if rows.len() == 1 => continue,
+                    1 => {
+                        let k = 1 + at % (rows.len() - 1);
+                        let old = rows[k].clone();
+                        let mut new = old.clone();
+                        new[2] = format!("{word}{i}");
+                        rows[k] = new.clone();
+                        RowChange::row("sources.csv", Some(&old), Some(&new))
+                    }
+                    _ => {
+                        let k = 1 + at % (rows.len() - 1);
+                        let old = rows.remove(k);
+                        RowChange::row("sources.csv", Some(&old), None)
+                    }
+                };
+                log.push(encode(&[change]));
+                after.push(write_rows(&rows));
+            }
+            for n in 1..=log.len() {
+                let edits = log.iter().take(n).enumerate().map(|(v, c)| (v as i64, c.as_str()));
+                let rebuilt = rebuild(edits).expect("rebuilt");
+                proptest::prop_assert_eq!(&rebuilt["sources.csv"], &after[n - 1]);
+            }
+        }
+    }
 }

@@ -1626,15 +1626,26 @@ impl Store {
     /// On a database error, a version before the log, or a rebuilt record
     /// that does not load.
     pub async fn load_as_of(&self, version: i64) -> Result<Loaded, StoreError> {
+        let files = self.files_as_of(version).await?;
+        load(&files, None).map_err(StoreError::Record)
+    }
+
+    /// Every data file as it stood after the edit that made `version`,
+    /// rebuilt from the edit log.
+    ///
+    /// # Errors
+    /// On a database error, or a version before the log.
+    pub async fn files_as_of(&self, version: i64) -> Result<BTreeMap<String, String>, StoreError> {
         let edits = reading!(self, tx => tx.edits(Some(version)).await?)?;
-        if edits.first().is_none_or(|e| e.3 != "snapshot") {
+        // The log begins with a snapshot; rebuild from the latest one at or
+        // before the version.
+        let Some(start) = edits.iter().rposition(|e| e.3 == "snapshot") else {
             return Err(StoreError::Io {
                 what: format!("the record as of version {version}"),
                 error: std::io::Error::other("the edit log does not reach back that far"),
             });
-        }
-        let files = log::rebuild(edits.iter().map(|e| (e.0, e.6.as_str())))?;
-        load(&files, None).map_err(StoreError::Record)
+        };
+        log::rebuild(edits[start..].iter().map(|e| (e.0, e.6.as_str())))
     }
 
     /// Writes every data file to `dir`, in the `data/` format.
