@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::{Cached, Policy};
 use crate::error::ApiError;
-use crate::state::{AppState, cached, memo, on_date};
+use crate::state::{AppState, cached, memo_at, on_date, permalinked};
 use crate::store::{Actor, Idempotency, NewAction, WriteOutcome};
 
 /// The largest request body accepted.
@@ -30,6 +30,8 @@ pub(crate) struct ListQuery {
     on: Option<String>,
     consented: Option<String>,
     format: Option<String>,
+    /// The record as it stood after an edit: its id, or an RFC 3339 time.
+    as_of: Option<String>,
 }
 
 fn wants_csv(q: &ListQuery) -> Result<bool, ApiError> {
@@ -86,9 +88,11 @@ struct StateRow {
 pub(crate) async fn states(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let loaded = app.record();
+    let snapshot = app.snapshot_for(q.as_of.as_deref()).await?;
+    let loaded = snapshot.loaded.clone();
     let rows: Vec<StateRow> = loaded
         .registry
         .current_states()
@@ -104,9 +108,13 @@ pub(crate) async fn states(
             rows.iter()
                 .map(|r| vec![r.iso3.clone(), r.name.clone(), r.category.into()]),
         );
-        return Ok(csv_body(&headers, out));
+        return Ok(permalinked(csv_body(&headers, out), snapshot.version, &uri));
     }
-    Ok(json_body(&headers, &rows))
+    Ok(permalinked(
+        json_body(&headers, &rows),
+        snapshot.version,
+        &uri,
+    ))
 }
 
 fn status_out(loaded: &Loaded, iso3: Iso3, on: Date) -> Option<StatusJson> {
@@ -124,14 +132,20 @@ pub(crate) async fn state(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(code): Path<String>,
+    uri: axum::http::Uri,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let loaded = app.record();
+    let snapshot = app.snapshot_for(q.as_of.as_deref()).await?;
+    let loaded = &snapshot.loaded;
     let on = on_date(&app, q.on.as_deref())?;
-    let iso3 = find(&loaded, &code)?;
-    let out = status_out(&loaded, iso3, on)
+    let iso3 = find(loaded, &code)?;
+    let out = status_out(loaded, iso3, on)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_state", "unknown state"))?;
-    Ok(json_body(&headers, &out))
+    Ok(permalinked(
+        json_body(&headers, &out),
+        snapshot.version,
+        &uri,
+    ))
 }
 
 #[derive(Serialize)]
@@ -182,8 +196,10 @@ fn flag(value: Option<&str>, field: &'static str) -> Result<bool, ApiError> {
 pub(crate) async fn parties(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
+    let snapshot = app.snapshot_for(q.as_of.as_deref()).await?;
     let on = on_date(&app, q.on.as_deref())?;
     let consented = flag(q.consented.as_deref(), "consented")?;
     let csv = wants_csv(&q)?;
@@ -193,7 +209,7 @@ pub(crate) async fn parties(
     } else {
         "application/json"
     };
-    memo(&app, key, &headers, content_type, |loaded| {
+    let made = memo_at(&app, &snapshot, key, &headers, content_type, |loaded| {
         let rows = party_rows(loaded, on, consented);
         if csv {
             let mut out = vec![vec![
@@ -224,7 +240,8 @@ pub(crate) async fn parties(
             parties,
         })
         .unwrap_or_default())
-    })
+    })?;
+    Ok(permalinked(made, snapshot.version, &uri))
 }
 
 /// `GET /api/v1/figures?on=&format=`: the treaty-status figures on a date,
@@ -232,8 +249,10 @@ pub(crate) async fn parties(
 pub(crate) async fn figures(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
+    let snapshot = app.snapshot_for(q.as_of.as_deref()).await?;
     let on = on_date(&app, q.on.as_deref())?;
     let csv = wants_csv(&q)?;
     let key = format!("figures {on} {csv}");
@@ -242,7 +261,7 @@ pub(crate) async fn figures(
     } else {
         "application/json"
     };
-    memo(&app, key, &headers, content_type, |loaded| {
+    let made = memo_at(&app, &snapshot, key, &headers, content_type, |loaded| {
         let rows = figure_rows(loaded, on);
         if csv {
             let mut out = vec![FigureJson::CSV_HEADER.map(String::from).to_vec()];
@@ -250,7 +269,8 @@ pub(crate) async fn figures(
             return Ok(safe_csv(out));
         }
         Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
-    })
+    })?;
+    Ok(permalinked(made, snapshot.version, &uri))
 }
 
 /// The query of `GET /api/v1/changes` and of `/changes`.
@@ -264,6 +284,8 @@ pub(crate) struct ChangesParams {
     /// Kinds, comma-separated.
     pub(crate) kind: Option<String>,
     pub(crate) format: Option<String>,
+    /// The record as it stood after an edit.
+    pub(crate) as_of: Option<String>,
 }
 
 /// The changes a query asks for, as the CLI gives them; a 400 naming the
@@ -317,8 +339,10 @@ pub(crate) fn change_rows(
 pub(crate) async fn changes(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<ChangesParams>,
 ) -> Result<Response, ApiError> {
+    let snapshot = app.snapshot_for(q.as_of.as_deref()).await?;
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
@@ -345,7 +369,7 @@ pub(crate) async fn changes(
     } else {
         "application/json"
     };
-    memo(&app, key, &headers, content_type, |loaded| {
+    let made = memo_at(&app, &snapshot, key, &headers, content_type, |loaded| {
         let rows = change_rows(&app, loaded, &q)?;
         if csv {
             let mut out = vec![ChangeJson::CSV_HEADER.map(String::from).to_vec()];
@@ -353,7 +377,8 @@ pub(crate) async fn changes(
             return Ok(safe_csv(out));
         }
         Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
-    })
+    })?;
+    Ok(permalinked(made, snapshot.version, &uri))
 }
 
 /// The figures on `on`, as the CLI and the API give them.
@@ -382,10 +407,11 @@ pub(crate) fn history_rows(loaded: &Loaded, today: Date) -> Vec<HistoryJson> {
 pub(crate) async fn history(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let loaded = app.record();
-    let rows = history_rows(&loaded, app.today());
+    let snapshot = app.snapshot_for(q.as_of.as_deref()).await?;
+    let rows = history_rows(&snapshot.loaded, app.today());
     if wants_csv(&q)? {
         let mut header = vec!["date".to_string()];
         header.extend(HistoryJson::COUNTS.map(String::from));
@@ -395,9 +421,13 @@ pub(crate) async fn history(
             row.extend(r.counts().map(|n| n.to_string()));
             row
         }));
-        return Ok(csv_body(&headers, out));
+        return Ok(permalinked(csv_body(&headers, out), snapshot.version, &uri));
     }
-    Ok(json_body(&headers, &rows))
+    Ok(permalinked(
+        json_body(&headers, &rows),
+        snapshot.version,
+        &uri,
+    ))
 }
 
 pub(crate) async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {

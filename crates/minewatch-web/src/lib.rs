@@ -28,7 +28,7 @@ pub use server::{
     HEADER_TIMEOUT, IDLE_TIMEOUT, Limits, MAX_CONNECTIONS, SHUTDOWN_DEADLINE, connection_cap,
 };
 pub use sim::{SimLoad, simulator_load};
-pub use state::{AppState, CACHE_BYTES, POLL};
+pub use state::{AppState, CACHE_BYTES, POLL, RECORD_VERSION};
 pub use store::log::RowChange;
 pub use store::{
     Actor, AuditEntry, DATA_RELEASE, Decision, EDITABLE, Edit, EditInfo, EditorInfo, Idempotency,

@@ -19,6 +19,8 @@ use crate::state::{AppState, cached, on_date};
 #[derive(Deserialize, Default)]
 pub(crate) struct PageQuery {
     on: Option<String>,
+    /// The record as it stood after an edit: its id, or an RFC 3339 time.
+    as_of: Option<String>,
     q: Option<String>,
     sort: Option<String>,
     claim: Option<String>,
@@ -249,23 +251,41 @@ pub(crate) async fn state(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(code): Path<String>,
+    uri: axum::http::Uri,
     Query(q): Query<PageQuery>,
 ) -> Response {
     let (on, iso3) = match date_and_state(&app, &q, &code) {
         Ok(x) => x,
         Err(e) => return error_page(&e),
     };
-    let loaded = app.record();
+    let snapshot = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let loaded = snapshot.loaded.clone();
     let r = &loaded.registry;
     let Some(a) = r.assess(iso3, on) else {
         return not_found();
     };
     let name = r.name_of(iso3);
+    let link = crate::state::permalink(&uri, snapshot.version);
+    let as_of_note = if q.as_of.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        html!(
+            "<p class=\"muted\" id=\"as-of\">The record as it stood after edit {} (<a href=\"/states/{iso3}?on={on}\">the record today</a>).</p>",
+            snapshot.version
+        )
+    } else {
+        Html::default()
+    };
     let mut body = html!(
-        "<h1>{} ({iso3})</h1>{}<p class=\"verdict\" id=\"status\">On {on}: {}</p>",
+        "<h1>{} ({iso3})</h1>{}{}<p class=\"verdict\" id=\"status\">On {on}: {}</p>\
+         <p class=\"muted\">Permalink (this answer, whatever is corrected later): <a id=\"permalink\" href=\"{}\">{}</a></p>",
         name,
         date_form(&format!("/states/{iso3}"), on, Html::default()),
-        badge(a.status)
+        as_of_note,
+        badge(a.status),
+        &link,
+        &link
     );
     if let Some(eif) = a.entry_into_force {
         body.push(html!("<p>In force for it from {eif}.</p>"));
@@ -363,7 +383,11 @@ pub(crate) async fn state(
         }
         body.push_raw("</tbody></table>");
     }
-    page(&headers, &format!("{} on {on}", r.name_of(iso3)), body)
+    crate::state::permalinked(
+        page(&headers, &format!("{} on {on}", r.name_of(iso3)), body),
+        snapshot.version,
+        &uri,
+    )
 }
 
 /// `/states/{ISO3}/brief`: the printable brief (HTML), or Markdown with `?format=md`.
@@ -713,8 +737,11 @@ pub(crate) async fn about(State(app): State<Arc<AppState>>, headers: HeaderMap) 
          (signatures, instruments of consent, successions, withdrawals) and computes from it, with the Convention's articles, where each state \
          stands on any date and why. Around it: groups, use of mines by government forces (Landmine Monitor), policy, obligations under \
          Articles 3, 4, 5 and 7, and the humanitarian record.</p>\
-         <h2>How to cite a page</h2><p>Give the page's address with its date, which fixes the answer: for example \
-         <code>Minewatch, \"Lithuania on 2026-01-01\", /states/LTU?on=2026-01-01</code>. Every fact on a page names its sources, listed below.</p>\
+         <h2>How to cite a page</h2><p>Give the page's permalink: its address with its date and <code>as_of</code>, the edit of the record it was made from, \
+         which fixes the answer even after a later correction: for example \
+         <code>Minewatch, \"Lithuania on 2026-01-01\", /states/LTU?on=2026-01-01&amp;as_of=1234</code>. A state's page shows its permalink; \
+         every API answer names its record version (the <code>Minewatch-Record-Version</code> header) and its permalink (the <code>Link</code> header); \
+         <code>as_of</code> also takes a time (RFC 3339). Every fact on a page names its sources, listed below.</p>\
          <h2>The map</h2><p>Country shapes: Natural Earth 1:110m Admin 0 (public domain), as redistributed by world-atlas (ISC licence), vendored with the program.</p>\
          <h2>Sources</h2><ul>",
     );

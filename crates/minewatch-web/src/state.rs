@@ -39,7 +39,13 @@ pub struct AppState {
     pub(crate) responses: ResponseCache,
     /// The day answers default to (today, UTC), fixed for tests.
     pub(crate) today: Option<Date>,
+    /// Records of earlier versions asked for with `as_of`, most recent
+    /// use last (at most [`AS_OF_KEPT`]).
+    earlier: std::sync::Mutex<Vec<Arc<Snapshot>>>,
 }
+
+/// How many earlier records `as_of` keeps rebuilt.
+const AS_OF_KEPT: usize = 8;
 
 impl AppState {
     /// State over a store, loading its record.
@@ -58,6 +64,7 @@ impl AppState {
             shapes: shapes(),
             responses: ResponseCache::new(CACHE_BYTES),
             today,
+            earlier: std::sync::Mutex::new(Vec::new()),
         }))
     }
 
@@ -67,6 +74,60 @@ impl AppState {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// The record an answer is made from: the one served, or with `as_of`
+    /// (an edit id or an RFC 3339 time) the record as it stood after that
+    /// edit, rebuilt from the edit log (a 422 naming the log's range when
+    /// `as_of` is outside it).
+    pub(crate) async fn snapshot_for(
+        &self,
+        as_of: Option<&str>,
+    ) -> Result<Arc<Snapshot>, ApiError> {
+        let current = self.snapshot();
+        let Some(text) = as_of.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Ok(current);
+        };
+        let version = match self.store.resolve_as_of(text).await? {
+            Ok(v) => v,
+            Err(message) => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "bad_as_of",
+                    message,
+                )
+                .field("as_of"));
+            }
+        };
+        let wanted = u64::try_from(version).unwrap_or(0);
+        if wanted == current.version {
+            return Ok(current);
+        }
+        {
+            let mut kept = match self.earlier.lock() {
+                Ok(k) => k,
+                Err(p) => p.into_inner(),
+            };
+            if let Some(i) = kept.iter().position(|s| s.version == wanted) {
+                let found = kept.remove(i);
+                kept.push(found.clone());
+                return Ok(found);
+            }
+        }
+        let loaded = self.store.load_as_of(version).await?;
+        let made = Arc::new(Snapshot {
+            version: wanted,
+            loaded: Arc::new(loaded),
+        });
+        let mut kept = match self.earlier.lock() {
+            Ok(k) => k,
+            Err(p) => p.into_inner(),
+        };
+        kept.push(made.clone());
+        if kept.len() > AS_OF_KEPT {
+            kept.remove(0);
+        }
+        Ok(made)
     }
 
     /// The record being served.
@@ -178,9 +239,20 @@ pub(crate) fn memo(
     content_type: &'static str,
     make: impl FnOnce(&Loaded) -> Result<String, ApiError>,
 ) -> Result<Response, ApiError> {
-    let snapshot = app.snapshot();
+    memo_at(app, &app.snapshot(), key, request, content_type, make)
+}
+
+/// [`memo`] for a given snapshot (the record `as_of` asked for).
+pub(crate) fn memo_at(
+    app: &AppState,
+    snapshot: &Snapshot,
+    key: String,
+    request: &HeaderMap,
+    content_type: &'static str,
+    make: impl FnOnce(&Loaded) -> Result<String, ApiError>,
+) -> Result<Response, ApiError> {
     if let Some(hit) = app.responses.get(snapshot.version, &key) {
-        return Ok(hit.respond(request));
+        return Ok(versioned(hit.respond(request), snapshot.version));
     }
     let entry = Arc::new(Cached::new(
         content_type,
@@ -188,7 +260,43 @@ pub(crate) fn memo(
         Policy::Public,
     ));
     app.responses.insert(snapshot.version, key, entry.clone());
-    Ok(entry.respond(request))
+    Ok(versioned(entry.respond(request), snapshot.version))
+}
+
+/// The header naming the record version an answer was made from.
+pub const RECORD_VERSION: &str = "minewatch-record-version";
+
+/// An answer with the record version it was made from.
+pub(crate) fn versioned(mut response: Response, version: u64) -> Response {
+    response
+        .headers_mut()
+        .insert(RECORD_VERSION, axum::http::HeaderValue::from(version));
+    response
+}
+
+/// An answer with the record version it was made from and its permalink:
+/// the request's path and query with `as_of` set to that version, which
+/// answers the same however the record changes later.
+pub(crate) fn permalinked(response: Response, version: u64, uri: &axum::http::Uri) -> Response {
+    let mut response = versioned(response, version);
+    let link = permalink(uri, version);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("<{link}>; rel=\"canonical\"")) {
+        response.headers_mut().insert(axum::http::header::LINK, v);
+    }
+    response
+}
+
+/// The path and query of `uri` with `as_of` set to `version`.
+pub(crate) fn permalink(uri: &axum::http::Uri, version: u64) -> String {
+    let mut query: Vec<String> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("as_of="))
+        .map(str::to_string)
+        .collect();
+    query.push(format!("as_of={version}"));
+    format!("{}?{}", uri.path(), query.join("&"))
 }
 
 /// A GET answer with an entity tag (304 when the client has it), caching

@@ -378,3 +378,80 @@ async fn editor_pages_need_a_signed_session_and_the_forms_csrf_token() {
     let audit = store.audit().await.expect("audit");
     assert_eq!(audit.iter().filter(|e| e.kind == "signed_in").count(), 2);
 }
+
+#[tokio::test]
+async fn a_permalink_reads_the_same_after_a_correction() {
+    let (state, store, _) = common::fresh("permalink").await;
+    let ann = store.add_editor_as("ann", Role::Editor).await.expect("ann");
+    let rev = store
+        .add_editor_as("rev", Role::Reviewer)
+        .await
+        .expect("rev");
+    let (status, headers, _) = send(&state, get("/states/LTU?on=2026-01-01")).await;
+    assert_eq!(status, StatusCode::OK);
+    let version = headers["minewatch-record-version"]
+        .to_str()
+        .expect("a version")
+        .to_string();
+    let link = headers["link"].to_str().expect("a link").to_string();
+    assert_eq!(
+        link,
+        format!("</states/LTU?on=2026-01-01&as_of={version}>; rel=\"canonical\"")
+    );
+    let permalink = format!("/states/LTU?on=2026-01-01&as_of={version}");
+    let api = format!("/api/v1/states/LTU?on=2026-01-01&as_of={version}");
+    let (_, _, page_before) = send(&state, get(&permalink)).await;
+    let (_, _, api_before) = send(&state, get(&api)).await;
+    assert!(page_before.contains("withdrawn"));
+    // A reviewed retraction of Lithuania's withdrawal (a test's correction).
+    let files = store.files().await.expect("files");
+    let row: Vec<String> = minewatch_registry::read_rows(&files["treaty_actions.csv"])
+        .expect("CSV")
+        .into_iter()
+        .find(|r| r[0] == "LTU" && r[1] == "withdrawal")
+        .expect("the withdrawal");
+    let body = serde_json::json!({"kind": "retract", "file": "treaty_actions.csv", "row": row});
+    let (_, _, made) = send(
+        &state,
+        post("/api/v1/proposals", Some(&ann), &body.to_string()),
+    )
+    .await;
+    let id = json(&made)["id"].as_i64().expect("an id");
+    let (status, _, _) = send(
+        &state,
+        post(&format!("/api/v1/proposals/{id}/approve"), Some(&rev), ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // Without as_of: the corrected record. With the permalink: as before.
+    let (_, headers, now) = send(&state, get("/api/v1/states/LTU?on=2026-01-01")).await;
+    assert_eq!(json(&now)["status"], "party");
+    assert_ne!(
+        headers["minewatch-record-version"].to_str().ok(),
+        Some(version.as_str())
+    );
+    let (_, _, page_after) = send(&state, get(&permalink)).await;
+    let (_, headers, api_after) = send(&state, get(&api)).await;
+    assert_eq!(page_after, page_before);
+    assert_eq!(api_after, api_before);
+    assert_eq!(json(&api_after)["status"], "withdrawn");
+    assert_eq!(
+        headers["minewatch-record-version"].to_str().ok(),
+        Some(version.as_str())
+    );
+    // By time too, and a point outside the log is a 422 that gives the range.
+    let log = store.edit_log().await.expect("the log");
+    let by_time = format!("/api/v1/states/LTU?on=2026-01-01&as_of={}", log[0].at);
+    let (status, _, answer) = send(&state, get(&by_time)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(json(&answer)["status"], "withdrawn");
+    for bad in ["999999", "1990-01-01T00:00:00Z", "last-week"] {
+        let (status, _, answer) = send(
+            &state,
+            get(&format!("/api/v1/parties?on=2026-01-01&as_of={bad}")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {answer}");
+        assert_eq!(json(&answer)["error"]["field"], "as_of");
+    }
+}
