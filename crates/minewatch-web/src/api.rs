@@ -148,6 +148,28 @@ pub(crate) async fn state(
     ))
 }
 
+/// `GET /api/v1/states/{ISO3}/history`: every version of the state's facts
+/// in the record (record time): which edit changed which of its rows, who,
+/// when, of which kind and why. Never cached.
+pub(crate) async fn state_history(
+    State(app): State<Arc<AppState>>,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let loaded = app.record();
+    let iso3 = find(&loaded, &code)?;
+    let edits = app.store.state_history(iso3.as_str()).await?;
+    let body = serde_json::json!({"state": iso3.as_str(), "edits": edits});
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        serde_json::to_string_pretty(&body).unwrap_or_default(),
+    )
+        .into_response())
+}
+
 #[derive(Serialize)]
 struct PartiesOut {
     on: String,

@@ -192,6 +192,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/simulate", get(sim::api))
         .route("/api/v1/states", get(api::states))
         .route("/api/v1/states/{iso3}", get(api::state))
+        .route("/api/v1/states/{iso3}/history", get(api::state_history))
         .route("/api/v1/parties", get(api::parties))
         .route("/api/v1/history", get(api::history))
         .route("/api/v1/figures", get(api::figures))

@@ -439,6 +439,36 @@ async fn a_permalink_reads_the_same_after_a_correction() {
         headers["minewatch-record-version"].to_str().ok(),
         Some(version.as_str())
     );
+    // The state's history: the snapshot it began with, then the retraction,
+    // by whom and why.
+    let (status, _, history) = send(&state, get("/api/v1/states/lithuania/history")).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let edits = json(&history)["edits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let kinds: Vec<(&str, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap_or(""),
+                e["file"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&("snapshot", "treaty_actions.csv")),
+        "{kinds:?}"
+    );
+    let retraction = edits
+        .iter()
+        .find(|e| e["kind"] == "retraction")
+        .expect("the retraction");
+    assert_eq!(retraction["editor"], "rev");
+    assert_eq!(
+        retraction["before"].as_array().map(Vec::len),
+        retraction["after"].as_array().map(|a| a.len() + 1)
+    );
     // By time too, and a point outside the log is a 422 that gives the range.
     let log = store.edit_log().await.expect("the log");
     let by_time = format!("/api/v1/states/LTU?on=2026-01-01&as_of={}", log[0].at);

@@ -69,24 +69,43 @@ fn corrupt(version: i64, what: impl std::fmt::Display) -> StoreError {
 pub(crate) fn rebuild<'a>(
     edits: impl IntoIterator<Item = (i64, &'a str)>,
 ) -> Result<BTreeMap<String, String>, StoreError> {
-    // Row tables as rows (header first); other files as text.
-    let mut tables: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
-    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    let mut record = Rebuilt::default();
     for (version, changes) in edits {
+        record.apply(version, changes)?;
+    }
+    Ok(record.files())
+}
+
+/// The record being rebuilt edit by edit: row tables as rows (header
+/// first), other files as text.
+#[derive(Default)]
+pub(crate) struct Rebuilt {
+    tables: BTreeMap<String, Vec<Vec<String>>>,
+    files: BTreeMap<String, String>,
+}
+
+impl Rebuilt {
+    /// Applies one logged edit; the changes it made.
+    pub(crate) fn apply(
+        &mut self,
+        version: i64,
+        changes: &str,
+    ) -> Result<Vec<RowChange>, StoreError> {
         let changes: Vec<RowChange> =
             serde_json::from_str(changes).map_err(|e| corrupt(version, e))?;
-        for c in changes {
+        for c in &changes {
             let is_table = TABLES.iter().any(|(f, _, _)| *f == c.file);
             if let Some(text) = &c.text {
                 if is_table {
                     let rows = read_rows(text).map_err(|e| corrupt(version, e))?;
-                    tables.insert(c.file.clone(), rows);
+                    self.tables.insert(c.file.clone(), rows);
                 } else {
-                    files.insert(c.file.clone(), text.clone());
+                    self.files.insert(c.file.clone(), text.clone());
                 }
                 continue;
             }
-            let rows = tables
+            let rows = self
+                .tables
                 .get_mut(&c.file)
                 .ok_or_else(|| corrupt(version, format!("{} before its snapshot", c.file)))?;
             match (&c.old, &c.new) {
@@ -106,11 +125,33 @@ pub(crate) fn rebuild<'a>(
                 (None, None) => {}
             }
         }
+        Ok(changes)
     }
-    for (file, rows) in tables {
-        files.insert(file, write_rows(&rows));
+
+    /// The rows of a file (without its header) whose first cell is `code`.
+    pub(crate) fn rows_of(&self, file: &str, code: &str) -> Vec<Vec<String>> {
+        let rows: Vec<Vec<String>> = match self.tables.get(file) {
+            Some(rows) => rows.iter().skip(1).cloned().collect(),
+            None => self
+                .files
+                .get(file)
+                .and_then(|t| read_rows(t).ok())
+                .map(|r| r.into_iter().skip(1).collect())
+                .unwrap_or_default(),
+        };
+        rows.into_iter()
+            .filter(|r| r.first().is_some_and(|c| c == code))
+            .collect()
     }
-    Ok(files)
+
+    /// Every file as text.
+    pub(crate) fn files(&self) -> BTreeMap<String, String> {
+        let mut out = self.files.clone();
+        for (file, rows) in &self.tables {
+            out.insert(file.clone(), write_rows(rows));
+        }
+        out
+    }
 }
 
 /// The record version an `as_of` names: an edit id (its version) or an

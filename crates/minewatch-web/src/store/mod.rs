@@ -586,6 +586,29 @@ pub struct EditInfo {
     pub changes: Vec<log::RowChange>,
 }
 
+/// One edit of one state's facts in one file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StateEdit {
+    /// The record version the edit made: its id.
+    pub version: i64,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// Who: an editor, or `release`.
+    pub editor: String,
+    /// `snapshot`, `action`, `row`, `correction`, `retraction` or `sync`.
+    pub kind: String,
+    /// Its audit record (0 for a snapshot).
+    pub audit: i64,
+    /// Why, in words (the proposal and its comment, the release).
+    pub note: String,
+    /// The file.
+    pub file: String,
+    /// The state's rows of the file before the edit.
+    pub before: Vec<Vec<String>>,
+    /// And after.
+    pub after: Vec<Vec<String>>,
+}
+
 /// One audit record.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AuditEntry {
@@ -1617,6 +1640,46 @@ impl Store {
             .filter_map(|e| Some((e.version, e.at.parse().ok()?)))
             .collect();
         Ok(log::resolve(as_of, &log))
+    }
+
+    /// Every version of one state's facts: each edit that changed a row of
+    /// the state (a row whose first cell is its code, in any file), with who
+    /// made it, when, of which kind and why, and the state's rows of that
+    /// file before and after. Oldest first.
+    ///
+    /// # Errors
+    /// On a database error or a corrupt log.
+    pub async fn state_history(&self, code: &str) -> Result<Vec<StateEdit>, StoreError> {
+        let edits = reading!(self, tx => tx.edits(None).await?)?;
+        let mut record = log::Rebuilt::default();
+        let mut out = Vec::new();
+        for (version, at, editor, kind, audit, note, changes) in edits {
+            let touched: BTreeSet<String> = serde_json::from_str::<Vec<log::RowChange>>(&changes)
+                .map(|c| c.into_iter().map(|c| c.file).collect())
+                .unwrap_or_default();
+            let before: Vec<(String, Vec<Vec<String>>)> = touched
+                .iter()
+                .map(|f| (f.clone(), record.rows_of(f, code)))
+                .collect();
+            record.apply(version, &changes)?;
+            for (file, was) in before {
+                let now = record.rows_of(&file, code);
+                if now != was {
+                    out.push(StateEdit {
+                        version,
+                        at: at.clone(),
+                        editor: editor.clone(),
+                        kind: kind.clone(),
+                        audit,
+                        note: note.clone(),
+                        file,
+                        before: was,
+                        after: now,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The record as it stood after the edit that made `version`, rebuilt
