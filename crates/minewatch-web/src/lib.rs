@@ -9,6 +9,7 @@ mod api;
 mod cache;
 mod editor;
 mod error;
+mod feeds;
 mod map;
 mod pages;
 mod proposals;

@@ -173,6 +173,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/history", get(pages::history))
         .route("/figures", get(pages::figures))
         .route("/changes", get(pages::changes))
+        .route("/feeds/changes.atom", get(crate::feeds::atom_feed))
+        .route("/feeds/changes.json", get(crate::feeds::json_feed_handler))
         .route("/claims", get(pages::claims))
         .route("/about", get(pages::about))
         .route(

@@ -485,3 +485,103 @@ async fn a_permalink_reads_the_same_after_a_correction() {
         assert_eq!(json(&answer)["error"]["field"], "as_of");
     }
 }
+
+/// The feed's entries as a feed parser reads them: (id, title).
+fn parsed(body: &str) -> Vec<(String, String)> {
+    let feed = feed_rs::parser::parse(body.as_bytes()).expect("a valid feed");
+    feed.entries
+        .into_iter()
+        .map(|e| (e.id, e.title.map(|t| t.content).unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_feeds_carry_what_took_effect_by_the_servers_day_and_what_was_recorded() {
+    let (_, url) = common::temp_url("feeds");
+    let store = minewatch_web::Store::open(&url).await.expect("a database");
+    // Two servers' states on one database, their days set by the test.
+    async fn at(url: &str, day: jiff::civil::Date) -> std::sync::Arc<minewatch_web::AppState> {
+        let store = minewatch_web::Store::open(url).await.expect("reopens");
+        minewatch_web::AppState::new(store, Some(day))
+            .await
+            .expect("the record loads")
+    }
+    let ltu = "urn:minewatch:took-effect:LTU:2025-12-27:withdrawal_effective";
+    // The day before: not yet. On the day: there, in both feeds, parsed.
+    let before = at(&url, jiff::civil::date(2025, 12, 26)).await;
+    let (status, headers, atom) = send(&before, get("/feeds/changes.atom?state=LTU")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("application/atom+xml")
+    );
+    assert!(!parsed(&atom).iter().any(|(id, _)| id == ltu));
+    let on = at(&url, jiff::civil::date(2025, 12, 27)).await;
+    let (_, _, atom) = send(&on, get("/feeds/changes.atom?state=LTU")).await;
+    let entries = parsed(&atom);
+    assert!(
+        entries
+            .iter()
+            .any(|(id, t)| id == ltu && t.contains("withdrawal takes effect")),
+        "{entries:?}"
+    );
+    let (_, _, json_feed) = send(
+        &on,
+        get("/feeds/changes.json?state=Lithuania&kind=took_effect"),
+    )
+    .await;
+    let items = parsed(&json_feed);
+    assert!(items.iter().any(|(id, _)| id == ltu));
+    assert_eq!(
+        json(&json_feed)["version"],
+        "https://jsonfeed.org/version/1.1"
+    );
+    // Recorded: an approved edit, then its retraction tombstones it (RFC 6721).
+    let ann = store.add_editor_as("ann", Role::Editor).await.expect("ann");
+    let rev = store
+        .add_editor_as("rev", Role::Reviewer)
+        .await
+        .expect("rev");
+    let body = r#"{"state": "ARE", "action": "accession", "date": "2025-11-15", "sources": ["untc-2014"], "comment": "the notification"}"#;
+    let (_, _, made) = send(&on, post("/api/v1/proposals", Some(&ann), body)).await;
+    let id = json(&made)["id"].as_i64().expect("an id");
+    let (_, _, approved) = send(
+        &on,
+        post(&format!("/api/v1/proposals/{id}/approve"), Some(&rev), ""),
+    )
+    .await;
+    let version = json(&approved)["version"].as_i64().expect("a version");
+    let (_, _, atom) = send(&on, get("/feeds/changes.atom?kind=recorded")).await;
+    let edit = format!("urn:minewatch:edit:{version}");
+    let entries = parsed(&atom);
+    assert!(
+        entries.iter().any(|(i, t)| i == &edit && t.contains("ARE")),
+        "{entries:?}"
+    );
+    let row = serde_json::json!(["ARE", "accession", "2025-11-15", "", "untc-2014", ""]);
+    let retract = serde_json::json!({"kind": "retract", "file": "treaty_actions.csv", "row": row});
+    let (_, _, made) = send(
+        &on,
+        post("/api/v1/proposals", Some(&ann), &retract.to_string()),
+    )
+    .await;
+    let id = json(&made)["id"].as_i64().expect("an id");
+    let (status, _, _) = send(
+        &on,
+        post(&format!("/api/v1/proposals/{id}/approve"), Some(&rev), ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, atom) = send(&on, get("/feeds/changes.atom?kind=recorded")).await;
+    assert!(
+        atom.contains(&format!("<at:deleted-entry ref=\"{edit}\"")),
+        "{atom}"
+    );
+    assert!(!parsed(&atom).iter().any(|(i, _)| i == &edit));
+    // Bad filters: 400 naming the parameter.
+    let (status, _, answer) = send(&on, get("/feeds/changes.json?kind=gossip")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&answer)["error"]["field"], "kind");
+}

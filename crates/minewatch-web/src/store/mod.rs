@@ -586,6 +586,27 @@ pub struct EditInfo {
     pub changes: Vec<log::RowChange>,
 }
 
+/// An edit and the status timelines it changed.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The edit.
+    pub edit: EditInfo,
+    /// The states whose status timeline it changed.
+    pub states: Vec<StatusShift>,
+}
+
+/// A state's status timeline before and after an edit: each (day, status
+/// from that day).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusShift {
+    /// The state.
+    pub state: minewatch_core::Iso3,
+    /// Before.
+    pub before: Vec<(jiff::civil::Date, minewatch_core::Status)>,
+    /// After.
+    pub after: Vec<(jiff::civil::Date, minewatch_core::Status)>,
+}
+
 /// One edit of one state's facts in one file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct StateEdit {
@@ -1640,6 +1661,58 @@ impl Store {
             .filter_map(|e| Some((e.version, e.at.parse().ok()?)))
             .collect();
         Ok(log::resolve(as_of, &log))
+    }
+
+    /// Every edit after the first snapshot, with the status timelines it
+    /// changed: for each state whose status changes (on any date) differ
+    /// between the record before and after it, both timelines. The record
+    /// is rebuilt once, edit by edit.
+    ///
+    /// # Errors
+    /// On a database error, a corrupt log, or a version that does not load.
+    pub async fn recorded(&self) -> Result<Vec<Recorded>, StoreError> {
+        let edits = reading!(self, tx => tx.edits(None).await?)?;
+        let mut record = log::Rebuilt::default();
+        let mut previous: Option<Loaded> = None;
+        let mut out = Vec::new();
+        for (version, at, editor, kind, audit, note, changes) in edits {
+            let rows = record.apply(version, &changes)?;
+            let loaded = load(&record.files(), None).map_err(StoreError::Record)?;
+            if let Some(before) = &previous {
+                let codes: BTreeSet<minewatch_core::Iso3> = before
+                    .registry
+                    .states()
+                    .iter()
+                    .chain(loaded.registry.states())
+                    .map(|s| s.iso3)
+                    .collect();
+                let states = codes
+                    .into_iter()
+                    .filter(|&c| {
+                        before.registry.status_changes(c) != loaded.registry.status_changes(c)
+                    })
+                    .map(|c| StatusShift {
+                        state: c,
+                        before: before.registry.status_changes(c).to_vec(),
+                        after: loaded.registry.status_changes(c).to_vec(),
+                    })
+                    .collect();
+                out.push(Recorded {
+                    edit: EditInfo {
+                        version,
+                        at,
+                        editor,
+                        kind,
+                        audit,
+                        note,
+                        changes: rows,
+                    },
+                    states,
+                });
+            }
+            previous = Some(loaded);
+        }
+        Ok(out)
     }
 
     /// Every version of one state's facts: each edit that changed a row of
