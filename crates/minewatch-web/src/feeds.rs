@@ -473,11 +473,18 @@ async fn serve(
         "application/feed+json"
     };
     let snapshot = app.snapshot();
-    if let Some(hit) = app.responses.get(snapshot.version, &key) {
-        return Ok(crate::state::versioned(
-            hit.respond(&headers),
-            snapshot.version,
-        ));
+    let hit = || {
+        app.responses
+            .get(snapshot.version, &key)
+            .map(|hit| crate::state::versioned(hit.respond(&headers), snapshot.version))
+    };
+    if let Some(answer) = hit() {
+        return Ok(answer);
+    }
+    // One feed made at a time: the requests that wait find it made.
+    let _one_at_a_time = app.rebuilding.lock().await;
+    if let Some(answer) = hit() {
+        return Ok(answer);
     }
     let list = entries(&app, &snapshot.loaded, &q).await?;
     let updated = list

@@ -42,7 +42,16 @@ pub struct AppState {
     /// Records of earlier versions asked for with `as_of`, most recent
     /// use last (at most [`AS_OF_KEPT`]).
     earlier: std::sync::Mutex<Vec<Arc<Snapshot>>>,
+    /// The edit log's versions and times, as of the record version served
+    /// when they were read.
+    edit_times: std::sync::Mutex<Option<(u64, EditTimes)>>,
+    /// Held while an earlier record is rebuilt: one rebuild at a time, and
+    /// the requests that wait for it find it made.
+    pub(crate) rebuilding: tokio::sync::Mutex<()>,
 }
+
+/// The edit log's versions and times.
+type EditTimes = Arc<Vec<(i64, jiff::Timestamp)>>;
 
 /// How many earlier records `as_of` keeps rebuilt.
 const AS_OF_KEPT: usize = 8;
@@ -65,6 +74,8 @@ impl AppState {
             responses: ResponseCache::new(CACHE_BYTES),
             today,
             earlier: std::sync::Mutex::new(Vec::new()),
+            edit_times: std::sync::Mutex::new(None),
+            rebuilding: tokio::sync::Mutex::new(()),
         }))
     }
 
@@ -88,7 +99,29 @@ impl AppState {
         let Some(text) = as_of.map(str::trim).filter(|t| !t.is_empty()) else {
             return Ok(current);
         };
-        let version = match self.store.resolve_as_of(text).await? {
+        let cached = {
+            let guard = match self.edit_times.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            guard
+                .as_ref()
+                .filter(|(v, _)| *v == current.version)
+                .map(|(_, t)| t.clone())
+        };
+        let times = match cached {
+            Some(t) => t,
+            None => {
+                let t = Arc::new(self.store.edit_times().await?);
+                let mut guard = match self.edit_times.lock() {
+                    Ok(g) => g,
+                    Err(p) => p.into_inner(),
+                };
+                *guard = Some((current.version, t.clone()));
+                t
+            }
+        };
+        let version = match crate::store::log::resolve(text, &times) {
             Ok(v) => v,
             Err(message) => {
                 return Err(ApiError::new(
@@ -103,16 +136,22 @@ impl AppState {
         if wanted == current.version {
             return Ok(current);
         }
-        {
+        let kept_one = || {
             let mut kept = match self.earlier.lock() {
                 Ok(k) => k,
                 Err(p) => p.into_inner(),
             };
-            if let Some(i) = kept.iter().position(|s| s.version == wanted) {
-                let found = kept.remove(i);
-                kept.push(found.clone());
-                return Ok(found);
-            }
+            let i = kept.iter().position(|s| s.version == wanted)?;
+            let found = kept.remove(i);
+            kept.push(found.clone());
+            Some(found)
+        };
+        if let Some(found) = kept_one() {
+            return Ok(found);
+        }
+        let _one_at_a_time = self.rebuilding.lock().await;
+        if let Some(found) = kept_one() {
+            return Ok(found);
         }
         let loaded = self.store.load_as_of(version).await?;
         let made = Arc::new(Snapshot {

@@ -143,6 +143,8 @@ pub(crate) trait Tx: Send {
     /// Logs the edit that made record version `version`: editor, kind,
     /// note, changes (JSON), and its audit record's id.
     fn add_edit<'a>(&'a mut self, version: i64, e: [&'a str; 4], audit: i64) -> Fut<'a, ()>;
+    /// The version and time of every logged edit, oldest first.
+    fn edit_times(&mut self) -> Fut<'_, Vec<(i64, String)>>;
     /// The logged edits up to a version (all with `None`), oldest first.
     fn edits(&mut self, upto: Option<i64>) -> Fut<'_, Vec<EditRow>>;
     /// Ends the transaction, keeping its writes; returns once they are durable.
@@ -194,6 +196,7 @@ pub(crate) mod sql {
          ORDER BY a.at, a.reviewer";
     pub(crate) const EDIT_ADD: &str = "INSERT INTO edits (version, at, editor, kind, audit, note, changes) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    pub(crate) const EDIT_TIMES: &str = "SELECT version, at FROM edits ORDER BY version";
     pub(crate) const EDITS: &str = "SELECT version, at, editor, kind, audit, note, changes FROM edits \
          WHERE ($1 < 0 OR version <= $1) ORDER BY version";
     pub(crate) const DECISION: &str = "UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
@@ -693,6 +696,13 @@ macro_rules! transaction {
                         .execute(self.conn())
                         .await;
                     self.check(r).map(|_| ())
+                })
+            }
+
+            fn edit_times(&mut self) -> Fut<'_, Vec<(i64, String)>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as(sql::EDIT_TIMES).fetch_all(self.conn()).await;
+                    self.check(r)
                 })
             }
 

@@ -1654,13 +1654,19 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub async fn resolve_as_of(&self, as_of: &str) -> Result<Result<i64, String>, StoreError> {
-        let log: Vec<(i64, Timestamp)> = self
-            .edit_log()
-            .await?
+        Ok(log::resolve(as_of, &self.edit_times().await?))
+    }
+
+    /// The version and time of every logged edit, oldest first.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn edit_times(&self) -> Result<Vec<(i64, Timestamp)>, StoreError> {
+        let rows = reading!(self, tx => tx.edit_times().await?)?;
+        Ok(rows
             .into_iter()
-            .filter_map(|e| Some((e.version, e.at.parse().ok()?)))
-            .collect();
-        Ok(log::resolve(as_of, &log))
+            .filter_map(|(v, at)| Some((v, at.parse().ok()?)))
+            .collect())
     }
 
     /// Every edit after the first snapshot, with the status timelines it
