@@ -13,6 +13,12 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) data: Option<PathBuf>,
 
+    /// Answer from the record as it stood after an edit of a deployment's
+    /// edit log: an edit id or an RFC 3339 time. The database is
+    /// `DATABASE_URL` (default sqlite://minewatch.db).
+    #[arg(long, global = true, value_name = "EDIT_OR_TIME")]
+    pub(crate) as_of: Option<String>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

@@ -438,3 +438,58 @@ fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_cli_answers_from_the_record_as_of_an_edit() {
+    let (dir, url) = temp_db("as-of");
+    let output = bin()
+        .args(["editor", "add", "max", "--database", &url])
+        .output()
+        .expect("editor add runs");
+    let token = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .expect("the token")
+        .trim()
+        .to_string();
+    let (mut child, addr) = start(&url, false);
+    let body = r#"{"state": "USA", "action": "accession", "date": "2026-11-20", "sources": ["untc-2014"]}"#;
+    let raw = format!(
+        "POST /api/v1/actions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    assert!(request(&addr, &raw).starts_with("HTTP/1.1 201"));
+    signal(&child, "-INT");
+    assert!(wait_at_most(&mut child, 20).is_some());
+    let status = |as_of: &str| {
+        let out = bin()
+            .args([
+                "status",
+                "USA",
+                "--on",
+                "2027-06-01",
+                "--format",
+                "json",
+                "--as-of",
+                as_of,
+            ])
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("status runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, before, note) = status("1");
+    assert_eq!(code, Some(0), "{note}");
+    assert!(before.contains("\"status\": \"non_signatory\""), "{before}");
+    assert!(note.contains("after edit 1"));
+    let (_, after, _) = status("2");
+    assert!(after.contains("\"status\": \"party\""), "{after}");
+    let (code, _, error) = status("99");
+    assert_eq!(code, Some(2));
+    assert!(error.contains("outside the log"), "{error}");
+    let _ = std::fs::remove_dir_all(dir);
+}

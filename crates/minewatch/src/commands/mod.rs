@@ -31,6 +31,8 @@ pub(crate) type Out<'a> = &'a mut dyn Write;
 /// Runs one command line.
 pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
     let data = cli.data.clone();
+    let as_of = cli.as_of.clone();
+    let record = |data: Option<&std::path::Path>| record_as_of(data, as_of.as_deref());
     match cli.command {
         Command::Serve {
             addr,
@@ -194,6 +196,34 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The record: as it stood after an edit of the deployment's log with
+/// `--as-of`, else the built-in `data/` or the folder of `--data`.
+fn record_as_of(data: Option<&std::path::Path>, as_of: Option<&str>) -> Result<Loaded, CliError> {
+    let Some(as_of) = as_of else {
+        return record(data);
+    };
+    if data.is_some() {
+        return Err(CliError::from(
+            "--as-of reads a deployment's edit log; it does not go with --data".to_string(),
+        ));
+    }
+    let database = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| minewatch_web::DEFAULT_DATABASE.to_string());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::from(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let store = minewatch_web::Store::open(&database).await?;
+        let version = store
+            .resolve_as_of(as_of)
+            .await?
+            .map_err(|message| CliError::from(format!("--as-of {as_of}: {message}")))?;
+        eprintln!("minewatch: the record as it stood after edit {version}");
+        Ok(store.load_as_of(version).await?)
+    })
 }
 
 /// The record: the built-in `data/`, or the folder of `--data`.
