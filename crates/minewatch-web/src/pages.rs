@@ -159,8 +159,13 @@ pub(crate) async fn map(
         Ok(on) => on,
         Err(e) => return error_page(&e),
     };
-    let made = crate::state::memo(
+    let snapshot = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let made = crate::state::memo_at(
         &app,
+        &snapshot,
         format!("map {on}"),
         &headers,
         "text/html; charset=utf-8",
@@ -401,7 +406,10 @@ pub(crate) async fn brief(
         Ok(x) => x,
         Err(e) => return error_page(&e),
     };
-    let loaded = app.record();
+    let loaded = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s.loaded.clone(),
+        Err(e) => return error_page(&e),
+    };
     let peers: Vec<Iso3> = q
         .peers
         .as_deref()
@@ -432,7 +440,10 @@ pub(crate) async fn parties(
         Ok(on) => on,
         Err(e) => return error_page(&e),
     };
-    let loaded = app.record();
+    let loaded = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s.loaded.clone(),
+        Err(e) => return error_page(&e),
+    };
     let filter = q.q.clone().unwrap_or_default();
     let needle = filter.to_lowercase();
     let mut rows: Vec<_> = party_rows(&loaded, on, false)
@@ -511,7 +522,10 @@ pub(crate) async fn figures(
         Ok(on) => on,
         Err(e) => return error_page(&e),
     };
-    let loaded = app.record();
+    let loaded = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s.loaded.clone(),
+        Err(e) => return error_page(&e),
+    };
     let rows = crate::api::figure_rows(&loaded, on);
     let mut body = html!(
         "<h1>Treaty-status figures on {on}</h1>{}\
@@ -678,7 +692,10 @@ pub(crate) async fn claims(
         date_form("/claims", on, extra)
     );
     if !claim.trim().is_empty() {
-        let loaded = app.record();
+        let loaded = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s.loaded.clone(),
+        Err(e) => return error_page(&e),
+    };
         match check_claim(&loaded, &claim, on) {
             Ok(v) => {
                 body.push(html!(
@@ -775,7 +792,10 @@ pub(crate) async fn changes(
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| app.today().to_string());
     q.to = Some(to.clone());
-    let loaded = app.record();
+    let loaded = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s.loaded.clone(),
+        Err(e) => return error_page(&e),
+    };
     let rows = match crate::api::change_rows(&app, &loaded, &q) {
         Ok(rows) => rows,
         Err(e) => return error_page(&e),
