@@ -1790,6 +1790,27 @@ impl Store {
         log::rebuild(edits[start..].iter().map(|e| (e.0, e.6.as_str())))
     }
 
+    /// Writes the edit log to `dir/edit-log.jsonl`: one edit a line (its
+    /// version, time, editor, kind, audit id, note and rows), oldest first;
+    /// how many edits.
+    ///
+    /// # Errors
+    /// On a database or file error.
+    pub async fn export_log(&self, dir: &std::path::Path) -> Result<usize, StoreError> {
+        let log = self.edit_log().await?;
+        let mut text = String::new();
+        for e in &log {
+            text.push_str(&serde_json::to_string(e).unwrap_or_default());
+            text.push('\n');
+        }
+        let path = dir.join("edit-log.jsonl");
+        std::fs::write(&path, text).map_err(|error| StoreError::Io {
+            what: format!("cannot write {}", path.display()),
+            error,
+        })?;
+        Ok(log.len())
+    }
+
     /// Writes every data file to `dir`, in the `data/` format.
     ///
     /// # Errors

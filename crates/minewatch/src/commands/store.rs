@@ -110,11 +110,16 @@ pub(crate) fn approvals(count: Option<i64>, database: &str, out: Out<'_>) -> Res
 
 /// `minewatch export DIR`: the database in the `data/` format.
 pub(crate) fn export(dir: &Path, database: &str, out: Out<'_>) -> Result<(), CliError> {
-    let n = runtime()?.block_on(async {
+    let (n, edits) = runtime()?.block_on(async {
         let store = minewatch_web::Store::open(database).await?;
-        store.export(dir).await
+        let n = store.export(dir).await?;
+        Ok::<_, minewatch_web::StoreError>((n, store.export_log(dir).await?))
     })?;
-    writeln!(out, "wrote {n} files to {}", dir.display())?;
+    writeln!(
+        out,
+        "wrote {n} files to {} and the edit log ({edits} edits) to edit-log.jsonl",
+        dir.display()
+    )?;
     Ok(())
 }
 
