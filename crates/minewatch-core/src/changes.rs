@@ -104,13 +104,14 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// The members of a group on either of two dates; `None` when the
-    /// record has no such group.
+    /// The states that were members of a group on any day of `[from, to]`;
+    /// `None` when the record has no such group.
     pub fn group(context: &Context, group: &str, from: Date, to: Date) -> Option<Scope> {
         context.group(group)?;
         let members = context
-            .members_on(group, from)
-            .chain(context.members_on(group, to))
+            .memberships()
+            .iter()
+            .filter(|m| m.group == group && m.joined <= to && m.left.is_none_or(|l| l >= from))
             .map(|m| m.state)
             .collect();
         Some(Scope {
@@ -243,10 +244,12 @@ fn status_changes(
         // sources.
         let sources = match step {
             Some(s) if !s.sources.is_empty() => s.sources.clone(),
+            // The act it follows from: the latest earlier step that changed
+            // the status.
             _ => steps
                 .iter()
                 .rev()
-                .find(|s| s.date <= date && !s.sources.is_empty())
+                .find(|s| s.date < date && s.status.is_some() && !s.sources.is_empty())
                 .map(|s| s.sources.clone())
                 .unwrap_or_default(),
         };

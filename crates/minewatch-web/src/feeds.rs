@@ -29,7 +29,7 @@ use minewatch_registry::{Loaded, write_rows};
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::state::{AppState, memo};
+use crate::state::{AppState, memo_at};
 use crate::store::Recorded;
 use crate::store::log::RowChange;
 
@@ -106,7 +106,12 @@ fn took_effect(loaded: &Loaded, today: Date) -> Vec<Entry> {
         };
         if let Some((key, title)) = what {
             out.push(Entry {
-                id: format!("urn:minewatch:took-effect:{state}:{}:{key}", c.date),
+                id: match c.name {
+                    Some(name) if c.kind == ChangeKind::Obligation => {
+                        format!("urn:minewatch:took-effect:{state}:{}:{key}:{name}", c.date)
+                    }
+                    _ => format!("urn:minewatch:took-effect:{state}:{}:{key}", c.date),
+                },
                 kind: "took_effect",
                 title,
                 published: midnight(c.date),
@@ -183,21 +188,32 @@ fn recorded(edits: &[Recorded]) -> Vec<Entry> {
                 && let Some(&i) = writer.get(&(file.clone(), line(old)))
             {
                 match new {
-                    Some(_) => {
+                    Some(new) => {
                         out[i].updated = e.at.clone();
                         out[i]
                             .text
                             .push_str(&format!(" Corrected by edit {} ({}).", e.version, e.editor));
+                        // The corrected row is still the one this entry recorded.
+                        writer.insert((file.clone(), line(new)), i);
                     }
-                    None => out[i].deleted = Some(e.at.clone()),
+                    None => {
+                        out[i].updated = e.at.clone();
+                        out[i].deleted = Some(e.at.clone());
+                    }
                 }
             }
         }
         let sources: Vec<String> = e
             .changes
             .iter()
-            .filter_map(|c| c.new.as_ref().or(c.old.as_ref()))
-            .filter_map(|row| row.get(4).cloned())
+            .filter_map(|c| {
+                let column = match c.file.as_str() {
+                    "treaty_actions.csv" => 4,
+                    "states.csv" => 7,
+                    _ => return None,
+                };
+                c.new.as_ref().or(c.old.as_ref())?.get(column).cloned()
+            })
             .flat_map(|s| s.split(';').map(str::to_string).collect::<Vec<_>>())
             .filter(|s| !s.is_empty())
             .collect();
@@ -248,7 +264,7 @@ fn recorded(edits: &[Recorded]) -> Vec<Entry> {
         });
         let index = out.len() - 1;
         for c in &e.changes {
-            if let Some(new) = &c.new {
+            if let (Some(new), None) = (&c.new, &c.old) {
                 writer.insert((c.file.clone(), line(new)), index);
             }
         }
@@ -329,6 +345,16 @@ fn select(
 }
 
 fn xml(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -392,7 +418,7 @@ pub(crate) fn json_feed(entries: &[Entry], base: &str) -> String {
                 "id": e.id,
                 "url": format!("{base}{}", e.path),
                 "title": e.title,
-                "content_text": e.text,
+                "content_text": if e.deleted.is_some() { "Retracted from the record.".to_string() } else { e.text.clone() },
                 "date_published": e.published,
                 "date_modified": e.updated,
                 "tags": [e.kind],
@@ -428,11 +454,27 @@ fn base(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-async fn entries(app: &AppState, loaded: &Loaded, q: &FeedQuery) -> Result<Vec<Entry>, ApiError> {
+async fn entries(
+    app: &AppState,
+    snapshot: &crate::state::Snapshot,
+    q: &FeedQuery,
+) -> Result<Vec<Entry>, ApiError> {
     let today = app.today();
-    let mut all = recorded(&app.store.recorded().await?);
-    all.extend(took_effect(loaded, today));
-    select(loaded, all, q, today)
+    let version = i64::try_from(snapshot.version).unwrap_or(i64::MAX);
+    let mut all = {
+        let mut history = app.history.lock().await;
+        app.store.recorded_into(&mut history, version).await?;
+        // Only what the record of this version holds.
+        let upto: Vec<Recorded> = history
+            .entries
+            .iter()
+            .filter(|r| r.edit.version <= version)
+            .cloned()
+            .collect();
+        recorded(&upto)
+    };
+    all.extend(took_effect(&snapshot.loaded, today));
+    select(&snapshot.loaded, all, q, today)
 }
 
 /// `GET /feeds/changes.atom`.
@@ -460,11 +502,12 @@ async fn serve(
     atom_format: bool,
 ) -> Result<Response, ApiError> {
     let base = base(&headers);
+    let norm = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_ascii_lowercase();
     let key = format!(
-        "feed {atom_format} {base} {:?} {:?} {:?} {}",
-        q.state,
-        q.group,
-        q.kind,
+        "feed {atom_format} {base} {} {} {} {}",
+        norm(&q.state),
+        norm(&q.group),
+        norm(&q.kind),
         app.today()
     );
     let content_type = if atom_format {
@@ -486,7 +529,7 @@ async fn serve(
     if let Some(answer) = hit() {
         return Ok(answer);
     }
-    let list = entries(&app, &snapshot.loaded, &q).await?;
+    let list = entries(&app, &snapshot, &q).await?;
     let updated = list
         .iter()
         .map(|e| e.updated.clone())
@@ -497,5 +540,5 @@ async fn serve(
     } else {
         json_feed(&list, &base)
     };
-    memo(&app, key, &headers, content_type, |_| Ok(body))
+    memo_at(&app, &snapshot, key, &headers, content_type, |_| Ok(body))
 }

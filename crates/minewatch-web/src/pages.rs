@@ -693,9 +693,9 @@ pub(crate) async fn claims(
     );
     if !claim.trim().is_empty() {
         let loaded = match app.snapshot_for(q.as_of.as_deref()).await {
-        Ok(s) => s.loaded.clone(),
-        Err(e) => return error_page(&e),
-    };
+            Ok(s) => s.loaded.clone(),
+            Err(e) => return error_page(&e),
+        };
         match check_claim(&loaded, &claim, on) {
             Ok(v) => {
                 body.push(html!(

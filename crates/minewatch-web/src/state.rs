@@ -48,6 +48,8 @@ pub struct AppState {
     /// Held while an earlier record is rebuilt: one rebuild at a time, and
     /// the requests that wait for it find it made.
     pub(crate) rebuilding: tokio::sync::Mutex<()>,
+    /// The recorded edits, for the feeds (brought up to date on use).
+    pub(crate) history: tokio::sync::Mutex<crate::store::History>,
 }
 
 /// The edit log's versions and times.
@@ -76,6 +78,7 @@ impl AppState {
             earlier: std::sync::Mutex::new(Vec::new()),
             edit_times: std::sync::Mutex::new(None),
             rebuilding: tokio::sync::Mutex::new(()),
+            history: tokio::sync::Mutex::new(crate::store::History::default()),
         }))
     }
 
@@ -269,19 +272,9 @@ impl AppState {
     }
 }
 
-/// The answer for `key` from the cache, or made by `make` from one
-/// snapshot of the record, kept under that snapshot's version, and given.
-pub(crate) fn memo(
-    app: &AppState,
-    key: String,
-    request: &HeaderMap,
-    content_type: &'static str,
-    make: impl FnOnce(&Loaded) -> Result<String, ApiError>,
-) -> Result<Response, ApiError> {
-    memo_at(app, &app.snapshot(), key, request, content_type, make)
-}
-
-/// [`memo`] for a given snapshot (the record `as_of` asked for).
+/// The answer for `key` from the cache, or made by `make` from the
+/// snapshot of the record given (the one served, or one `as_of` asked
+/// for), kept under that snapshot's version, and given.
 pub(crate) fn memo_at(
     app: &AppState,
     snapshot: &Snapshot,

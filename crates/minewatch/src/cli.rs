@@ -105,8 +105,8 @@ pub(crate) enum Command {
         /// Only this state (an ISO3 code or a name); repeat for more.
         #[arg(long, value_name = "STATE")]
         state: Vec<String>,
-        /// Only the members of this group (an id of data/groups.csv) on
-        /// either date.
+        /// Only the states that were members of this group (an id of
+        /// data/groups.csv) on any day of the range.
         #[arg(long, value_name = "GROUP")]
         group: Option<String>,
         /// Only these kinds: status, obligation, finding, use_finding,

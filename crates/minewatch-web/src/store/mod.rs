@@ -586,6 +586,18 @@ pub struct EditInfo {
     pub changes: Vec<log::RowChange>,
 }
 
+/// The recorded edits read so far, and the record after the last of them:
+/// what a feed needs, kept between requests and brought up to date edit by
+/// edit.
+#[derive(Default)]
+pub struct History {
+    upto: i64,
+    rebuilt: log::Rebuilt,
+    last: Option<Loaded>,
+    /// The edits after the first snapshot, oldest first.
+    pub entries: Vec<Recorded>,
+}
+
 /// An edit and the status timelines it changed.
 #[derive(Clone, Debug)]
 pub struct Recorded {
@@ -1669,22 +1681,26 @@ impl Store {
             .collect())
     }
 
-    /// Every edit after the first snapshot, with the status timelines it
-    /// changed: for each state whose status changes (on any date) differ
-    /// between the record before and after it, both timelines. The record
-    /// is rebuilt once, edit by edit.
+    /// Brings `history` up to record version `upto`: every edit after the
+    /// first snapshot, with the status timelines it changed (for each state
+    /// whose status changes differ between the record before and after
+    /// it, both timelines). The record is rebuilt edit by edit, and only
+    /// the edits `history` lacks are read and loaded.
     ///
     /// # Errors
     /// On a database error, a corrupt log, or a version that does not load.
-    pub async fn recorded(&self) -> Result<Vec<Recorded>, StoreError> {
-        let edits = reading!(self, tx => tx.edits(None).await?)?;
-        let mut record = log::Rebuilt::default();
-        let mut previous: Option<Loaded> = None;
-        let mut out = Vec::new();
+    pub async fn recorded_into(&self, history: &mut History, upto: i64) -> Result<(), StoreError> {
+        if upto <= history.upto {
+            return Ok(());
+        }
+        let edits = reading!(self, tx => tx.edits(Some(upto)).await?)?;
         for (version, at, editor, kind, audit, note, changes) in edits {
-            let rows = record.apply(version, &changes)?;
-            let loaded = load(&record.files(), None).map_err(StoreError::Record)?;
-            if let Some(before) = &previous {
+            if version <= history.upto {
+                continue;
+            }
+            let rows = history.rebuilt.apply(version, &changes)?;
+            let loaded = load(&history.rebuilt.files(), None).map_err(StoreError::Record)?;
+            if let Some(before) = &history.last {
                 let codes: BTreeSet<minewatch_core::Iso3> = before
                     .registry
                     .states()
@@ -1703,7 +1719,7 @@ impl Store {
                         after: loaded.registry.status_changes(c).to_vec(),
                     })
                     .collect();
-                out.push(Recorded {
+                history.entries.push(Recorded {
                     edit: EditInfo {
                         version,
                         at,
@@ -1716,9 +1732,10 @@ impl Store {
                     states,
                 });
             }
-            previous = Some(loaded);
+            history.last = Some(loaded);
+            history.upto = version;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Every version of one state's facts: each edit that changed a row of
