@@ -108,12 +108,18 @@ pub(crate) async fn states(
             rows.iter()
                 .map(|r| vec![r.iso3.clone(), r.name.clone(), r.category.into()]),
         );
-        return Ok(permalinked(csv_body(&headers, out), snapshot.version, &uri));
+        return Ok(permalinked(
+            csv_body(&headers, out),
+            snapshot.version,
+            &uri,
+            &[],
+        ));
     }
     Ok(permalinked(
         json_body(&headers, &rows),
         snapshot.version,
         &uri,
+        &[],
     ))
 }
 
@@ -145,6 +151,7 @@ pub(crate) async fn state(
         json_body(&headers, &out),
         snapshot.version,
         &uri,
+        &[("on", on.to_string())],
     ))
 }
 
@@ -263,7 +270,12 @@ pub(crate) async fn parties(
         })
         .unwrap_or_default())
     })?;
-    Ok(permalinked(made, snapshot.version, &uri))
+    Ok(permalinked(
+        made,
+        snapshot.version,
+        &uri,
+        &[("on", on.to_string())],
+    ))
 }
 
 /// `GET /api/v1/figures?on=&format=`: the treaty-status figures on a date,
@@ -292,7 +304,12 @@ pub(crate) async fn figures(
         }
         Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
     })?;
-    Ok(permalinked(made, snapshot.version, &uri))
+    Ok(permalinked(
+        made,
+        snapshot.version,
+        &uri,
+        &[("on", on.to_string())],
+    ))
 }
 
 /// The query of `GET /api/v1/changes` and of `/changes`.
@@ -400,7 +417,12 @@ pub(crate) async fn changes(
         }
         Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
     })?;
-    Ok(permalinked(made, snapshot.version, &uri))
+    Ok(permalinked(
+        made,
+        snapshot.version,
+        &uri,
+        &[("to", app.today().to_string())],
+    ))
 }
 
 /// The figures on `on`, as the CLI and the API give them.
@@ -443,12 +465,18 @@ pub(crate) async fn history(
             row.extend(r.counts().map(|n| n.to_string()));
             row
         }));
-        return Ok(permalinked(csv_body(&headers, out), snapshot.version, &uri));
+        return Ok(permalinked(
+            csv_body(&headers, out),
+            snapshot.version,
+            &uri,
+            &[],
+        ));
     }
     Ok(permalinked(
         json_body(&headers, &rows),
         snapshot.version,
         &uri,
+        &[],
     ))
 }
 

@@ -273,7 +273,7 @@ pub(crate) async fn state(
         return not_found();
     };
     let name = r.name_of(iso3);
-    let link = crate::state::permalink(&uri, snapshot.version);
+    let link = crate::state::permalink(&uri, snapshot.version, &[("on", on.to_string())]);
     let as_of_note = if q.as_of.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         html!(
             "<p class=\"muted\" id=\"as-of\">The record as it stood after edit {} (<a href=\"/states/{iso3}?on={on}\">the record today</a>).</p>",
@@ -392,6 +392,7 @@ pub(crate) async fn state(
         page(&headers, &format!("{} on {on}", r.name_of(iso3)), body),
         snapshot.version,
         &uri,
+        &[("on", on.to_string())],
     )
 }
 
@@ -805,7 +806,13 @@ pub(crate) async fn changes(
     let group = q.group.clone().unwrap_or_default();
     let kind = q.kind.clone().unwrap_or_default();
     let mut query = format!("from={}&to={}", query_value(&from), query_value(&to));
-    for (key, value) in [("state", &state), ("group", &group), ("kind", &kind)] {
+    let as_of = q.as_of.clone().unwrap_or_default();
+    for (key, value) in [
+        ("state", &state),
+        ("group", &group),
+        ("kind", &kind),
+        ("as_of", &as_of),
+    ] {
         if !value.is_empty() {
             query.push_str(&format!("&{key}={}", query_value(value)));
         }

@@ -307,19 +307,27 @@ pub(crate) fn versioned(mut response: Response, version: u64) -> Response {
 }
 
 /// An answer with the record version it was made from and its permalink:
-/// the request's path and query with `as_of` set to that version, which
-/// answers the same however the record changes later.
-pub(crate) fn permalinked(response: Response, version: u64, uri: &axum::http::Uri) -> Response {
+/// the request's path and query with `as_of` set to that version and the
+/// defaults it was answered with (`pins`: the day asked about) written out,
+/// so that it answers the same however the record changes later, and on
+/// any later day.
+pub(crate) fn permalinked(
+    response: Response,
+    version: u64,
+    uri: &axum::http::Uri,
+    pins: &[(&str, String)],
+) -> Response {
     let mut response = versioned(response, version);
-    let link = permalink(uri, version);
+    let link = permalink(uri, version, pins);
     if let Ok(v) = axum::http::HeaderValue::from_str(&format!("<{link}>; rel=\"canonical\"")) {
         response.headers_mut().insert(axum::http::header::LINK, v);
     }
     response
 }
 
-/// The path and query of `uri` with `as_of` set to `version`.
-pub(crate) fn permalink(uri: &axum::http::Uri, version: u64) -> String {
+/// The path and query of `uri` with `as_of` set to `version`, and each pin
+/// added where the query does not give it.
+pub(crate) fn permalink(uri: &axum::http::Uri, version: u64, pins: &[(&str, String)]) -> String {
     let mut query: Vec<String> = uri
         .query()
         .unwrap_or("")
@@ -327,6 +335,16 @@ pub(crate) fn permalink(uri: &axum::http::Uri, version: u64) -> String {
         .filter(|p| !p.is_empty() && !p.starts_with("as_of="))
         .map(str::to_string)
         .collect();
+    for (key, value) in pins {
+        let given = query.iter().any(|p| {
+            p.split_once('=')
+                .is_some_and(|(k, v)| k == *key && !v.is_empty())
+        });
+        if !given {
+            query.retain(|p| p.split_once('=').is_none_or(|(k, _)| k != *key) && p != key);
+            query.push(format!("{key}={value}"));
+        }
+    }
     query.push(format!("as_of={version}"));
     format!("{}?{}", uri.path(), query.join("&"))
 }

@@ -766,16 +766,22 @@ impl Store {
     async fn import_if_empty(&self) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
         if tx.meta("imported").await?.is_some() {
-            // A database filled before the edit log: the log begins with
-            // the record as it stands.
-            if tx.edits(None).await?.is_empty() {
+            // A database filled before the edit log, or changed by a
+            // program that did not log (an older replica): the log goes on
+            // from the record as it stands, as a new snapshot.
+            let logged = tx.edit_times().await?.last().map(|(v, _)| *v);
+            let version = version_of(&mut *tx).await?;
+            if logged.is_none_or(|v| v < version) {
                 let files = tx.files().await?;
                 let whole: Vec<log::RowChange> = files
                     .iter()
                     .map(|(name, text)| log::RowChange::whole(name, text))
                     .collect();
-                let version = version_of(&mut *tx).await?;
-                let note = "the record as it stood when the edit log began";
+                let note = if logged.is_none() {
+                    "the record as it stood when the edit log began"
+                } else {
+                    "the record as it stood after changes the edit log did not hold"
+                };
                 tx.add_edit(
                     version,
                     [RELEASE_EDITOR, "snapshot", note, &log::encode(&whole)],

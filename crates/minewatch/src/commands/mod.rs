@@ -211,6 +211,18 @@ fn record_as_of(data: Option<&std::path::Path>, as_of: Option<&str>) -> Result<L
     }
     let database = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| minewatch_web::DEFAULT_DATABASE.to_string());
+    // A question about a deployment's past never makes a database.
+    if let Some(path) = database
+        .strip_prefix("sqlite://")
+        .or_else(|| database.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or(path);
+        if !std::path::Path::new(path).exists() {
+            return Err(CliError::from(format!(
+                "--as-of reads a deployment's edit log, and there is no database at {path} (set DATABASE_URL)"
+            )));
+        }
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
