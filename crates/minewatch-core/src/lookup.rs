@@ -11,6 +11,22 @@ pub struct NotFound {
     pub suggestions: Vec<(Iso3, String)>,
 }
 
+impl std::fmt::Display for NotFound {
+    /// "unknown state "Lituania"; did you mean LTU (Lithuania)?"
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown state {:?}", self.query)?;
+        if !self.suggestions.is_empty() {
+            let list: Vec<String> = self
+                .suggestions
+                .iter()
+                .map(|(c, n)| format!("{c} ({n})"))
+                .collect();
+            write!(f, "; did you mean {}?", list.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 fn fold(text: &str) -> String {
     text.chars()
         .map(|c| match c {

@@ -510,18 +510,9 @@ pub fn changes_rows(
     if !query.states.is_empty() {
         let mut states = std::collections::BTreeSet::new();
         for s in &query.states {
-            let found = registry.find_state(s).map_err(|nf| {
-                let mut message = format!("unknown state {:?}", nf.query);
-                if !nf.suggestions.is_empty() {
-                    let list: Vec<String> = nf
-                        .suggestions
-                        .iter()
-                        .map(|(c, n)| format!("{c} ({n})"))
-                        .collect();
-                    message.push_str(&format!("; did you mean {}?", list.join(", ")));
-                }
-                bad("state", message)
-            })?;
+            let found = registry
+                .find_state(s)
+                .map_err(|nf| bad("state", nf.to_string()))?;
             states.insert(found.iso3);
         }
         scope.states = Some(states);

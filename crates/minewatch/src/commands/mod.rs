@@ -277,16 +277,7 @@ fn on_date(on: &OnDate) -> Result<Date, CliError> {
 }
 
 fn find<'r>(registry: &'r Registry, query: &str) -> Result<&'r State, CliError> {
-    registry.find_state(query).map_err(|nf| {
-        let mut message = format!("unknown state {:?}", nf.query);
-        if !nf.suggestions.is_empty() {
-            let list: Vec<String> = nf
-                .suggestions
-                .iter()
-                .map(|(c, n)| format!("{c} ({n})"))
-                .collect();
-            message.push_str(&format!("; did you mean {}?", list.join(", ")));
-        }
-        CliError::from(message)
-    })
+    registry
+        .find_state(query)
+        .map_err(|nf| CliError::from(nf.to_string()))
 }
