@@ -102,25 +102,17 @@ pub(crate) async fn states(
             category: s.category.as_str(),
         })
         .collect();
-    if wants_csv(&q)? {
+    let body = if wants_csv(&q)? {
         let mut out = vec![vec!["iso3".into(), "name".into(), "category".into()]];
         out.extend(
             rows.iter()
                 .map(|r| vec![r.iso3.clone(), r.name.clone(), r.category.into()]),
         );
-        return Ok(permalinked(
-            csv_body(&headers, out),
-            snapshot.version,
-            &uri,
-            &[],
-        ));
-    }
-    Ok(permalinked(
-        json_body(&headers, &rows),
-        snapshot.version,
-        &uri,
-        &[],
-    ))
+        csv_body(&headers, out)
+    } else {
+        json_body(&headers, &rows)
+    };
+    Ok(permalinked(body, snapshot.version, &uri, &[]))
 }
 
 fn status_out(loaded: &Loaded, iso3: Iso3, on: Date) -> Option<StatusJson> {
@@ -456,7 +448,7 @@ pub(crate) async fn history(
 ) -> Result<Response, ApiError> {
     let snapshot = app.snapshot_for(q.as_of.as_deref()).await?;
     let rows = history_rows(&snapshot.loaded, app.today());
-    if wants_csv(&q)? {
+    let body = if wants_csv(&q)? {
         let mut header = vec!["date".to_string()];
         header.extend(HistoryJson::COUNTS.map(String::from));
         let mut out = vec![header];
@@ -465,19 +457,11 @@ pub(crate) async fn history(
             row.extend(r.counts().map(|n| n.to_string()));
             row
         }));
-        return Ok(permalinked(
-            csv_body(&headers, out),
-            snapshot.version,
-            &uri,
-            &[],
-        ));
-    }
-    Ok(permalinked(
-        json_body(&headers, &rows),
-        snapshot.version,
-        &uri,
-        &[],
-    ))
+        csv_body(&headers, out)
+    } else {
+        json_body(&headers, &rows)
+    };
+    Ok(permalinked(body, snapshot.version, &uri, &[]))
 }
 
 pub(crate) async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {

@@ -21,6 +21,19 @@ pub(crate) struct Citations {
 }
 
 impl Citations {
+    /// The marks for sources given by id, or, past `most` of them, how many
+    /// there are (`--format json` lists them).
+    pub(crate) fn cite_at_most(&mut self, sources: &[String], most: usize) -> String {
+        if sources.len() > most {
+            return format!("{} sources (--format json lists them)", sources.len());
+        }
+        let ids: Vec<minewatch_core::SourceId> = sources
+            .iter()
+            .map(|s| minewatch_core::SourceId::new(s))
+            .collect();
+        self.cite(&ids)
+    }
+
     /// The marks for these sources, numbering the new ones.
     pub(crate) fn cite(&mut self, ids: &[minewatch_core::SourceId]) -> String {
         let marks: Vec<String> = ids

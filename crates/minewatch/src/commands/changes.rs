@@ -65,7 +65,11 @@ pub(crate) fn changes(
                     writeln!(out, "    {}", r.text)?;
                 }
                 if !r.sources.is_empty() {
-                    writeln!(out, "    sources: {}", cite(&mut citations, r))?;
+                    writeln!(
+                        out,
+                        "    sources: {}",
+                        citations.cite_at_most(&r.sources, SOURCES_CITED)
+                    )?;
                 }
             }
             write!(out, "{}", citations.list(loaded))?;
@@ -86,7 +90,7 @@ pub(crate) fn changes(
                     r.date,
                     headline(r, false).replace('|', "\\|"),
                     r.article.as_deref().unwrap_or(""),
-                    cite(&mut citations, r)
+                    citations.cite_at_most(&r.sources, SOURCES_CITED)
                 )?;
             }
             write!(out, "{}", citations.list(loaded))?;
@@ -115,15 +119,3 @@ fn headline(r: &ChangeJson, article: bool) -> String {
 
 /// How many sources a change cites by footnote; more are counted.
 const SOURCES_CITED: usize = 8;
-
-fn cite(citations: &mut Citations, r: &ChangeJson) -> String {
-    if r.sources.len() > SOURCES_CITED {
-        return format!("{} sources (--format json lists them)", r.sources.len());
-    }
-    let ids: Vec<minewatch_core::SourceId> = r
-        .sources
-        .iter()
-        .map(|s| minewatch_core::SourceId::new(s))
-        .collect();
-    citations.cite(&ids)
-}

@@ -51,7 +51,11 @@ pub(crate) fn figures(
                     writeln!(out, "    {reason}")?;
                 }
                 if !r.sources.is_empty() {
-                    writeln!(out, "    sources: {}", cite(&mut citations, r))?;
+                    writeln!(
+                        out,
+                        "    sources: {}",
+                        citations.cite_at_most(&r.sources, SOURCES_CITED)
+                    )?;
                 }
             }
             write!(out, "{}", citations.list(loaded))?;
@@ -86,7 +90,7 @@ pub(crate) fn figures(
                     value(r),
                     md_cell(&what),
                     states,
-                    cite(&mut citations, r)
+                    citations.cite_at_most(&r.sources, SOURCES_CITED)
                 )?;
             }
             write!(out, "{}", citations.list(loaded))?;
@@ -128,18 +132,6 @@ fn states_line(states: &[String]) -> String {
             states.len() - STATES_SHOWN
         )
     }
-}
-
-fn cite(citations: &mut Citations, r: &FigureJson) -> String {
-    if r.sources.len() > SOURCES_CITED {
-        return format!("{} sources (--format json lists them)", r.sources.len());
-    }
-    let ids: Vec<minewatch_core::SourceId> = r
-        .sources
-        .iter()
-        .map(|s| minewatch_core::SourceId::new(s))
-        .collect();
-    citations.cite(&ids)
 }
 
 fn md_cell(text: &str) -> String {
