@@ -585,25 +585,16 @@ pub(crate) async fn add_action(
         .unwrap_or_default();
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
-    let (actor, role) =
-        crate::proposals::caller(&app, &headers, address, "POST /api/v1/actions").await?;
     // Only a maintainer applies an edit directly; the other roles are for
     // the review of proposed edits.
-    if role != crate::store::Role::Maintainer {
-        let detail = format!("403: role {} may not apply edits directly", role.as_str());
-        app.store
-            .record_refusal(&actor, "POST /api/v1/actions", &detail)
-            .await?;
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!(
-                "editor {} has the role {}; only a maintainer applies edits directly",
-                actor.editor,
-                role.as_str()
-            ),
-        ));
-    }
+    let actor = crate::proposals::maintainer(
+        &app,
+        &headers,
+        address,
+        "POST /api/v1/actions",
+        "apply edits directly",
+    )
+    .await?;
     let bytes = read_body(body).await?;
     let idempotency = idempotency_key(&headers, &bytes)?;
     // From here every answer is audited; the write itself runs in a task of

@@ -66,7 +66,7 @@ fn midnight(d: Date) -> String {
 }
 
 /// The consequences reached by `today`, newest first.
-fn took_effect(loaded: &Loaded, today: Date) -> Vec<Entry> {
+pub(crate) fn took_effect(loaded: &Loaded, today: Date) -> Vec<Entry> {
     let start = minewatch_registry::parse_date("1997-12-02").unwrap_or(today);
     let mut out = Vec::new();
     for c in changes(
@@ -175,7 +175,7 @@ fn timeline(t: &[(Date, minewatch_core::Status)]) -> String {
 
 /// The edits that changed the record, oldest first; a correction of the
 /// row an edit wrote updates its entry, a retraction tombstones it.
-fn recorded(edits: &[Recorded]) -> Vec<Entry> {
+pub(crate) fn recorded(edits: &[Recorded]) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     // Which entry wrote each row still held: (file, CSV line) -> index.
     let mut writer: BTreeMap<(String, String), usize> = BTreeMap::new();
@@ -280,65 +280,107 @@ pub(crate) struct FeedQuery {
     kind: Option<String>,
 }
 
+/// What a feed query or a webhook follows: kinds, and the states of the
+/// `state` and `group` parameters (both given: the states in both).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Filter {
+    kinds: Option<Vec<&'static str>>,
+    states: Option<std::collections::BTreeSet<Iso3>>,
+}
+
+/// The kinds of entries.
+pub(crate) const KINDS: [&str; 2] = ["recorded", "took_effect"];
+
+impl Filter {
+    /// Reads `state` (codes or names, comma-separated), `group` (an id)
+    /// and `kind` (comma-separated) against the record; an empty parameter
+    /// (or one of commas alone) is none. The parameter refused and why.
+    pub(crate) fn parse(
+        loaded: &Loaded,
+        state: Option<&str>,
+        group: Option<&str>,
+        kind: Option<&str>,
+    ) -> Result<Filter, (&'static str, String)> {
+        let mut filter = Filter::default();
+        let items = |text: Option<&str>| -> Vec<String> {
+            text.unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let kinds = items(kind);
+        if !kinds.is_empty() {
+            let mut keep = Vec::new();
+            for k in &kinds {
+                let Some(known) = KINDS.iter().find(|x| x.eq_ignore_ascii_case(k)) else {
+                    return Err((
+                        "kind",
+                        format!("`kind` is recorded or took_effect (found `{k}`)"),
+                    ));
+                };
+                keep.push(*known);
+            }
+            filter.kinds = Some(keep);
+        }
+        let states = items(state);
+        if !states.is_empty() {
+            let mut set = std::collections::BTreeSet::new();
+            for s in &states {
+                let found = loaded
+                    .registry
+                    .find_state(s)
+                    .map_err(|_| ("state", format!("unknown state `{s}`")))?;
+                set.insert(found.iso3);
+            }
+            filter.states = Some(set);
+        }
+        if let Some(group) = group.map(str::trim).filter(|g| !g.is_empty()) {
+            let id = loaded
+                .context
+                .groups()
+                .iter()
+                .find(|g| g.id.eq_ignore_ascii_case(group))
+                .map(|g| g.id.clone())
+                .ok_or_else(|| ("group", format!("unknown group `{group}`")))?;
+            let members: std::collections::BTreeSet<Iso3> = loaded
+                .context
+                .memberships()
+                .iter()
+                .filter(|m| m.group == id)
+                .map(|m| m.state)
+                .collect();
+            filter.states = Some(match filter.states {
+                Some(k) => k.intersection(&members).copied().collect(),
+                None => members,
+            });
+        }
+        Ok(filter)
+    }
+
+    /// Whether an entry is followed.
+    pub(crate) fn matches(&self, e: &Entry) -> bool {
+        self.kinds.as_ref().is_none_or(|k| k.contains(&e.kind))
+            && self
+                .states
+                .as_ref()
+                .is_none_or(|keep| e.states.iter().any(|s| keep.contains(s)))
+    }
+}
+
 /// The entries a query selects, newest first, at most [`FEED_ENTRIES`].
-fn select(
-    loaded: &Loaded,
-    mut entries: Vec<Entry>,
-    q: &FeedQuery,
-    today: Date,
-) -> Result<Vec<Entry>, ApiError> {
-    let bad = |field: &'static str, message: String| {
+fn select(loaded: &Loaded, mut entries: Vec<Entry>, q: &FeedQuery) -> Result<Vec<Entry>, ApiError> {
+    let filter = Filter::parse(
+        loaded,
+        q.state.as_deref(),
+        q.group.as_deref(),
+        q.kind.as_deref(),
+    )
+    .map_err(|(field, message)| {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_query", message).field(field)
-    };
-    if let Some(kind) = q.kind.as_deref().filter(|k| !k.is_empty()) {
-        let kinds: Vec<&str> = kind.split(',').map(str::trim).collect();
-        if let Some(other) = kinds
-            .iter()
-            .find(|k| !["recorded", "took_effect"].contains(k))
-        {
-            return Err(bad(
-                "kind",
-                format!("`kind` is recorded or took_effect (found `{other}`)"),
-            ));
-        }
-        entries.retain(|e| kinds.contains(&e.kind));
-    }
-    let mut keep: Option<std::collections::BTreeSet<Iso3>> = None;
-    if let Some(states) = q.state.as_deref().filter(|s| !s.is_empty()) {
-        let mut set = std::collections::BTreeSet::new();
-        for s in states.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let found = loaded
-                .registry
-                .find_state(s)
-                .map_err(|_| bad("state", format!("unknown state `{s}`")))?;
-            set.insert(found.iso3);
-        }
-        keep = Some(set);
-    }
-    if let Some(group) = q.group.as_deref().filter(|g| !g.is_empty()) {
-        let id = loaded
-            .context
-            .groups()
-            .iter()
-            .find(|g| g.id.eq_ignore_ascii_case(group))
-            .map(|g| g.id.clone())
-            .ok_or_else(|| bad("group", format!("unknown group `{group}`")))?;
-        let members: std::collections::BTreeSet<Iso3> = loaded
-            .context
-            .memberships()
-            .iter()
-            .filter(|m| m.group == id)
-            .map(|m| m.state)
-            .collect();
-        keep = Some(match keep {
-            Some(k) => k.intersection(&members).copied().collect(),
-            None => members,
-        });
-    }
-    if let Some(keep) = keep {
-        entries.retain(|e| e.states.iter().any(|s| keep.contains(s)));
-    }
-    let _ = today;
+    })?;
+    entries.retain(|e| filter.matches(e));
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     entries.truncate(FEED_ENTRIES);
     Ok(entries)
@@ -409,28 +451,30 @@ pub(crate) fn atom(entries: &[Entry], base: &str, updated: &str) -> String {
     out
 }
 
+/// An entry as a JSON Feed 1.1 item (also the `data` of a webhook's
+/// message): `_minewatch` holds its kind, states, sources and, for a
+/// retracted one, when.
+pub(crate) fn item(e: &Entry, base: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": e.id,
+        "url": format!("{base}{}", e.path),
+        "title": e.title,
+        "content_text": if e.deleted.is_some() { "Retracted from the record.".to_string() } else { e.text.clone() },
+        "date_published": e.published,
+        "date_modified": e.updated,
+        "tags": [e.kind],
+        "_minewatch": {
+            "kind": e.kind,
+            "states": e.states.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            "sources": e.sources,
+            "deleted": e.deleted,
+        },
+    })
+}
+
 /// The feed as JSON Feed 1.1.
 pub(crate) fn json_feed(entries: &[Entry], base: &str) -> String {
-    let items: Vec<serde_json::Value> = entries
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "id": e.id,
-                "url": format!("{base}{}", e.path),
-                "title": e.title,
-                "content_text": if e.deleted.is_some() { "Retracted from the record.".to_string() } else { e.text.clone() },
-                "date_published": e.published,
-                "date_modified": e.updated,
-                "tags": [e.kind],
-                "_minewatch": {
-                    "kind": e.kind,
-                    "states": e.states.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                    "sources": e.sources,
-                    "deleted": e.deleted,
-                },
-            })
-        })
-        .collect();
+    let items: Vec<serde_json::Value> = entries.iter().map(|e| item(e, base)).collect();
     serde_json::to_string_pretty(&serde_json::json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": "Minewatch: changes to the Anti-Personnel Mine Ban Convention's record",
@@ -474,7 +518,7 @@ async fn entries(
         recorded(&upto)
     };
     all.extend(took_effect(&snapshot.loaded, today));
-    select(&snapshot.loaded, all, q, today)
+    select(&snapshot.loaded, all, q)
 }
 
 /// `GET /feeds/changes.atom`.

@@ -15,10 +15,12 @@ mod pages;
 mod proposals;
 mod router;
 mod server;
+mod sign;
 mod sim;
 mod state;
 mod store;
 pub mod sync;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -30,6 +32,7 @@ pub use server::{
 };
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES, POLL, RECORD_VERSION};
+pub use store::hooks::{Attempt, Delivery, NewWebhook, Webhook};
 pub use store::log::RowChange;
 pub use store::{
     Actor, AuditEntry, DATA_RELEASE, Decision, EDITABLE, Edit, EditInfo, EditorInfo, Idempotency,
@@ -40,13 +43,55 @@ pub use store::{
 /// The database the server uses when none is given.
 pub const DEFAULT_DATABASE: &str = "sqlite://minewatch.db";
 
+/// What `serve` does besides its limits.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The day answers are for; `None`: the UTC date, day by day. A fixed
+    /// day is for rehearsals and tests (the feeds and webhooks reach that
+    /// day's consequences).
+    pub today: Option<jiff::civil::Date>,
+    /// The URL readers reach the server at (`http://host[:port]`): the base
+    /// of the links in webhook messages, and a URL no subscriber may point
+    /// at. Default `http://` and the address it listens on.
+    pub public_url: Option<String>,
+    /// How long a webhook attempt may take, from connecting to the
+    /// answer's status line.
+    pub webhook_timeout: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            today: None,
+            public_url: None,
+            webhook_timeout: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
 /// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in
-/// flight (for at most [`SHUTDOWN_DEADLINE`]) and stops. Prints the address
-/// it listens on.
+/// flight (for at most [`SHUTDOWN_DEADLINE`]) and stops; delivers webhooks
+/// meanwhile. Prints the address it listens on.
 ///
 /// # Errors
-/// When the database cannot be opened or the address bound.
-pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), StoreError> {
+/// When the database cannot be opened, the address bound, or the public URL
+/// read.
+pub async fn serve(
+    addr: &str,
+    database: &str,
+    limits: Limits,
+    options: Options,
+) -> Result<(), StoreError> {
+    let public = match &options.public_url {
+        Some(url) => {
+            let t = webhooks::public_authority(url).map_err(|message| StoreError::Io {
+                what: format!("the public URL {url}"),
+                error: std::io::Error::other(message),
+            })?;
+            Some((url.trim_end_matches('/').to_string(), t))
+        }
+        None => None,
+    };
     let store = Store::open(database).await?;
     // The rows of this release that the database does not hold yet.
     match store.sync(false).await? {
@@ -79,7 +124,7 @@ pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), Sto
         SyncOutcome::Planned(_) => {}
     }
     let backend = store.backend();
-    let state = AppState::new(store, None).await?;
+    let state = AppState::new(store, options.today).await?;
     // Edits other replicas make reach this one's readers.
     let follower = tokio::spawn(state.clone().follow());
     let listener = tokio::net::TcpListener::bind(addr)
@@ -94,8 +139,19 @@ pub async fn serve(addr: &str, database: &str, limits: Limits) -> Result<(), Sto
     })?;
     tracing::info!("listening on http://{local} ({backend} database)");
     println!("listening on http://{local}");
+    let worker = state.start_webhooks(webhooks::Config {
+        timeout: options.webhook_timeout,
+        own: webhooks::Own {
+            listening: vec![local],
+            names: public.iter().map(|(_, t)| t.clone()).collect(),
+        },
+        base: public
+            .map(|(url, _)| url)
+            .unwrap_or_else(|| format!("http://{local}")),
+    });
     server::run(listener, router(state), limits, shutdown()).await;
     follower.abort();
+    worker.abort();
     tracing::info!("stopped");
     Ok(())
 }

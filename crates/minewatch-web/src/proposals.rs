@@ -55,13 +55,39 @@ pub(crate) async fn caller(
     }
 }
 
+/// The caller, who must be a maintainer: a 401 (audited) without a valid
+/// token, a 403 (audited) for another role.
+pub(crate) async fn maintainer(
+    app: &AppState,
+    headers: &HeaderMap,
+    address: String,
+    what: &str,
+    doing: &str,
+) -> Result<Actor, ApiError> {
+    let (actor, role) = caller(app, headers, address, what).await?;
+    if role == Role::Maintainer {
+        return Ok(actor);
+    }
+    let detail = format!("403: role {} may not {doing}", role.as_str());
+    app.store.record_refusal(&actor, what, &detail).await?;
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        format!(
+            "editor {} has the role {}; only a maintainer may {doing}",
+            actor.editor,
+            role.as_str()
+        ),
+    ))
+}
+
 pub(crate) fn address(request: &axum::extract::Request) -> String {
     crate::server::peer(request.extensions())
         .map(|a| a.to_string())
         .unwrap_or_default()
 }
 
-fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
     (
         status,
         [

@@ -217,6 +217,18 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/api/v1/proposals/{id}/reject",
             post(crate::proposals::reject),
         )
+        .route(
+            "/api/v1/webhooks",
+            get(crate::webhooks::list).post(crate::webhooks::add),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::delete(crate::webhooks::remove),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(crate::webhooks::deliveries),
+        )
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/version", get(api::version))

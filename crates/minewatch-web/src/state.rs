@@ -50,6 +50,9 @@ pub struct AppState {
     pub(crate) rebuilding: tokio::sync::Mutex<()>,
     /// The recorded edits, for the feeds (brought up to date on use).
     pub(crate) history: tokio::sync::Mutex<crate::store::History>,
+    /// The webhooks' worker settings, once the server listens (what a
+    /// subscriber's URL must not point at).
+    pub(crate) webhooks: std::sync::OnceLock<crate::webhooks::Config>,
 }
 
 /// The edit log's versions and times.
@@ -79,7 +82,18 @@ impl AppState {
             edit_times: std::sync::Mutex::new(None),
             rebuilding: tokio::sync::Mutex::new(()),
             history: tokio::sync::Mutex::new(crate::store::History::default()),
+            webhooks: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// Starts the webhooks' worker ([`crate::webhooks::run`]) with these
+    /// settings; the API's checks of new subscribers use them too.
+    pub fn start_webhooks(
+        self: &Arc<Self>,
+        config: crate::webhooks::Config,
+    ) -> tokio::task::JoinHandle<()> {
+        let _ = self.webhooks.set(config.clone());
+        tokio::spawn(crate::webhooks::run(self.clone(), config))
     }
 
     /// The record being served, with its version.

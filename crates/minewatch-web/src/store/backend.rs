@@ -41,6 +41,40 @@ pub(crate) type ProposalRow = (
 /// (JSON).
 pub(crate) type EditRow = (i64, String, String, String, i64, String, String);
 
+/// A webhook as stored: id, url, secret, states, group, kinds, since (a
+/// day), since_version, created, created by, revoked.
+pub(crate) type WebhookRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+);
+
+/// A delivery as stored: id, webhook, message id, entry id, payload,
+/// status, attempts, due, created, last HTTP status, last error, delivered
+/// at.
+pub(crate) type DeliveryRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    Option<String>,
+);
+
 /// An editor as stored: name, role, created, revoked.
 pub(crate) type EditorRow = (String, String, String, Option<String>);
 
@@ -147,6 +181,41 @@ pub(crate) trait Tx: Send {
     fn edit_times(&mut self) -> Fut<'_, Vec<(i64, String)>>;
     /// The logged edits up to a version (all with `None`), oldest first.
     fn edits(&mut self, upto: Option<i64>) -> Fut<'_, Vec<EditRow>>;
+    /// Adds a webhook: url, secret, states, group, kinds, since, created
+    /// by; and the record version its `recorded` entries follow; its id.
+    fn add_webhook<'a>(&'a mut self, w: [&'a str; 7], since_version: i64) -> Fut<'a, i64>;
+    /// Revokes a webhook and cancels its pending deliveries; how many
+    /// webhooks changed (0 or 1).
+    fn revoke_webhook(&mut self, id: i64) -> Fut<'_, u64>;
+    /// Every webhook, in order of creation.
+    fn webhooks(&mut self) -> Fut<'_, Vec<WebhookRow>>;
+    /// The record versions in the outbox, oldest first.
+    fn outbox(&mut self) -> Fut<'_, Vec<i64>>;
+    /// Removes the outbox's versions up to `upto`.
+    fn outbox_done(&mut self, upto: i64) -> Fut<'_, ()>;
+    /// Queues a delivery (message id, entry id, payload, due) unless the
+    /// webhook has that message already; how many rows were added.
+    fn enqueue<'a>(&'a mut self, webhook: i64, d: [&'a str; 4]) -> Fut<'a, u64>;
+    /// Claims up to `limit` pending deliveries due at `now` of unrevoked
+    /// webhooks: counts an attempt and moves each one's due time to `lease`
+    /// (when another worker may try again if this one never answers).
+    fn claim<'a>(
+        &'a mut self,
+        now: &'a str,
+        lease: &'a str,
+        limit: i64,
+    ) -> Fut<'a, Vec<DeliveryRow>>;
+    /// Records an attempt's end: status, next due time, HTTP status, error,
+    /// delivered at.
+    fn finish_delivery<'a>(
+        &'a mut self,
+        id: i64,
+        d: [&'a str; 3],
+        http: Option<i64>,
+        delivered: Option<&'a str>,
+    ) -> Fut<'a, ()>;
+    /// The newest deliveries (of one webhook, or all), newest first.
+    fn deliveries(&mut self, webhook: Option<i64>, limit: i64) -> Fut<'_, Vec<DeliveryRow>>;
     /// Ends the transaction, keeping its writes; returns once they are durable.
     fn commit(self: Box<Self>) -> Fut<'static, ()>;
     /// Ends the transaction without writing.
@@ -199,6 +268,29 @@ pub(crate) mod sql {
     pub(crate) const EDIT_TIMES: &str = "SELECT version, at FROM edits ORDER BY version";
     pub(crate) const EDITS: &str = "SELECT version, at, editor, kind, audit, note, changes FROM edits \
          WHERE ($1 < 0 OR version <= $1) ORDER BY version";
+    pub(crate) const OUTBOX_ADD: &str =
+        "INSERT INTO outbox (version) VALUES ($1) ON CONFLICT (version) DO NOTHING";
+    pub(crate) const OUTBOX: &str = "SELECT version FROM outbox ORDER BY version";
+    pub(crate) const OUTBOX_DONE: &str = "DELETE FROM outbox WHERE version <= $1";
+    pub(crate) const WEBHOOK_ADD: &str = "INSERT INTO webhooks (url, secret, states, grp, kinds, since, created_by, since_version, created) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+    pub(crate) const WEBHOOK_REVOKE: &str =
+        "UPDATE webhooks SET revoked = $1 WHERE id = $2 AND revoked IS NULL";
+    pub(crate) const WEBHOOK_CANCEL: &str =
+        "UPDATE deliveries SET status = 'cancelled' WHERE webhook = $1 AND status = 'pending'";
+    pub(crate) const WEBHOOKS: &str = "SELECT id, url, secret, states, grp, kinds, since, since_version, created, created_by, revoked \
+         FROM webhooks ORDER BY id";
+    pub(crate) const DELIVERY_ADD: &str = "INSERT INTO deliveries (webhook, message, entry, payload, status, attempts, due, created, last_error) \
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, '') ON CONFLICT (webhook, message) DO NOTHING";
+    pub(crate) const DELIVERIES_DUE: &str = "SELECT id, webhook, message, entry, payload, status, attempts, due, created, last_status, last_error, delivered_at \
+         FROM deliveries WHERE status = 'pending' AND due <= $1 \
+         AND webhook IN (SELECT id FROM webhooks WHERE revoked IS NULL) ORDER BY due, id LIMIT $2";
+    pub(crate) const DELIVERY_CLAIM: &str =
+        "UPDATE deliveries SET attempts = attempts + 1, due = $1 WHERE id = $2";
+    pub(crate) const DELIVERY_FINISH: &str = "UPDATE deliveries SET status = $1, due = $2, last_error = $3, last_status = $4, delivered_at = $5 \
+         WHERE id = $6 AND status = 'pending'";
+    pub(crate) const DELIVERIES: &str = "SELECT id, webhook, message, entry, payload, status, attempts, due, created, last_status, last_error, delivered_at \
+         FROM deliveries WHERE ($1 < 0 OR webhook = $1) ORDER BY id DESC LIMIT $2";
     pub(crate) const DECISION: &str = "UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
          WHERE id = $5 AND status = 'pending'";
 
@@ -695,7 +787,153 @@ macro_rules! transaction {
                         .bind(changes)
                         .execute(self.conn())
                         .await;
+                    self.check(r)?;
+                    // The webhooks' outbox, in the edit's own transaction.
+                    let r = sqlx::query(sql::OUTBOX_ADD)
+                        .bind(version)
+                        .execute(self.conn())
+                        .await;
                     self.check(r).map(|_| ())
+                })
+            }
+
+            fn add_webhook<'a>(&'a mut self, w: [&'a str; 7], since_version: i64) -> Fut<'a, i64> {
+                Box::pin(async move {
+                    let mut query = sqlx::query_as::<_, (i64,)>(sql::WEBHOOK_ADD);
+                    for cell in w {
+                        query = query.bind(cell);
+                    }
+                    let r = query
+                        .bind(since_version)
+                        .bind(crate::store::now())
+                        .fetch_one(self.conn())
+                        .await;
+                    Ok(self.check(r)?.0)
+                })
+            }
+
+            fn revoke_webhook(&mut self, id: i64) -> Fut<'_, u64> {
+                Box::pin(async move {
+                    let r = sqlx::query(sql::WEBHOOK_REVOKE)
+                        .bind(crate::store::now())
+                        .bind(id)
+                        .execute(self.conn())
+                        .await;
+                    let changed = self.check(r)?.rows_affected();
+                    let r = sqlx::query(sql::WEBHOOK_CANCEL)
+                        .bind(id)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r)?;
+                    Ok(changed)
+                })
+            }
+
+            fn webhooks(&mut self) -> Fut<'_, Vec<crate::store::backend::WebhookRow>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as(sql::WEBHOOKS).fetch_all(self.conn()).await;
+                    self.check(r)
+                })
+            }
+
+            fn outbox(&mut self) -> Fut<'_, Vec<i64>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (i64,)>(sql::OUTBOX)
+                        .fetch_all(self.conn())
+                        .await;
+                    Ok(self.check(r)?.into_iter().map(|(v,)| v).collect())
+                })
+            }
+
+            fn outbox_done(&mut self, upto: i64) -> Fut<'_, ()> {
+                Box::pin(async move {
+                    let r = sqlx::query(sql::OUTBOX_DONE)
+                        .bind(upto)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn enqueue<'a>(&'a mut self, webhook: i64, d: [&'a str; 4]) -> Fut<'a, u64> {
+                Box::pin(async move {
+                    let [message, entry, payload, due] = d;
+                    let r = sqlx::query(sql::DELIVERY_ADD)
+                        .bind(webhook)
+                        .bind(message)
+                        .bind(entry)
+                        .bind(payload)
+                        .bind(due)
+                        .bind(crate::store::now())
+                        .execute(self.conn())
+                        .await;
+                    Ok(self.check(r)?.rows_affected())
+                })
+            }
+
+            fn claim<'a>(
+                &'a mut self,
+                now: &'a str,
+                lease: &'a str,
+                limit: i64,
+            ) -> Fut<'a, Vec<crate::store::backend::DeliveryRow>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, crate::store::backend::DeliveryRow>(
+                        sql::DELIVERIES_DUE,
+                    )
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(self.conn())
+                    .await;
+                    let mut rows = self.check(r)?;
+                    for row in &mut rows {
+                        let r = sqlx::query(sql::DELIVERY_CLAIM)
+                            .bind(lease)
+                            .bind(row.0)
+                            .execute(self.conn())
+                            .await;
+                        self.check(r)?;
+                        row.6 += 1;
+                        row.7 = lease.to_string();
+                    }
+                    Ok(rows)
+                })
+            }
+
+            fn finish_delivery<'a>(
+                &'a mut self,
+                id: i64,
+                d: [&'a str; 3],
+                http: Option<i64>,
+                delivered: Option<&'a str>,
+            ) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let [status, due, error] = d;
+                    let r = sqlx::query(sql::DELIVERY_FINISH)
+                        .bind(status)
+                        .bind(due)
+                        .bind(error)
+                        .bind(http)
+                        .bind(delivered)
+                        .bind(id)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn deliveries(
+                &mut self,
+                webhook: Option<i64>,
+                limit: i64,
+            ) -> Fut<'_, Vec<crate::store::backend::DeliveryRow>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as(sql::DELIVERIES)
+                        .bind(webhook.unwrap_or(-1))
+                        .bind(limit)
+                        .fetch_all(self.conn())
+                        .await;
+                    self.check(r)
                 })
             }
 

@@ -675,6 +675,8 @@ macro_rules! reading {
     }};
 }
 
+pub(crate) mod hooks;
+
 /// The database: SQLite or PostgreSQL behind one interface.
 #[derive(Clone, Debug)]
 pub struct Store {
