@@ -37,7 +37,7 @@ pub use store::log::RowChange;
 pub use store::{
     Actor, AuditEntry, DATA_RELEASE, Decision, EDITABLE, Edit, EditInfo, EditorInfo, Idempotency,
     NewAction, Proposal, Revision, Role, StateEdit, Store, StoreError, SyncOutcome, WriteOutcome,
-    data_digest, hex_sha256, release_name, token_hash,
+    data_digest, hex_sha256, operator, release_name, token_hash,
 };
 
 /// The database the server uses when none is given.

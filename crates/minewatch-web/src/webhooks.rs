@@ -465,24 +465,42 @@ pub(crate) async fn reached(
     app.store.enqueue(&queued, None, &stamp(now)).await
 }
 
+/// Why a POST got no answer.
+enum NoAnswer {
+    /// Worth another attempt.
+    Retry(String),
+    /// Never worth one: the URL points at this server.
+    Never(String),
+}
+
+impl From<String> for NoAnswer {
+    fn from(s: String) -> NoAnswer {
+        NoAnswer::Retry(s)
+    }
+}
+
 /// POSTs a body to a target; the answer's status, or why there was none.
 async fn post(
     t: &Target,
     headers: &[(&str, String)],
     body: String,
     own: &Own,
-) -> Result<u16, String> {
+) -> Result<u16, NoAnswer> {
     use http_body_util::Full;
     use hyper::body::Bytes;
     if own.named(t) {
-        return Err("refused: the URL is this server's public URL".into());
+        return Err(NoAnswer::Never(
+            "refused: the URL is this server's public URL".into(),
+        ));
     }
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((t.host.as_str(), t.port))
         .await
         .map_err(|e| format!("cannot resolve {}: {e}", t.host))?
         .collect();
     if let Some(a) = addrs.iter().find(|a| own.is(**a)) {
-        return Err(format!("refused: the URL reaches this server ({a})"));
+        return Err(NoAnswer::Never(format!(
+            "refused: the URL reaches this server ({a})"
+        )));
     }
     let mut last = format!("{} has no address", t.host);
     let mut stream = None;
@@ -495,7 +513,7 @@ async fn post(
             Err(e) => last = format!("cannot connect to {a}: {e}"),
         }
     }
-    let stream = stream.ok_or(last)?;
+    let stream = stream.ok_or(NoAnswer::Retry(last))?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
             .await
@@ -549,13 +567,18 @@ pub(crate) async fn attempt(
             due: wait.map(|&s| stamp(later(now, s))),
         }
     };
+    let never = |error: String| Attempt::Failed {
+        status: None,
+        error,
+        due: None,
+    };
     let t = match target(&w.url) {
         Ok(t) => t,
-        Err(e) => return failed(None, e),
+        Err(e) => return never(e),
     };
     let ts = now.as_second();
     let Some(sig) = signature(secret, &d.message, ts, &d.payload) else {
-        return failed(None, "the webhook's secret is not a whsec_ key".into());
+        return never("the webhook's secret is not a whsec_ key".into());
     };
     let headers = [
         ("webhook-id", d.message.clone()),
@@ -572,7 +595,8 @@ pub(crate) async fn attempt(
             status: i64::from(status),
         },
         Ok(Ok(status)) => failed(Some(i64::from(status)), format!("answered {status}")),
-        Ok(Err(e)) => failed(None, e),
+        Ok(Err(NoAnswer::Retry(e))) => failed(None, e),
+        Ok(Err(NoAnswer::Never(e))) => never(e),
         Err(_) => failed(
             None,
             format!("no answer within {} s", config.timeout.as_secs()),

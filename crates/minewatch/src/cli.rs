@@ -45,7 +45,24 @@ pub(crate) enum Command {
         /// Connections served at once (lowered to what the open-files limit allows).
         #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=65536))]
         max_connections: u64,
+        /// The URL readers reach the server at (http:// or https://, behind
+        /// a proxy): the base of the links in webhook messages; no
+        /// subscriber may point at it. Default http:// and --addr.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+        /// Seconds a webhook attempt may take, from connecting to the
+        /// answer's status line.
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+        webhook_timeout: u64,
+        /// Answer as if today were DATE (YYYY-MM-DD), for a rehearsal or a
+        /// test: the feeds and webhooks reach that day's consequences.
+        /// Default the UTC date, day by day.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
+    /// Manage the webhooks that receive the change feeds' entries.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Manage the editors who may add treaty actions through the API.
     #[command(subcommand)]
     Editor(EditorCommand),
@@ -355,6 +372,69 @@ pub(crate) enum EditorCommand {
     Revoke {
         /// The editor's name.
         name: String,
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum WebhookCommand {
+    /// Subscribe a URL to the feeds' entries (audited): each entry it
+    /// follows is POSTed as JSON signed per Standard Webhooks. Prints the
+    /// webhook's id and its secret (shown once).
+    Add {
+        /// Where to POST (http://host[:port]/path).
+        url: String,
+        /// Only entries about these states (codes or names; repeat, or
+        /// separate with commas).
+        #[arg(long, value_name = "STATE")]
+        state: Vec<String>,
+        /// Only entries about the members of this group (e.g. NATO, EU).
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+        /// Only entries of these kinds: recorded, took_effect (repeat, or
+        /// separate with commas).
+        #[arg(long, value_name = "KIND")]
+        kind: Vec<String>,
+        /// The first day of its took_effect entries (YYYY-MM-DD); default
+        /// today (UTC). Its recorded entries are of the edits made after
+        /// it was added.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// List the webhooks (never their secrets).
+    List {
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The newest deliveries (of one webhook, or all), with where each
+    /// stands: pending, delivered, failed or cancelled.
+    Deliveries {
+        /// The webhook's id; default every webhook.
+        id: Option<i64>,
+        /// How many, newest first.
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10000))]
+        limit: i64,
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Remove a webhook (audited): nothing more is sent to it; its pending
+    /// deliveries are cancelled.
+    Remove {
+        /// The webhook's id.
+        id: i64,
         /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
         #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
         database: String,

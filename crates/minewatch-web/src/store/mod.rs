@@ -704,7 +704,7 @@ fn csv_line(row: &[String]) -> String {
 }
 
 /// The actor of the operator's commands (`minewatch editor …`).
-fn operator() -> Actor {
+pub fn operator() -> Actor {
     Actor {
         editor: "(operator)".into(),
         address: "local".into(),

@@ -41,6 +41,9 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             idle_timeout,
             shutdown_deadline,
             max_connections,
+            public_url,
+            webhook_timeout,
+            today,
         } => store::serve(&store::ServeOptions {
             addr: &addr,
             database: &database,
@@ -48,7 +51,11 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             idle_timeout,
             shutdown_deadline,
             max_connections,
+            public_url,
+            webhook_timeout,
+            today: today.map(|t| date_arg("--today", &t)).transpose()?,
         })?,
+        Command::Webhook(command) => store::webhook(command, out)?,
         Command::Editor(EditorCommand::Add {
             name,
             role,

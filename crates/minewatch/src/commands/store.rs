@@ -14,6 +14,9 @@ pub(crate) struct ServeOptions<'a> {
     pub(crate) idle_timeout: u64,
     pub(crate) shutdown_deadline: u64,
     pub(crate) max_connections: u64,
+    pub(crate) public_url: Option<String>,
+    pub(crate) webhook_timeout: u64,
+    pub(crate) today: Option<jiff::civil::Date>,
 }
 
 /// `minewatch serve`: until Ctrl-C or SIGTERM.
@@ -26,7 +29,12 @@ pub(crate) fn serve(o: &ServeOptions<'_>) -> Result<(), CliError> {
         shutdown_deadline: secs(o.shutdown_deadline),
         max_connections: usize::try_from(o.max_connections).unwrap_or(usize::MAX),
     };
-    runtime()?.block_on(minewatch_web::serve(o.addr, o.database, limits))?;
+    let options = minewatch_web::Options {
+        today: o.today,
+        public_url: o.public_url.clone(),
+        webhook_timeout: secs(o.webhook_timeout),
+    };
+    runtime()?.block_on(minewatch_web::serve(o.addr, o.database, limits, options))?;
     Ok(())
 }
 
@@ -230,4 +238,148 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// `minewatch webhook …`.
+pub(crate) fn webhook(command: crate::cli::WebhookCommand, out: Out<'_>) -> Result<(), CliError> {
+    use crate::cli::{Format, WebhookCommand};
+    let rt = runtime()?;
+    match command {
+        WebhookCommand::Add {
+            url,
+            state,
+            group,
+            kind,
+            since,
+            database,
+        } => {
+            let hook = rt.block_on(async {
+                let store = minewatch_web::Store::open(&database).await?;
+                let loaded = store.load().await?;
+                let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+                let new = minewatch_web::webhooks::check(
+                    &loaded,
+                    &url,
+                    &state,
+                    group.as_deref(),
+                    &kind,
+                    since.as_deref(),
+                    today,
+                    None,
+                )
+                .await
+                .map_err(|r| CliError::from(format!("webhook refused: {r}")))?;
+                Ok::<_, CliError>(store.add_webhook(&minewatch_web::operator(), &new).await?)
+            })?;
+            writeln!(
+                out,
+                "webhook {} added: {} ({}); the signing secret (shown once):\n{}",
+                hook.id,
+                hook.url,
+                follows(&hook),
+                hook.secret.as_deref().unwrap_or("")
+            )?;
+        }
+        WebhookCommand::List { database, format } => {
+            let hooks = rt.block_on(async {
+                minewatch_web::Store::open(&database).await?.webhooks().await
+            })?;
+            match format {
+                Format::Json => super::json(out, &hooks)?,
+                Format::Text => {
+                    writeln!(out, "{} webhooks", hooks.len())?;
+                    for h in &hooks {
+                        writeln!(
+                            out,
+                            "  {:>4}  {}  {}; added {} by {}{}",
+                            h.id,
+                            h.url,
+                            follows(h),
+                            h.created,
+                            h.created_by,
+                            h.revoked
+                                .as_deref()
+                                .map(|r| format!(", removed {r}"))
+                                .unwrap_or_default()
+                        )?;
+                    }
+                }
+            }
+        }
+        WebhookCommand::Deliveries {
+            id,
+            limit,
+            database,
+            format,
+        } => {
+            let list = rt.block_on(async {
+                minewatch_web::Store::open(&database)
+                    .await?
+                    .deliveries(id, limit)
+                    .await
+            })?;
+            match format {
+                Format::Json => super::json(out, &list)?,
+                Format::Text => {
+                    writeln!(out, "{} deliveries, newest first", list.len())?;
+                    for d in &list {
+                        let when = match d.status.as_str() {
+                            "delivered" => format!(" at {}", d.delivered_at.as_deref().unwrap_or("")),
+                            "pending" => format!(", next attempt {}", d.due),
+                            _ => String::new(),
+                        };
+                        let error = if d.last_error.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; last: {}", d.last_error)
+                        };
+                        writeln!(
+                            out,
+                            "  {:>6}  webhook {}  {}  {}  {}, {} attempt{}{when}{error}",
+                            d.id,
+                            d.webhook,
+                            d.message,
+                            d.entry,
+                            d.status,
+                            d.attempts,
+                            if d.attempts == 1 { "" } else { "s" }
+                        )?;
+                    }
+                }
+            }
+        }
+        WebhookCommand::Remove { id, database } => {
+            let removed = rt.block_on(async {
+                minewatch_web::Store::open(&database)
+                    .await?
+                    .revoke_webhook(&minewatch_web::operator(), id)
+                    .await
+            })?;
+            if !removed {
+                return Err(CliError::from(format!(
+                    "no webhook has the id {id} (or it was removed before)"
+                )));
+            }
+            writeln!(out, "webhook {id} removed; its pending deliveries are cancelled")?;
+        }
+    }
+    Ok(())
+}
+
+/// What a webhook follows, in words.
+fn follows(h: &minewatch_web::Webhook) -> String {
+    let mut parts = Vec::new();
+    parts.push(if h.kinds.is_empty() {
+        "every kind".to_string()
+    } else {
+        h.kinds.join(" and ")
+    });
+    if !h.states.is_empty() {
+        parts.push(format!("states {}", h.states.join(", ")));
+    }
+    if let Some(g) = &h.group {
+        parts.push(format!("group {g}"));
+    }
+    parts.push(format!("took_effect from {}", h.since));
+    parts.join("; ")
 }
