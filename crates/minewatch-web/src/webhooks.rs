@@ -873,6 +873,95 @@ pub(crate) async fn remove(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::EditInfo;
+    use crate::store::log::RowChange;
+    use proptest::prelude::*;
+
+    /// A log of edits of treaty action rows: each step adds a row, or
+    /// corrects or retracts one still held.
+    fn log_of(steps: &[(u8, u8)]) -> Vec<Recorded> {
+        let mut held: Vec<Vec<String>> = Vec::new();
+        let mut out = Vec::new();
+        for (i, &(op, pick)) in steps.iter().enumerate() {
+            let version = i64::try_from(i).unwrap_or(0) + 2;
+            let row = |n: usize| {
+                vec![
+                    "LTU".to_string(),
+                    "ratification".to_string(),
+                    format!("2003-{:02}-01", 1 + n % 12),
+                    String::new(),
+                    format!("s{n}"),
+                    format!("n{n}"),
+                ]
+            };
+            let (kind, change) = if held.is_empty() || op % 3 == 0 {
+                let new = row(i);
+                held.push(new.clone());
+                (
+                    "action",
+                    RowChange::row("treaty_actions.csv", None, Some(&new)),
+                )
+            } else {
+                let at = usize::from(pick) % held.len();
+                let old = held[at].clone();
+                if op % 3 == 1 {
+                    let new = row(100 + i);
+                    held[at] = new.clone();
+                    (
+                        "correction",
+                        RowChange::row("treaty_actions.csv", Some(&old), Some(&new)),
+                    )
+                } else {
+                    held.remove(at);
+                    (
+                        "retraction",
+                        RowChange::row("treaty_actions.csv", Some(&old), None),
+                    )
+                }
+            };
+            out.push(Recorded {
+                edit: EditInfo {
+                    version,
+                    at: format!("2026-01-01T00:00:{:02}Z", i % 60),
+                    editor: "max".into(),
+                    kind: kind.into(),
+                    audit: version,
+                    note: String::new(),
+                    changes: vec![change],
+                },
+                states: Vec::new(),
+            });
+        }
+        out
+    }
+
+    proptest! {
+        /// A subscriber that keeps the latest message of each entry, in the
+        /// order the edits were made, holds the feed's recorded entries;
+        /// every edit sends at least its own entry; a message id names one
+        /// version of one entry for one subscriber.
+        #[test]
+        fn the_messages_of_the_edits_add_up_to_the_feed(
+            steps in proptest::collection::vec((0u8..3, 0u8..8), 1..24)
+        ) {
+            let log = log_of(&steps);
+            let mut held: BTreeMap<String, Entry> = BTreeMap::new();
+            let mut ids = std::collections::BTreeSet::new();
+            for r in &log {
+                let sent = made_by(&log, r.edit.version);
+                let own = format!("urn:minewatch:edit:{}", r.edit.version);
+                prop_assert!(sent.iter().any(|e| e.id == own), "edit {} sent {sent:?}", r.edit.version);
+                for e in sent {
+                    prop_assert!(ids.insert(message_id(7, &e)), "a message id repeated");
+                    prop_assert_ne!(message_id(7, &e), message_id(8, &e));
+                    held.insert(e.id.clone(), e);
+                }
+            }
+            let feed: BTreeMap<String, Entry> =
+                recorded(&log).into_iter().map(|e| (e.id.clone(), e)).collect();
+            prop_assert_eq!(held, feed);
+        }
+    }
 
     #[test]
     fn the_standard_webhooks_example_signs_as_its_libraries_do() {

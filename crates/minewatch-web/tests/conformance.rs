@@ -8,8 +8,8 @@
 mod common;
 
 use minewatch_web::{
-    Actor, Decision, Edit, Idempotency, NewAction, Revision, Role, Store, StoreError, SyncOutcome,
-    WriteOutcome,
+    Actor, Attempt, Decision, Edit, Idempotency, NewAction, NewWebhook, Revision, Role, Store,
+    StoreError, SyncOutcome, WriteOutcome,
 };
 use sqlx::Connection;
 
@@ -121,6 +121,7 @@ conformance!(
     who_changed_a_proposal_or_saw_another_revision_does_not_approve_it,
     an_older_release_leaves_a_newer_database_alone,
     the_record_as_of_each_edit_is_rebuilt_from_the_log,
+    webhooks_have_an_outbox_leases_and_retries,
 );
 
 fn actor(name: &str) -> Actor {
@@ -1098,4 +1099,221 @@ async fn the_record_as_of_each_edit_is_rebuilt_from_the_log(url: &str) {
             .expect("read")
             .is_err()
     );
+}
+
+/// The outbox is written with each edit (and not with a refused one); a
+/// message is queued once per webhook; a claimed delivery is leased (not
+/// claimed again until its lease ends, as after a crash), retried when it
+/// is due, delivered once answered; a removed webhook's pending deliveries
+/// are cancelled; a delivery with no attempts left is failed.
+async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
+    let store = Store::open(url).await.expect("opens");
+    let first = store.outbox().await.expect("the outbox");
+    assert_eq!(first.len(), 1, "the first snapshot: {first:?}");
+    let hook = store
+        .add_webhook(
+            &actor("max"),
+            &NewWebhook {
+                url: "http://127.0.0.1:9/hook".into(),
+                states: vec!["LTU".into()],
+                group: None,
+                kinds: vec!["took_effect".into()],
+                since: "2025-12-01".into(),
+            },
+        )
+        .await
+        .expect("added");
+    assert!(
+        hook.secret
+            .as_deref()
+            .is_some_and(|s| s.starts_with("whsec_"))
+    );
+    assert_eq!(hook.states, ["LTU"]);
+    let listed = store.webhooks().await.expect("listed");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].secret, None, "a secret is shown once");
+    let written = store
+        .add_action(
+            &actor("max"),
+            &action("USA", "accession", "2025-11-20", ""),
+            None,
+            |id| format!("audit {id}"),
+        )
+        .await
+        .expect("stored");
+    assert!(matches!(written, WriteOutcome::Applied { .. }));
+    let refused = store
+        .add_action(
+            &actor("max"),
+            &action("IND", "withdrawal", "2025-11-20", ""),
+            None,
+            |id| format!("audit {id}"),
+        )
+        .await
+        .expect("refused, not failed");
+    assert!(matches!(refused, WriteOutcome::Refused(_)));
+    let outbox = store.outbox().await.expect("the outbox");
+    assert_eq!(outbox.len(), 2, "one more, for the stored edit: {outbox:?}");
+    let version = store.version().await.expect("version");
+    assert_eq!(outbox.last(), Some(&version));
+
+    let t = |s: &str| format!("2026-01-01T00:{s}Z");
+    let msg = (
+        hook.id,
+        "msg_a".to_string(),
+        "urn:e:1".to_string(),
+        "{}".to_string(),
+    );
+    assert_eq!(
+        store
+            .enqueue(&[msg.clone()], Some(version), &t("00:00"))
+            .await
+            .expect("queued"),
+        1
+    );
+    assert_eq!(
+        store
+            .enqueue(&[msg], None, &t("00:00"))
+            .await
+            .expect("again"),
+        0
+    );
+    assert!(store.outbox().await.expect("the outbox").is_empty());
+
+    let claimed = store
+        .claim(&t("00:00"), &t("00:12"), 10)
+        .await
+        .expect("claimed");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        (claimed[0].attempts, claimed[0].payload.as_str()),
+        (1, "{}")
+    );
+    // Leased: not claimed again until the lease ends (a worker that died
+    // mid-attempt), then taken over.
+    assert!(
+        store
+            .claim(&t("00:11"), &t("00:23"), 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    let taken = store
+        .claim(&t("00:12"), &t("00:24"), 10)
+        .await
+        .expect("taken over");
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].attempts, 2);
+    let retry = Attempt::Failed {
+        status: Some(503),
+        error: "answered 503".into(),
+        due: Some(t("01:00")),
+    };
+    store
+        .finish(&taken[0], &retry, &t("00:13"))
+        .await
+        .expect("finished");
+    assert!(
+        store
+            .claim(&t("00:30"), &t("00:42"), 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    let again = store
+        .claim(&t("01:00"), &t("01:12"), 10)
+        .await
+        .expect("due");
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 3);
+    assert_eq!(again[0].last_status, Some(503));
+    store
+        .finish(&again[0], &Attempt::Delivered { status: 204 }, &t("01:01"))
+        .await
+        .expect("finished");
+    let listed = store.deliveries(Some(hook.id), 10).await.expect("listed");
+    assert_eq!(listed[0].status, "delivered");
+    assert_eq!(listed[0].delivered_at.as_deref(), Some(t("01:01").as_str()));
+    assert_eq!(listed[0].last_status, Some(204));
+    assert!(
+        store
+            .claim(&t("59:00"), &t("59:12"), 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+
+    // No attempts left: failed.
+    let b = (
+        hook.id,
+        "msg_b".to_string(),
+        "urn:e:2".to_string(),
+        "{}".to_string(),
+    );
+    store
+        .enqueue(&[b], None, &t("02:00"))
+        .await
+        .expect("queued");
+    let got = store
+        .claim(&t("02:00"), &t("02:12"), 10)
+        .await
+        .expect("claimed");
+    let last = Attempt::Failed {
+        status: None,
+        error: "refused".into(),
+        due: None,
+    };
+    store
+        .finish(&got[0], &last, &t("02:01"))
+        .await
+        .expect("finished");
+    // Removed: its pending deliveries are cancelled, none is claimed.
+    let c = (
+        hook.id,
+        "msg_c".to_string(),
+        "urn:e:3".to_string(),
+        "{}".to_string(),
+    );
+    store
+        .enqueue(&[c], None, &t("03:00"))
+        .await
+        .expect("queued");
+    assert!(
+        store
+            .revoke_webhook(&actor("max"), hook.id)
+            .await
+            .expect("removed")
+    );
+    assert!(
+        !store
+            .revoke_webhook(&actor("max"), hook.id)
+            .await
+            .expect("once")
+    );
+    assert!(
+        store
+            .claim(&t("59:00"), &t("59:12"), 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    let by_message: std::collections::BTreeMap<String, String> = store
+        .deliveries(None, 10)
+        .await
+        .expect("listed")
+        .into_iter()
+        .map(|d| (d.message, d.status))
+        .collect();
+    assert_eq!(by_message["msg_a"], "delivered");
+    assert_eq!(by_message["msg_b"], "failed");
+    assert_eq!(by_message["msg_c"], "cancelled");
+    let kinds: Vec<String> = store
+        .audit()
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|a| a.kind)
+        .filter(|k| k.starts_with("webhook"))
+        .collect();
+    assert_eq!(kinds, ["webhook_added", "webhook_removed"]);
 }

@@ -129,7 +129,10 @@ fn deliveries(url: &str, webhook: &str) -> Vec<serde_json::Value> {
 }
 
 fn verified(got: &Got, secret: &str) -> bool {
-    let ts: i64 = got.header("webhook-timestamp").parse().expect("a timestamp");
+    let ts: i64 = got
+        .header("webhook-timestamp")
+        .parse()
+        .expect("a timestamp");
     minewatch_web::webhooks::verify(
         secret,
         got.header("webhook-id"),

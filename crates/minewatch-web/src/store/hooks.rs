@@ -138,7 +138,7 @@ fn delivery_of(r: DeliveryRow) -> Delivery {
 }
 
 /// A delivery to queue: webhook, message id, entry id, payload.
-pub(crate) type Queued = (i64, String, String, String);
+pub type Queued = (i64, String, String, String);
 
 /// How an attempt ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,14 +264,20 @@ impl Store {
 
     /// The record versions whose entries await their hand-over to the
     /// subscribers.
-    pub(crate) async fn outbox(&self) -> Result<Vec<i64>, StoreError> {
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn outbox(&self) -> Result<Vec<i64>, StoreError> {
         reading!(self, tx => tx.outbox().await?)
     }
 
     /// Queues deliveries (each once per webhook: a message already queued is
     /// left as it is) and, with `upto`, empties the outbox up to that
     /// version, in one transaction; how many deliveries were new.
-    pub(crate) async fn enqueue(
+    ///
+    /// # Errors
+    /// On a database error (nothing is queued).
+    pub async fn enqueue(
         &self,
         queued: &[Queued],
         upto: Option<i64>,
@@ -289,8 +295,14 @@ impl Store {
         Ok(added)
     }
 
-    /// Claims up to `limit` deliveries due at `now`, leased until `lease`.
-    pub(crate) async fn claim(
+    /// Claims up to `limit` deliveries due at `now` (of webhooks not
+    /// removed), oldest due first: each counts an attempt and is due again
+    /// at `lease`, when another worker takes it over if this one never
+    /// finished it.
+    ///
+    /// # Errors
+    /// On a database error (nothing is claimed).
+    pub async fn claim(
         &self,
         now: &str,
         lease: &str,
@@ -302,8 +314,12 @@ impl Store {
         Ok(rows.into_iter().map(delivery_of).collect())
     }
 
-    /// Records how an attempt ended.
-    pub(crate) async fn finish(
+    /// Records how an attempt ended (a delivery no longer pending, such as
+    /// one cancelled meanwhile, is left as it is).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn finish(
         &self,
         delivery: &Delivery,
         attempt: &Attempt,

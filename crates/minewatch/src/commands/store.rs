@@ -256,7 +256,9 @@ pub(crate) fn webhook(command: crate::cli::WebhookCommand, out: Out<'_>) -> Resu
             let hook = rt.block_on(async {
                 let store = minewatch_web::Store::open(&database).await?;
                 let loaded = store.load().await?;
-                let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+                let today = jiff::Timestamp::now()
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .date();
                 let new = minewatch_web::webhooks::check(
                     &loaded,
                     &url,
@@ -282,7 +284,10 @@ pub(crate) fn webhook(command: crate::cli::WebhookCommand, out: Out<'_>) -> Resu
         }
         WebhookCommand::List { database, format } => {
             let hooks = rt.block_on(async {
-                minewatch_web::Store::open(&database).await?.webhooks().await
+                minewatch_web::Store::open(&database)
+                    .await?
+                    .webhooks()
+                    .await
             })?;
             match format {
                 Format::Json => super::json(out, &hooks)?,
@@ -324,7 +329,9 @@ pub(crate) fn webhook(command: crate::cli::WebhookCommand, out: Out<'_>) -> Resu
                     writeln!(out, "{} deliveries, newest first", list.len())?;
                     for d in &list {
                         let when = match d.status.as_str() {
-                            "delivered" => format!(" at {}", d.delivered_at.as_deref().unwrap_or("")),
+                            "delivered" => {
+                                format!(" at {}", d.delivered_at.as_deref().unwrap_or(""))
+                            }
                             "pending" => format!(", next attempt {}", d.due),
                             _ => String::new(),
                         };
@@ -360,7 +367,10 @@ pub(crate) fn webhook(command: crate::cli::WebhookCommand, out: Out<'_>) -> Resu
                     "no webhook has the id {id} (or it was removed before)"
                 )));
             }
-            writeln!(out, "webhook {id} removed; its pending deliveries are cancelled")?;
+            writeln!(
+                out,
+                "webhook {id} removed; its pending deliveries are cancelled"
+            )?;
         }
     }
     Ok(())

@@ -175,4 +175,3 @@ pub fn call(
     let json = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     (status, json)
 }
-
