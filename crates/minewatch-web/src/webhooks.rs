@@ -260,6 +260,21 @@ impl std::fmt::Display for Refused {
     }
 }
 
+/// What a new subscriber asks for, as given.
+#[derive(Clone, Copy, Debug)]
+pub struct Asked<'a> {
+    /// Where to POST.
+    pub url: &'a str,
+    /// States (codes or names; each may hold several, comma-separated).
+    pub states: &'a [String],
+    /// A group id.
+    pub group: Option<&'a str>,
+    /// Kinds (each may hold several, comma-separated).
+    pub kinds: &'a [String],
+    /// Its first day (YYYY-MM-DD).
+    pub since: Option<&'a str>,
+}
+
 /// Checks what a new subscriber asks for against the record: the URL (and,
 /// with `own`, that it is not this server), the states (codes or names,
 /// stored as codes), the group, the kinds, and its first day (default
@@ -269,14 +284,17 @@ impl std::fmt::Display for Refused {
 /// The first field refused, and why.
 pub async fn check(
     loaded: &Loaded,
-    url: &str,
-    states: &[String],
-    group: Option<&str>,
-    kinds: &[String],
-    since: Option<&str>,
+    asked: &Asked<'_>,
     today: Date,
     own: Option<&Own>,
 ) -> Result<NewWebhook, Refused> {
+    let Asked {
+        url,
+        states,
+        group,
+        kinds,
+        since,
+    } = *asked;
     let refused = |field, message| Refused { field, message };
     let t = target(url).map_err(|m| refused("url", m))?;
     if let Some(own) = own
@@ -752,18 +770,17 @@ pub(crate) async fn add(
             own.names.push(name);
         }
         let list = |v: &Option<String>| -> Vec<String> { v.iter().cloned().collect() };
-        let new = check(
-            &snapshot.loaded,
-            &w.url,
-            &list(&w.state),
-            w.group.as_deref(),
-            &list(&w.kind),
-            w.since.as_deref(),
-            app.today(),
-            Some(&own),
-        )
-        .await
-        .map_err(refused_answer)?;
+        let (states, kinds) = (list(&w.state), list(&w.kind));
+        let asked = Asked {
+            url: &w.url,
+            states: &states,
+            group: w.group.as_deref(),
+            kinds: &kinds,
+            since: w.since.as_deref(),
+        };
+        let new = check(&snapshot.loaded, &asked, app.today(), Some(&own))
+            .await
+            .map_err(refused_answer)?;
         let hook = app.store.add_webhook(&actor, &new).await?;
         Ok(crate::proposals::json_response(
             axum::http::StatusCode::CREATED,

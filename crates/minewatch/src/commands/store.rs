@@ -259,18 +259,16 @@ pub(crate) fn webhook(command: crate::cli::WebhookCommand, out: Out<'_>) -> Resu
                 let today = jiff::Timestamp::now()
                     .to_zoned(jiff::tz::TimeZone::UTC)
                     .date();
-                let new = minewatch_web::webhooks::check(
-                    &loaded,
-                    &url,
-                    &state,
-                    group.as_deref(),
-                    &kind,
-                    since.as_deref(),
-                    today,
-                    None,
-                )
-                .await
-                .map_err(|r| CliError::from(format!("webhook refused: {r}")))?;
+                let asked = minewatch_web::webhooks::Asked {
+                    url: &url,
+                    states: &state,
+                    group: group.as_deref(),
+                    kinds: &kind,
+                    since: since.as_deref(),
+                };
+                let new = minewatch_web::webhooks::check(&loaded, &asked, today, None)
+                    .await
+                    .map_err(|r| CliError::from(format!("webhook refused: {r}")))?;
                 Ok::<_, CliError>(store.add_webhook(&minewatch_web::operator(), &new).await?)
             })?;
             writeln!(
