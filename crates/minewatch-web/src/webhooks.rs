@@ -49,6 +49,9 @@ pub const RETRY_AFTER: [u64; 7] = [5, 300, 1800, 7200, 18000, 36000, 36000];
 /// Deliveries a worker claims at a time.
 const CLAIM: i64 = 16;
 
+/// The outbox's edits handed over in one transaction, at most.
+const RELAY_AT_ONCE: usize = 200;
+
 /// The longest URL kept.
 const MAX_URL: usize = 2000;
 
@@ -419,7 +422,10 @@ pub(crate) async fn relay(
     config: &Config,
     now: Timestamp,
 ) -> Result<u64, StoreError> {
-    let outbox = app.store.outbox().await?;
+    let mut outbox = app.store.outbox().await?;
+    // A long outbox (edits made while no server ran) is handed over a part
+    // at a time.
+    outbox.truncate(RELAY_AT_ONCE);
     let Some(&upto) = outbox.last() else {
         return Ok(0);
     };
@@ -625,13 +631,6 @@ pub(crate) async fn attempt(
 /// Claims the deliveries due now and makes one attempt at each (at once);
 /// how many were delivered.
 pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, StoreError> {
-    let now = Timestamp::now();
-    // The lease: a little longer than an attempt may take.
-    let lease = later(now, config.timeout.as_secs() + 2);
-    let due = app.store.claim(&stamp(now), &stamp(lease), CLAIM).await?;
-    if due.is_empty() {
-        return Ok(0);
-    }
     let hooks: BTreeMap<i64, (Webhook, String)> = app
         .store
         .active_webhooks()
@@ -639,6 +638,17 @@ pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, St
         .into_iter()
         .map(|(w, s)| (w.id, (w, s)))
         .collect();
+    // No subscriber, no write transaction.
+    if hooks.is_empty() {
+        return Ok(0);
+    }
+    let now = Timestamp::now();
+    // The lease: a little longer than an attempt may take.
+    let lease = later(now, config.timeout.as_secs() + 2);
+    let due = app.store.claim(&stamp(now), &stamp(lease), CLAIM).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
     let mut tasks = tokio::task::JoinSet::new();
     for d in due {
         let Some((w, secret)) = hooks.get(&d.webhook).cloned() else {
