@@ -296,6 +296,13 @@ async fn the_openapi_description_is_json_and_lists_every_endpoint() {
         "/api/v1/actions",
         "/api/v1/audit",
         "/api/v1/simulate",
+        "/api/v1/changes",
+        "/api/v1/figures",
+        "/api/v1/version",
+        "/api/v1/states/{iso3}/history",
+        "/api/v1/webhooks",
+        "/api/v1/webhooks/{id}",
+        "/api/v1/webhooks/{id}/deliveries",
     ] {
         assert!(v["paths"].get(path).is_some(), "{path}");
     }
