@@ -535,8 +535,9 @@ pub fn changes_rows(
         })?;
         scope = scope.and(members);
     }
-    let kinds: Vec<ChangeKind> = match query.kinds {
-        None => ChangeKind::ALL.to_vec(),
+    // No kind named (the parameter absent, empty or commas alone): all.
+    let mut kinds: Vec<ChangeKind> = match query.kinds {
+        None => Vec::new(),
         Some(text) => text
             .split(',')
             .map(str::trim)
@@ -551,6 +552,9 @@ pub fn changes_rows(
             })
             .collect::<Result<_, _>>()?,
     };
+    if kinds.is_empty() {
+        kinds = ChangeKind::ALL.to_vec();
+    }
     Ok(changes(registry, context, from, to, &scope)
         .iter()
         .filter(|c| kinds.contains(&c.kind))

@@ -674,3 +674,16 @@ snapshot!(
     "--to",
     "2025-01-17"
 );
+
+#[test]
+fn changes_with_commas_for_kinds_are_all_kinds() {
+    let range = ["changes", "--from", "2025-01-17", "--to", "2026-11-28"];
+    let all = run(&range);
+    let mut commas = range.to_vec();
+    commas.extend(["--kind", ","]);
+    let with_commas = run(&commas);
+    // The same answer, but for the command line echoed first.
+    let body = |s: &str| s.split_once('\n').map(|(_, b)| b.to_string()).unwrap_or_default();
+    assert_eq!(body(&all), body(&with_commas));
+    assert!(all.contains("exit: 0") && all.contains("LTU"), "{all}");
+}
