@@ -33,6 +33,7 @@ pub use server::{
 pub use sim::{SimLoad, simulator_load};
 pub use state::{AppState, CACHE_BYTES, POLL, RECORD_VERSION};
 pub use store::hooks::{Attempt, Delivery, NewWebhook, Queued, Webhook};
+pub use store::import::Imported;
 pub use store::log::RowChange;
 pub use store::{
     Actor, AuditEntry, DATA_RELEASE, Decision, EDITABLE, Edit, EditInfo, EditorInfo, Idempotency,

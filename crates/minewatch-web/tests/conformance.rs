@@ -122,6 +122,7 @@ conformance!(
     an_older_release_leaves_a_newer_database_alone,
     the_record_as_of_each_edit_is_rebuilt_from_the_log,
     webhooks_have_an_outbox_leases_and_retries,
+    an_export_imports_with_its_history,
 );
 
 fn actor(name: &str) -> Actor {
@@ -1316,4 +1317,119 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
         .filter(|k| k.starts_with("webhook"))
         .collect();
     assert_eq!(kinds, ["webhook_added", "webhook_removed"]);
+}
+
+/// A deployment exported (from SQLite) and imported into a new database of
+/// the case's backend keeps its record, its edit log (the record as of
+/// every edit), its audit trail and what the team wrote (a data sync after
+/// it changes nothing); a second import, a broken log line and a log that
+/// does not rebuild the files are refused, naming where, with nothing
+/// written.
+async fn an_export_imports_with_its_history(url: &str) {
+    let (source_dir, source_url) = common::temp_url("export-source");
+    let source = Store::open(&source_url).await.expect("the source");
+    let written = source
+        .add_action(
+            &actor("max"),
+            &action("USA", "accession", "2025-11-20", "from the notification"),
+            None,
+            |id| format!("audit {id}"),
+        )
+        .await
+        .expect("stored");
+    assert!(matches!(written, WriteOutcome::Applied { .. }));
+    let old = ltu_ratification(&source).await;
+    let mut new = old.clone();
+    new[5] = "checked against the depositary notification".into();
+    let correct = Edit::Correct {
+        file: "treaty_actions.csv".into(),
+        old,
+        new,
+    };
+    let id = source
+        .propose_edit(&actor("ann"), &correct, "a better note")
+        .await
+        .expect("stored")
+        .expect("accepted");
+    assert!(matches!(
+        source
+            .decide(&actor("rev"), id, true, "")
+            .await
+            .expect("decided"),
+        Decision::Applied { .. }
+    ));
+    let (out, _) = common::temp_url("export");
+    source.export(&out).await.expect("exported");
+    source.export_log(&out).await.expect("the log");
+    source.export_history(&out).await.expect("the history");
+
+    // Broken exports are refused, naming where; nothing is written.
+    let target = Store::open_empty(url).await.expect("opens");
+    let log_path = out.join("edit-log.jsonl");
+    let good = std::fs::read_to_string(&log_path).expect("the log");
+    let mut lines: Vec<String> = good.lines().map(str::to_string).collect();
+    let kept = lines[1].clone();
+    lines[1] = kept.replacen("\"editor\"", "\"editr\"", 1);
+    std::fs::write(&log_path, lines.join("\n")).expect("written");
+    let e = target.import_dir(&out).await.expect_err("refused");
+    assert!(e.to_string().contains("edit-log.jsonl:2:"), "{e}");
+    assert!(e.to_string().contains("editr"), "{e}");
+    lines[1] = kept;
+    lines.pop();
+    std::fs::write(&log_path, lines.join("\n")).expect("written");
+    let e = target.import_dir(&out).await.expect_err("refused");
+    assert!(
+        e.to_string().contains("differs from treaty_actions.csv"),
+        "{e}"
+    );
+    std::fs::write(&log_path, &good).expect("restored");
+
+    let done = target.import_dir(&out).await.expect("imported");
+    assert_eq!(done.version, source.version().await.expect("v"));
+    assert_eq!(
+        target.files().await.expect("files"),
+        source.files().await.expect("files")
+    );
+    let (log_a, log_b) = (
+        source.edit_log().await.expect("log"),
+        target.edit_log().await.expect("log"),
+    );
+    assert_eq!(log_a, log_b);
+    for e in &log_a {
+        assert_eq!(
+            target.files_as_of(e.version).await.expect("rebuilt"),
+            source.files_as_of(e.version).await.expect("rebuilt"),
+            "version {}",
+            e.version
+        );
+    }
+    let (a, b) = (
+        source.audit().await.expect("audit"),
+        target.audit().await.expect("audit"),
+    );
+    assert_eq!(b[..a.len()], a[..]);
+    assert_eq!(b.last().map(|x| x.kind.as_str()), Some("imported"));
+    assert_eq!(
+        b.last().map(|x| x.id),
+        a.last().map(|x| x.id + 1),
+        "ids go on after the carried ones"
+    );
+    // What the team wrote stays the team's: the release has nothing to do.
+    assert!(matches!(
+        target.sync(true).await.expect("planned"),
+        SyncOutcome::Unchanged
+    ));
+    // The database now holds a record: a second import is refused.
+    let e = target.import_dir(&out).await.expect_err("refused");
+    assert!(e.to_string().contains("already holds a record"), "{e}");
+    // Opened as usual, it serves the imported record and goes on logging.
+    drop(target);
+    let reopened = Store::open(url).await.expect("reopens");
+    assert_eq!(
+        reopened.edit_log().await.expect("log"),
+        source.edit_log().await.expect("log"),
+        "no new snapshot: the log reaches the record's version"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&source_dir);
 }

@@ -66,9 +66,21 @@ pub(crate) enum Command {
     /// Manage the editors who may add treaty actions through the API.
     #[command(subcommand)]
     Editor(EditorCommand),
-    /// Write the database back to the data/ format in DIR.
+    /// Write the database back to the data/ format in DIR, with its edit
+    /// log, audit trail and release bookkeeping (what `minewatch import`
+    /// reads).
     Export {
         /// The folder to write.
+        dir: PathBuf,
+        /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// Fill a new database from what `minewatch export` wrote to DIR: the
+    /// data files, the edit log, the audit trail and the release's
+    /// bookkeeping, checked whole first, in one transaction.
+    Import {
+        /// The folder `minewatch export` wrote.
         dir: PathBuf,
         /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
         #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = minewatch_web::DEFAULT_DATABASE)]

@@ -683,7 +683,11 @@ fn changes_with_commas_for_kinds_are_all_kinds() {
     commas.extend(["--kind", ","]);
     let with_commas = run(&commas);
     // The same answer, but for the command line echoed first.
-    let body = |s: &str| s.split_once('\n').map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = |s: &str| {
+        s.split_once('\n')
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default()
+    };
     assert_eq!(body(&all), body(&with_commas));
     assert!(all.contains("exit: 0") && all.contains("LTU"), "{all}");
 }

@@ -181,6 +181,14 @@ pub(crate) trait Tx: Send {
     fn edit_times(&mut self) -> Fut<'_, Vec<(i64, String)>>;
     /// The logged edits up to a version (all with `None`), oldest first.
     fn edits(&mut self, upto: Option<i64>) -> Fut<'_, Vec<EditRow>>;
+    /// Writes an edit of an imported log as it was: version, and at,
+    /// editor, kind, note, changes (JSON), and its audit id.
+    fn put_edit<'a>(&'a mut self, version: i64, e: [&'a str; 5], audit: i64) -> Fut<'a, ()>;
+    /// Writes an audit record of an imported trail, with its id.
+    fn put_audit<'a>(&'a mut self, a: &'a AuditEntry) -> Fut<'a, ()>;
+    /// After records were written with their ids: the ids made from now on
+    /// follow them.
+    fn follow_ids(&mut self) -> Fut<'_, ()>;
     /// Adds a webhook: url, secret, states, group, kinds, since, created
     /// by; and the record version its `recorded` entries follow; its id.
     fn add_webhook<'a>(&'a mut self, w: [&'a str; 7], since_version: i64) -> Fut<'a, i64>;
@@ -268,6 +276,8 @@ pub(crate) mod sql {
     pub(crate) const EDIT_TIMES: &str = "SELECT version, at FROM edits ORDER BY version";
     pub(crate) const EDITS: &str = "SELECT version, at, editor, kind, audit, note, changes FROM edits \
          WHERE ($1 < 0 OR version <= $1) ORDER BY version";
+    pub(crate) const AUDIT_PUT: &str = "INSERT INTO audit (id, editor, at, what, source, kind, address, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     pub(crate) const OUTBOX_ADD: &str =
         "INSERT INTO outbox (version) VALUES ($1) ON CONFLICT (version) DO NOTHING";
     pub(crate) const OUTBOX: &str = "SELECT version FROM outbox ORDER BY version";
@@ -352,7 +362,9 @@ pub(crate) mod sql {
 /// The transaction of a backend, written once for both: `$tx` is a struct
 /// with a field `conn: Option<PoolConnection<$db>>`, and inherent methods
 /// `async fn notify(&mut self, version: i64) -> Result<(), sqlx::Error>` (what
-/// the backend does to tell other processes) and `async fn end(&mut self,
+/// the backend does to tell other processes), `async fn ids_follow(&mut
+/// self) -> Result<(), sqlx::Error>` (what it does after rows were written
+/// with their ids) and `async fn end(&mut self,
 /// sql: &str)`.
 macro_rules! transaction {
     ($tx:ident, $db:ty) => {
@@ -794,6 +806,52 @@ macro_rules! transaction {
                         .execute(self.conn())
                         .await;
                     self.check(r).map(|_| ())
+                })
+            }
+
+            fn put_edit<'a>(
+                &'a mut self,
+                version: i64,
+                e: [&'a str; 5],
+                audit: i64,
+            ) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let [at, editor, kind, note, changes] = e;
+                    let r = sqlx::query(sql::EDIT_ADD)
+                        .bind(version)
+                        .bind(at)
+                        .bind(editor)
+                        .bind(kind)
+                        .bind(audit)
+                        .bind(note)
+                        .bind(changes)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn put_audit<'a>(&'a mut self, a: &'a AuditEntry) -> Fut<'a, ()> {
+                Box::pin(async move {
+                    let r = sqlx::query(sql::AUDIT_PUT)
+                        .bind(a.id)
+                        .bind(&a.editor)
+                        .bind(&a.at)
+                        .bind(&a.what)
+                        .bind(&a.source)
+                        .bind(&a.kind)
+                        .bind(&a.address)
+                        .bind(&a.detail)
+                        .execute(self.conn())
+                        .await;
+                    self.check(r).map(|_| ())
+                })
+            }
+
+            fn follow_ids(&mut self) -> Fut<'_, ()> {
+                Box::pin(async move {
+                    let r = self.ids_follow().await;
+                    self.check(r)
                 })
             }
 

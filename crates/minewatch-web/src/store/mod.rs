@@ -78,6 +78,14 @@ pub enum StoreError {
     },
     /// The operating system gave no randomness for a token.
     Randomness(String),
+    /// An exported deployment that cannot be imported: where (a path, with
+    /// line and column where there are some) and why.
+    Import {
+        /// `DIR/FILE[:LINE:COLUMN]`, or the database.
+        at: String,
+        /// Why.
+        message: String,
+    },
     /// A file or socket operation failed.
     Io {
         /// What was being done, with the path or address.
@@ -104,6 +112,7 @@ impl std::fmt::Display for StoreError {
                 write!(f, "editor name {name:?} refused: {reason}")
             }
             StoreError::Randomness(e) => write!(f, "no randomness for a token: {e}"),
+            StoreError::Import { at, message } => write!(f, "{at}: {message}"),
             StoreError::Io { what, error } => write!(f, "{what}: {error}"),
         }
     }
@@ -568,7 +577,8 @@ fn sync_detail(plan: &SyncPlan) -> String {
 }
 
 /// One edit of the record, as the log keeps it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditInfo {
     /// The record version it made: its id.
     pub version: i64,
@@ -643,7 +653,8 @@ pub struct StateEdit {
 }
 
 /// One audit record.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuditEntry {
     /// Sequence number.
     pub id: i64,
@@ -676,6 +687,28 @@ macro_rules! reading {
 }
 
 pub(crate) mod hooks;
+pub(crate) mod import;
+
+/// Opens and migrates the database a URL names; SQLite pragmas go on every
+/// connection (PostgreSQL takes none).
+async fn connect(url: &str, pragmas: &[(&str, &str)]) -> Result<Arc<dyn Backend>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if !pragmas.is_empty() {
+            return Err(StoreError::Url {
+                url: url.to_string(),
+                message: "SQLite pragmas given for a PostgreSQL database".into(),
+            });
+        }
+        Ok(Arc::new(postgres::PgBackend::open(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteBackend::open(url, pragmas).await?))
+    } else {
+        Err(StoreError::Url {
+            url: url.to_string(),
+            message: "expected sqlite://PATH or postgres://USER@HOST/DATABASE".into(),
+        })
+    }
+}
 
 /// The database: SQLite or PostgreSQL behind one interface.
 #[derive(Clone, Debug)]
@@ -729,26 +762,22 @@ impl Store {
     /// # Errors
     /// When the database cannot be opened or migrated.
     pub async fn open_with(url: &str, pragmas: &[(&str, &str)]) -> Result<Store, StoreError> {
-        let backend: Arc<dyn Backend> =
-            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-                if !pragmas.is_empty() {
-                    return Err(StoreError::Url {
-                        url: url.to_string(),
-                        message: "SQLite pragmas given for a PostgreSQL database".into(),
-                    });
-                }
-                Arc::new(postgres::PgBackend::open(url).await?)
-            } else if url.starts_with("sqlite:") {
-                Arc::new(sqlite::SqliteBackend::open(url, pragmas).await?)
-            } else {
-                return Err(StoreError::Url {
-                    url: url.to_string(),
-                    message: "expected sqlite://PATH or postgres://USER@HOST/DATABASE".into(),
-                });
-            };
-        let store = Store { backend };
+        let store = Store {
+            backend: connect(url, pragmas).await?,
+        };
         store.import_if_empty().await?;
         Ok(store)
+    }
+
+    /// Opens and migrates a database without filling it from the built-in
+    /// `data/`: what [`Store::import_dir`] writes into.
+    ///
+    /// # Errors
+    /// When the database cannot be opened or migrated.
+    pub async fn open_empty(url: &str) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: connect(url, &[]).await?,
+        })
     }
 
     /// `sqlite` or `postgres`.

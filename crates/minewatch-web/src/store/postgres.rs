@@ -111,6 +111,16 @@ struct PgTx {
 }
 
 impl PgTx {
+    /// Moves the audit's identity on past the ids written explicitly.
+    async fn ids_follow(&mut self) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('audit', 'id'), GREATEST((SELECT MAX(id) FROM audit), 1))",
+        )
+        .execute(self.conn())
+        .await
+        .map(|_| ())
+    }
+
     /// Announces the new version; PostgreSQL delivers it at commit.
     async fn notify(&mut self, version: i64) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT pg_notify($1, $2)")

@@ -83,6 +83,11 @@ struct SqliteTx {
 
 impl SqliteTx {
     /// Other processes learn of a change by polling the version.
+    /// SQLite's AUTOINCREMENT follows ids written explicitly by itself.
+    async fn ids_follow(&mut self) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     async fn notify(&mut self, _version: i64) -> Result<(), sqlx::Error> {
         let _: &mut SqliteConnection = self.conn();
         Ok(())

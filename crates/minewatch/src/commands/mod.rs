@@ -73,6 +73,7 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             store::revoke_editor(&name, &database, out)?;
         }
         Command::Export { dir, database } => store::export(&dir, &database, out)?,
+        Command::Import { dir, database } => store::import(&dir, &database, out)?,
         Command::Simulate(args) => simulate::dispatch(&args, out)?,
         Command::Data(DataCommand::Sync { database, dry_run }) => {
             return store::sync(&database, dry_run, out);

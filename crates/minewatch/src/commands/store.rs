@@ -118,15 +118,34 @@ pub(crate) fn approvals(count: Option<i64>, database: &str, out: Out<'_>) -> Res
 
 /// `minewatch export DIR`: the database in the `data/` format.
 pub(crate) fn export(dir: &Path, database: &str, out: Out<'_>) -> Result<(), CliError> {
-    let (n, edits) = runtime()?.block_on(async {
+    let (n, edits, audit) = runtime()?.block_on(async {
         let store = minewatch_web::Store::open(database).await?;
         let n = store.export(dir).await?;
-        Ok::<_, minewatch_web::StoreError>((n, store.export_log(dir).await?))
+        let edits = store.export_log(dir).await?;
+        Ok::<_, minewatch_web::StoreError>((n, edits, store.export_history(dir).await?))
     })?;
     writeln!(
         out,
-        "wrote {n} files to {} and the edit log ({edits} edits) to edit-log.jsonl",
+        "wrote {n} files to {}, the edit log ({edits} edits) to edit-log.jsonl, the audit trail ({audit} records) to audit.jsonl and the release's bookkeeping to meta.json",
         dir.display()
+    )?;
+    Ok(())
+}
+
+/// `minewatch import DIR`: a new database from an export.
+pub(crate) fn import(dir: &Path, database: &str, out: Out<'_>) -> Result<(), CliError> {
+    let done = runtime()?.block_on(async {
+        let store = minewatch_web::Store::open_empty(database).await?;
+        store.import_dir(dir).await
+    })?;
+    writeln!(
+        out,
+        "imported {} files, {} edits and {} audit records from {}; the record is at version {}",
+        done.files,
+        done.edits,
+        done.audit,
+        dir.display(),
+        done.version
     )?;
     Ok(())
 }
