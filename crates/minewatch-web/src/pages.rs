@@ -608,8 +608,20 @@ pub(crate) async fn figures(
 }
 
 /// `/history`: signatories, consented and bound states over time, as an SVG chart.
-pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let loaded = app.record();
+pub(crate) async fn history(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    // With `as_of`, the record as it stood after that edit.
+    let loaded = match app.snapshot_for(q.as_of.as_deref()).await {
+        Ok(s) => s.loaded.clone(),
+        Err(e) => return error_page(&e),
+    };
+    let csv = match q.as_of.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => format!("/api/v1/history?format=csv&as_of={}", query_value(a)),
+        None => "/api/v1/history?format=csv".to_string(),
+    };
     let rows = history_rows(&loaded, app.today());
     let (w, h, pad) = (720.0_f64, 320.0_f64, 40.0_f64);
     let max = 200.0;
@@ -657,8 +669,9 @@ pub(crate) async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap
     ));
     let mut body = html!(
         "<h1>The Convention over time</h1><p><span style=\"color:#35508a\">━</span> ever signed · <span style=\"color:#7fbf7f\">╌</span> consented (bound or waiting for entry into force) · <span style=\"color:#1a7f37\">━</span> bound</p>{}\
-         <p><a href=\"/api/v1/history?format=csv\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Ever signed</th><th scope=\"col\">Consented or bound</th><th scope=\"col\">Bound</th></tr></thead><tbody>",
-        svg
+         <p><a href=\"{}\" download>Download CSV</a></p><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Ever signed</th><th scope=\"col\">Consented or bound</th><th scope=\"col\">Bound</th></tr></thead><tbody>",
+        svg,
+        csv
     );
     for r in &rows {
         body.push(html!(

@@ -402,6 +402,10 @@ async fn a_permalink_reads_the_same_after_a_correction() {
     let api = format!("/api/v1/states/LTU?on=2026-01-01&as_of={version}");
     let (_, _, page_before) = send(&state, get(&permalink)).await;
     let (_, _, api_before) = send(&state, get(&api)).await;
+    let history_at = format!("/history?as_of={version}");
+    let (status, _, history_before) = send(&state, get(&history_at)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(history_before.contains(&format!("/api/v1/history?format=csv&amp;as_of={version}")));
     assert!(page_before.contains("withdrawn"));
     // A reviewed retraction of Lithuania's withdrawal (a test's correction).
     let files = store.files().await.expect("files");
@@ -434,6 +438,16 @@ async fn a_permalink_reads_the_same_after_a_correction() {
     let (_, headers, api_after) = send(&state, get(&api)).await;
     assert_eq!(page_after, page_before);
     assert_eq!(api_after, api_before);
+    // The history page too: as it stood, and as it stands.
+    let (_, _, history_after) = send(&state, get(&history_at)).await;
+    assert_eq!(history_after, history_before);
+    let (_, _, history_now) = send(&state, get("/history")).await;
+    // (The tables: the CSV links differ by their as_of.)
+    let table = |page: &str| page.split_once("<tbody>").map(|(_, t)| t.to_string());
+    assert!(table(&history_now).is_some());
+    assert_ne!(table(&history_now), table(&history_before));
+    let (status, _, _) = send(&state, get("/history?as_of=999999")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json(&api_after)["status"], "withdrawn");
     assert_eq!(
         headers["minewatch-record-version"].to_str().ok(),
