@@ -2,7 +2,8 @@
 # The team deployment's load test on loopback: two release servers (A, B) on
 # one PostgreSQL database, wrk against A's reads, then 100 edits proposed
 # through A and approved through B (crates/minewatch/examples/team_load.rs):
-# latency of proposing and approving, and how soon A serves each edit.
+# latency of proposing and approving, how soon A serves each edit, and how
+# soon a webhook subscriber on loopback receives each edit's entry.
 #
 #   DATABASE_ADMIN=postgres://postgres:PASSWORD@127.0.0.1/postgres scripts/team-load-test.sh
 #   DURATION=10s EDITS=100 ...
@@ -31,7 +32,8 @@ for port in 18081 18082; do
 done
 editor=$(./target/release/minewatch editor add ann --role editor --database "$url" | tail -n1)
 reviewer=$(./target/release/minewatch editor add rev --role reviewer --database "$url" | tail -n1)
+maintainer=$(./target/release/minewatch editor add max --role maintainer --database "$url" | tail -n1)
 echo "== GET /api/v1/parties?on=2025-01-17 on replica A (PostgreSQL)"
 wrk -t2 -c32 -d"$duration" --latency "http://127.0.0.1:18081/api/v1/parties?on=2025-01-17" | grep -E 'Requests/sec|50%|90%|99%|Non-2xx'
 echo "== $edits edits proposed through A, approved through B"
-./target/release/examples/team_load 127.0.0.1:18081 127.0.0.1:18082 "$editor" "$reviewer" "$edits"
+./target/release/examples/team_load 127.0.0.1:18081 127.0.0.1:18082 "$editor" "$reviewer" "$edits" "$maintainer"

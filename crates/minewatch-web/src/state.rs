@@ -53,6 +53,8 @@ pub struct AppState {
     /// The webhooks' worker settings, once the server listens (what a
     /// subscriber's URL must not point at).
     pub(crate) webhooks: std::sync::OnceLock<crate::webhooks::Config>,
+    /// Told whenever a newer record is served.
+    pub(crate) record_changed: tokio::sync::Notify,
 }
 
 /// The edit log's versions and times.
@@ -83,6 +85,7 @@ impl AppState {
             rebuilding: tokio::sync::Mutex::new(()),
             history: tokio::sync::Mutex::new(crate::store::History::default()),
             webhooks: std::sync::OnceLock::new(),
+            record_changed: tokio::sync::Notify::new(),
         }))
     }
 
@@ -210,6 +213,8 @@ impl AppState {
             });
         }
         self.responses.retire_before(version);
+        // The webhooks' worker hands the new edit over at once.
+        self.record_changed.notify_one();
     }
 
     /// Brings the served record up to the database's when another process

@@ -685,8 +685,9 @@ pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, St
     Ok(delivered)
 }
 
-/// The worker: every second (and at once on start), hands the outbox over,
-/// queues what the day reached, and delivers what is due. Errors are
+/// The worker: every second, at once on start and whenever a newer record
+/// is served, hands the outbox over, queues what the day reached, and
+/// delivers what is due. Errors are
 /// logged and the next round tries again.
 pub async fn run(app: Arc<AppState>, config: Config) {
     let mut last_reached: Option<(u64, Date, usize)> = None;
@@ -710,7 +711,11 @@ pub async fn run(app: Arc<AppState>, config: Config) {
         if let Err(e) = deliver(&app, &config).await {
             tracing::warn!("webhooks: deliveries failed: {e}");
         }
-        tokio::time::sleep(crate::state::POLL).await;
+        // A second, or less when a newer record is served.
+        tokio::select! {
+            () = tokio::time::sleep(crate::state::POLL) => {}
+            () = app.record_changed.notified() => {}
+        }
     }
 }
 

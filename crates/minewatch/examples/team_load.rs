@@ -6,11 +6,59 @@
 //! approving, and how long A took to serve each approved edit (from B's
 //! answer to the first `GET /api/v1/version` of A that shows it).
 //!
-//!   team_load A_ADDR B_ADDR EDITOR_TOKEN REVIEWER_TOKEN [N]
+//! With a maintainer's token it also subscribes a receiver on loopback to
+//! the edits (`POST /api/v1/webhooks` on A) and prints how long each edit's
+//! signed entry took to reach it (from B's answer to the POST's arrival;
+//! either replica's worker may deliver it).
+//!
+//!   team_load A_ADDR B_ADDR EDITOR_TOKEN REVIEWER_TOKEN [N] [MAINTAINER_TOKEN]
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+/// A receiver on loopback: the arrival time and `webhook-id` of each POST,
+/// each answered 204.
+fn receiver() -> (String, mpsc::Receiver<(Instant, String, String)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = listener.local_addr().expect("an address").to_string();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().expect("a stream"));
+                let (mut line, mut length, mut id) = (String::new(), 0usize, String::new());
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let l = line.trim_end().to_ascii_lowercase();
+                    if l.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = l.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    if let Some(v) = l.strip_prefix("webhook-id:") {
+                        id = v.trim().to_string();
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let at = Instant::now();
+                let mut stream = stream;
+                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+                let _ = tx.send((at, id, String::from_utf8_lossy(&body).to_string()));
+            });
+        }
+    });
+    (addr, rx)
+}
 
 fn call(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, serde_json::Value) {
     let mut stream = TcpStream::connect(addr).expect("a connection");
@@ -56,6 +104,14 @@ fn main() {
         std::process::exit(2);
     };
     let n: usize = rest.first().and_then(|n| n.parse().ok()).unwrap_or(100);
+    let hook = rest.get(1).map(|maintainer| {
+        let (addr, rx) = receiver();
+        let body = format!(r#"{{"url": "http://{addr}/edits", "kind": "recorded"}}"#);
+        let (status, made) = call(a, "POST", "/api/v1/webhooks", maintainer, &body);
+        assert_eq!(status, 201, "{made}");
+        rx
+    });
+    let mut delivered = Vec::new();
     let mut row = serde_json::json!(["LTU", "ratification", "2003-05-12", "", "untc-2014", ""]);
     // Lithuania's ratification as the record holds it.
     let shipped = include_str!("../../../data/treaty_actions.csv")
@@ -97,6 +153,18 @@ fn main() {
             std::thread::sleep(Duration::from_micros(200));
         }
         seen.push(t.elapsed());
+        if let Some(rx) = &hook {
+            let entry = format!("urn:minewatch:edit:{version}");
+            loop {
+                let (at, _, body) = rx
+                    .recv_timeout(Duration::from_secs(10))
+                    .unwrap_or_else(|_| panic!("edit {version} never reached the subscriber"));
+                if body.contains(&entry) {
+                    delivered.push(at.duration_since(t));
+                    break;
+                }
+            }
+        }
         row = new;
     }
     percentiles("propose (POST /api/v1/proposals on A)", propose);
@@ -105,4 +173,10 @@ fn main() {
         approve,
     );
     percentiles("replica A serves the approved edit", seen);
+    if hook.is_some() {
+        percentiles(
+            "the webhook subscriber receives the edit's entry",
+            delivered,
+        );
+    }
 }
