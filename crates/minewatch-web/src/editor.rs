@@ -340,6 +340,9 @@ pub(crate) async fn queue(
     };
     let mut body = Html::raw("<h1>Proposals</h1>");
     body.push(who(&s));
+    if s.role == Role::Maintainer {
+        body.push_raw("<p><a href=\"/editor/webhooks\" id=\"webhooks-link\">Webhooks and their deliveries</a></p>");
+    }
     let row = |p: &Proposal| {
         html!(
             "<tr><td><a href=\"/editor/proposals/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -765,5 +768,229 @@ mod tests {
         assert!(same("abc", "abc"));
         assert!(!same("abc", "abd"));
         assert!(!same("abc", "ab"));
+    }
+}
+
+/// The maintainer signed in, or the answer to give instead (the sign-in
+/// page, or a 403 for another role, audited).
+async fn maintainer_signed_in(
+    app: &AppState,
+    headers: &HeaderMap,
+    ext: &axum::http::Extensions,
+    what: &str,
+) -> Result<Session, Response> {
+    let s = signed_in(app, headers, address_of(crate::server::peer(ext))).await?;
+    if s.role == Role::Maintainer {
+        return Ok(s);
+    }
+    let e = ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        format!(
+            "{} has the role {}; only a maintainer manages webhooks",
+            s.actor.editor,
+            s.role.as_str()
+        ),
+    );
+    Err(problem(&refuse(app, &s.actor, what, e).await, "/editor"))
+}
+
+/// The webhooks page: every subscriber with its newest deliveries, a form
+/// to add one and a button to remove each; `made` shows a new webhook's
+/// secret, this once.
+async fn webhooks_page(
+    app: &AppState,
+    s: &Session,
+    made: Option<&crate::store::hooks::Webhook>,
+) -> Response {
+    let hooks = match app.store.webhooks().await {
+        Ok(h) => h,
+        Err(e) => return problem(&e.into(), "/editor"),
+    };
+    let mut body = Html::raw("<h1>Webhooks</h1>");
+    body.push(who(s));
+    body.push_raw(
+        "<p>Each subscriber gets the change feeds' entries it follows, POSTed as JSON signed per Standard Webhooks, \
+         at least once, retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. \
+         The same lists are <code>GET /api/v1/webhooks</code> and <code>minewatch webhook deliveries</code>.</p>",
+    );
+    if let Some(w) = made {
+        body.push(html!(
+            "<div role=\"status\" id=\"made\"><p>Webhook {} added for <code>{}</code>. Its signing secret, shown this once:</p><p><code id=\"secret\">{}</code></p></div>",
+            w.id.to_string(),
+            w.url,
+            w.secret.as_deref().unwrap_or("")
+        ));
+    }
+    for w in &hooks {
+        let deliveries = match app.store.deliveries(Some(w.id), 20).await {
+            Ok(d) => d,
+            Err(e) => return problem(&e.into(), "/editor"),
+        };
+        let follows = format!(
+            "{}{}{}; took_effect from {}",
+            if w.kinds.is_empty() { "every kind".to_string() } else { w.kinds.join(", ") },
+            if w.states.is_empty() { String::new() } else { format!("; states {}", w.states.join(", ")) },
+            w.group.as_deref().map(|g| format!("; group {g}")).unwrap_or_default(),
+            w.since
+        );
+        body.push(html!(
+            "<section class=\"webhook\" id=\"webhook-{}\"><h2>{} <code>{}</code></h2><p class=\"muted\">{}; added {} by {}{}</p>",
+            w.id.to_string(),
+            w.id.to_string(),
+            w.url,
+            follows,
+            w.created,
+            w.created_by,
+            w.revoked.as_deref().map(|r| format!("; removed {r}")).unwrap_or_default()
+        ));
+        if deliveries.is_empty() {
+            body.push_raw("<p>No deliveries yet.</p>");
+        } else {
+            body.push_raw(
+                "<div class=\"scroll\"><table class=\"deliveries\"><thead><tr><th>Entry</th><th>Status</th><th>Attempts</th><th>When</th><th>Last answer</th></tr></thead><tbody>",
+            );
+            for d in &deliveries {
+                let when = match d.status.as_str() {
+                    "delivered" => d.delivered_at.clone().unwrap_or_default(),
+                    "pending" => format!("next {}", d.due),
+                    _ => d.created.clone(),
+                };
+                let answer = match (d.last_status, d.last_error.is_empty()) {
+                    (Some(code), true) => code.to_string(),
+                    (Some(code), false) => format!("{code}: {}", d.last_error),
+                    (None, _) => d.last_error.clone(),
+                };
+                body.push(html!(
+                    "<tr><td><code>{}</code></td><td class=\"status-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    d.entry,
+                    d.status,
+                    d.status,
+                    d.attempts.to_string(),
+                    when,
+                    answer
+                ));
+            }
+            body.push_raw("</tbody></table></div>");
+        }
+        if w.revoked.is_none() {
+            body.push(html!(
+                "<form method=\"post\" action=\"/editor/webhooks/{}/remove\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Remove webhook {}</button></form>",
+                w.id.to_string(),
+                s.csrf,
+                w.id.to_string()
+            ));
+        }
+        body.push_raw("</section>");
+    }
+    body.push(html!(
+        "<h2>Add a webhook</h2>\
+         <form method=\"post\" action=\"/editor/webhooks\" class=\"inline\" id=\"add-webhook\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <div><label for=\"url\">URL (http://)</label><input id=\"url\" name=\"url\" required size=\"40\"></div>\
+         <div><label for=\"hook-state\">States (codes or names, comma-separated; empty: all)</label><input id=\"hook-state\" name=\"state\"></div>\
+         <div><label for=\"hook-group\">Group (e.g. NATO)</label><input id=\"hook-group\" name=\"group\"></div>\
+         <div><label for=\"hook-kind\">Kinds</label><select id=\"hook-kind\" name=\"kind\"><option value=\"\">recorded and took_effect</option><option value=\"recorded\">recorded</option><option value=\"took_effect\">took_effect</option></select></div>\
+         <div><label for=\"hook-since\">took_effect entries from</label><input id=\"hook-since\" name=\"since\" type=\"date\"></div>\
+         <button type=\"submit\">Add</button></form>",
+        s.csrf
+    ));
+    editor_page(StatusCode::OK, "Webhooks", body)
+}
+
+/// `GET /editor/webhooks` (maintainers).
+pub(crate) async fn webhooks(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ext: axum::http::Extensions,
+) -> Response {
+    match maintainer_signed_in(&app, &headers, &ext, "GET /editor/webhooks").await {
+        Ok(s) => webhooks_page(&app, &s, None).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct WebhookForm {
+    csrf: String,
+    url: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    since: String,
+}
+
+/// `POST /editor/webhooks` (maintainers): adds one and shows its secret.
+pub(crate) async fn add_webhook(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ext: axum::http::Extensions,
+    Form(form): Form<WebhookForm>,
+) -> Response {
+    let what = "POST /editor/webhooks";
+    let s = match maintainer_signed_in(&app, &headers, &ext, what).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same(&s.csrf, &form.csrf) {
+        return problem(&refuse(&app, &s.actor, what, csrf_error()).await, "/editor/webhooks");
+    }
+    let one = |v: &str| -> Vec<String> {
+        Some(v.trim()).filter(|v| !v.is_empty()).map(str::to_string).into_iter().collect()
+    };
+    let (states, kinds) = (one(&form.state), one(&form.kind));
+    let asked = crate::webhooks::Asked {
+        url: form.url.trim(),
+        states: &states,
+        group: Some(form.group.trim()).filter(|g| !g.is_empty()),
+        kinds: &kinds,
+        since: Some(form.since.trim()).filter(|d| !d.is_empty()),
+    };
+    match crate::webhooks::subscribe(&app, &s.actor, &asked, &headers).await {
+        Ok(hook) => webhooks_page(&app, &s, Some(&hook)).await,
+        Err(e) if e.status.is_client_error() => problem(
+            &refuse(&app, &s.actor, &format!("{what}: {}", form.url), e).await,
+            "/editor/webhooks",
+        ),
+        Err(e) => problem(&e, "/editor/webhooks"),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /editor/webhooks/{id}/remove` (maintainers).
+pub(crate) async fn remove_webhook(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ext: axum::http::Extensions,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let what = format!("POST /editor/webhooks/{id}/remove");
+    let s = match maintainer_signed_in(&app, &headers, &ext, &what).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same(&s.csrf, &form.csrf) {
+        return problem(&refuse(&app, &s.actor, &what, csrf_error()).await, "/editor/webhooks");
+    }
+    match app.store.revoke_webhook(&s.actor, id).await {
+        Ok(true) => see_other("/editor/webhooks"),
+        Ok(false) => {
+            let e = ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no webhook {id} to remove (removed before?)"),
+            );
+            problem(&refuse(&app, &s.actor, &what, e).await, "/editor/webhooks")
+        }
+        Err(e) => problem(&e.into(), "/editor/webhooks"),
     }
 }

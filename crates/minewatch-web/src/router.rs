@@ -190,6 +190,14 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(crate::editor::approve),
         )
         .route("/editor/proposals/{id}/reject", post(crate::editor::reject))
+        .route(
+            "/editor/webhooks",
+            get(crate::editor::webhooks).post(crate::editor::add_webhook),
+        )
+        .route(
+            "/editor/webhooks/{id}/remove",
+            post(crate::editor::remove_webhook),
+        )
         .route("/simulate", get(sim::page_handler))
         .route("/api/v1/simulate", get(sim::api))
         .route("/api/v1/states", get(api::states))

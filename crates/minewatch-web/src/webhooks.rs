@@ -754,6 +754,35 @@ fn refused_answer(r: Refused) -> crate::error::ApiError {
     .field(r.field)
 }
 
+/// Adds a webhook for a maintainer through the server (the API or the
+/// editors' page): checked against the record and this server as the
+/// worker knows it and as the request reached it; a 422 naming the field
+/// refused.
+pub(crate) async fn subscribe(
+    app: &AppState,
+    actor: &crate::store::Actor,
+    asked: &Asked<'_>,
+    headers: &axum::http::HeaderMap,
+) -> Result<Webhook, crate::error::ApiError> {
+    let snapshot = app.snapshot();
+    let mut own = app
+        .webhooks
+        .get()
+        .map(|c| c.own.clone())
+        .unwrap_or_default();
+    if let Some(name) = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| public_authority(&format!("http://{h}")).ok())
+    {
+        own.names.push(name);
+    }
+    let new = check(&snapshot.loaded, asked, app.today(), Some(&own))
+        .await
+        .map_err(refused_answer)?;
+    Ok(app.store.add_webhook(actor, &new).await?)
+}
+
 /// `POST /api/v1/webhooks` (maintainers): `{url, state?, group?, kind?,
 /// since?}`; 201 with the webhook and its secret (shown this once).
 pub(crate) async fn add(
@@ -769,21 +798,6 @@ pub(crate) async fn add(
     let bytes = crate::api::read_body(body).await?;
     let result: Result<axum::response::Response, crate::error::ApiError> = async {
         let w: WebhookIn = crate::api::parse_json(&bytes)?;
-        let snapshot = app.snapshot();
-        // This server as its readers reach it, too.
-        let mut own = app
-            .webhooks
-            .get()
-            .map(|c| c.own.clone())
-            .unwrap_or_default();
-        if let Some(name) = parts
-            .headers
-            .get(axum::http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| public_authority(&format!("http://{h}")).ok())
-        {
-            own.names.push(name);
-        }
         let list = |v: &Option<String>| -> Vec<String> { v.iter().cloned().collect() };
         let (states, kinds) = (list(&w.state), list(&w.kind));
         let asked = Asked {
@@ -793,10 +807,7 @@ pub(crate) async fn add(
             kinds: &kinds,
             since: w.since.as_deref(),
         };
-        let new = check(&snapshot.loaded, &asked, app.today(), Some(&own))
-            .await
-            .map_err(refused_answer)?;
-        let hook = app.store.add_webhook(&actor, &new).await?;
+        let hook = subscribe(&app, &actor, &asked, &parts.headers).await?;
         Ok(crate::proposals::json_response(
             axum::http::StatusCode::CREATED,
             &serde_json::to_value(&hook).unwrap_or_default(),
