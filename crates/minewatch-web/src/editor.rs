@@ -829,9 +829,20 @@ async fn webhooks_page(
         };
         let follows = format!(
             "{}{}{}; took_effect from {}",
-            if w.kinds.is_empty() { "every kind".to_string() } else { w.kinds.join(", ") },
-            if w.states.is_empty() { String::new() } else { format!("; states {}", w.states.join(", ")) },
-            w.group.as_deref().map(|g| format!("; group {g}")).unwrap_or_default(),
+            if w.kinds.is_empty() {
+                "every kind".to_string()
+            } else {
+                w.kinds.join(", ")
+            },
+            if w.states.is_empty() {
+                String::new()
+            } else {
+                format!("; states {}", w.states.join(", "))
+            },
+            w.group
+                .as_deref()
+                .map(|g| format!("; group {g}"))
+                .unwrap_or_default(),
             w.since
         );
         body.push(html!(
@@ -937,10 +948,17 @@ pub(crate) async fn add_webhook(
         Err(r) => return r,
     };
     if !same(&s.csrf, &form.csrf) {
-        return problem(&refuse(&app, &s.actor, what, csrf_error()).await, "/editor/webhooks");
+        return problem(
+            &refuse(&app, &s.actor, what, csrf_error()).await,
+            "/editor/webhooks",
+        );
     }
     let one = |v: &str| -> Vec<String> {
-        Some(v.trim()).filter(|v| !v.is_empty()).map(str::to_string).into_iter().collect()
+        Some(v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .into_iter()
+            .collect()
     };
     let (states, kinds) = (one(&form.state), one(&form.kind));
     let asked = crate::webhooks::Asked {
@@ -979,7 +997,10 @@ pub(crate) async fn remove_webhook(
         Err(r) => return r,
     };
     if !same(&s.csrf, &form.csrf) {
-        return problem(&refuse(&app, &s.actor, &what, csrf_error()).await, "/editor/webhooks");
+        return problem(
+            &refuse(&app, &s.actor, &what, csrf_error()).await,
+            "/editor/webhooks",
+        );
     }
     match app.store.revoke_webhook(&s.actor, id).await {
         Ok(true) => see_other("/editor/webhooks"),

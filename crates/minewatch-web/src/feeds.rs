@@ -176,100 +176,125 @@ fn timeline(t: &[(Date, minewatch_core::Status)]) -> String {
 /// The edits that changed the record, oldest first; a correction of the
 /// row an edit wrote updates its entry, a retraction tombstones it.
 pub(crate) fn recorded(edits: &[Recorded]) -> Vec<Entry> {
-    let mut out: Vec<Entry> = Vec::new();
-    // Which entry wrote each row still held: (file, CSV line) -> index.
-    let mut writer: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let line = |cells: &[String]| write_rows(&[cells.to_vec()]).trim_end().to_string();
+    let mut recorder = Recorder::default();
     for r in edits {
-        let e = &r.edit;
-        for c in e.changes.iter() {
-            let RowChange { file, old, new, .. } = c;
-            if let Some(old) = old
-                && let Some(&i) = writer.get(&(file.clone(), line(old)))
-            {
-                match new {
-                    Some(new) => {
-                        out[i].updated = e.at.clone();
-                        out[i]
-                            .text
-                            .push_str(&format!(" Corrected by edit {} ({}).", e.version, e.editor));
-                        // The corrected row is still the one this entry recorded.
-                        writer.insert((file.clone(), line(new)), i);
-                    }
-                    None => {
-                        out[i].updated = e.at.clone();
-                        out[i].deleted = Some(e.at.clone());
-                    }
-                }
-            }
-        }
-        let sources: Vec<String> = e
-            .changes
-            .iter()
-            .filter_map(|c| {
-                let column = match c.file.as_str() {
-                    "treaty_actions.csv" => 4,
-                    "states.csv" => 7,
-                    _ => return None,
-                };
-                c.new.as_ref().or(c.old.as_ref())?.get(column).cloned()
-            })
-            .flat_map(|s| s.split(';').map(str::to_string).collect::<Vec<_>>())
-            .filter(|s| !s.is_empty())
-            .collect();
-        let states: Vec<Iso3> = r.states.iter().map(|s| s.state).collect();
-        let summary = if r.states.is_empty() {
-            "no state's status changes".to_string()
-        } else {
-            r.states
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{}: {} (before: {})",
-                        s.state,
-                        timeline(&s.after),
-                        timeline(&s.before)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        let codes: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        out.push(Entry {
-            id: format!("urn:minewatch:edit:{}", e.version),
-            kind: "recorded",
-            title: format!(
-                "Edit {} ({}, by {}){}",
-                e.version,
-                e.kind,
-                e.editor,
-                if codes.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", codes.join(", "))
-                }
-            ),
-            published: e.at.clone(),
-            updated: e.at.clone(),
-            states: states.clone(),
-            text: format!("{summary}. {}", e.note)
-                .trim_end_matches(". ")
-                .to_string(),
-            path: match states.first() {
-                Some(s) => format!("/states/{s}?as_of={}", e.version),
-                None => format!("/changes?as_of={}", e.version),
-            },
-            sources,
-            deleted: None,
-        });
-        let index = out.len() - 1;
-        for c in &e.changes {
-            if let (Some(new), None) = (&c.new, &c.old) {
-                writer.insert((c.file.clone(), line(new)), index);
-            }
-        }
+        recorder.push(r);
     }
-    out
+    recorder.entries
+}
+
+/// The `recorded` entries, edit by edit: [`recorded`] of the edits pushed
+/// so far.
+#[derive(Default)]
+pub(crate) struct Recorder {
+    /// The entries, oldest first.
+    pub(crate) entries: Vec<Entry>,
+    /// Which entry wrote each row still held: (file, CSV line) -> index.
+    writer: BTreeMap<(String, String), usize>,
+}
+
+impl Recorder {
+    /// Adds the next edit: the indices of the entries it made or changed
+    /// (its own last).
+    pub(crate) fn push(&mut self, r: &Recorded) -> Vec<usize> {
+        let line = |cells: &[String]| write_rows(&[cells.to_vec()]).trim_end().to_string();
+        let (out, writer) = (&mut self.entries, &mut self.writer);
+        let mut touched = Vec::new();
+        {
+            let e = &r.edit;
+            for c in e.changes.iter() {
+                let RowChange { file, old, new, .. } = c;
+                if let Some(old) = old
+                    && let Some(&i) = writer.get(&(file.clone(), line(old)))
+                {
+                    touched.push(i);
+                    match new {
+                        Some(new) => {
+                            out[i].updated = e.at.clone();
+                            out[i].text.push_str(&format!(
+                                " Corrected by edit {} ({}).",
+                                e.version, e.editor
+                            ));
+                            // The corrected row is still the one this entry recorded.
+                            writer.insert((file.clone(), line(new)), i);
+                        }
+                        None => {
+                            out[i].updated = e.at.clone();
+                            out[i].deleted = Some(e.at.clone());
+                        }
+                    }
+                }
+            }
+            let sources: Vec<String> = e
+                .changes
+                .iter()
+                .filter_map(|c| {
+                    let column = match c.file.as_str() {
+                        "treaty_actions.csv" => 4,
+                        "states.csv" => 7,
+                        _ => return None,
+                    };
+                    c.new.as_ref().or(c.old.as_ref())?.get(column).cloned()
+                })
+                .flat_map(|s| s.split(';').map(str::to_string).collect::<Vec<_>>())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let states: Vec<Iso3> = r.states.iter().map(|s| s.state).collect();
+            let summary = if r.states.is_empty() {
+                "no state's status changes".to_string()
+            } else {
+                r.states
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}: {} (before: {})",
+                            s.state,
+                            timeline(&s.after),
+                            timeline(&s.before)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let codes: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+            out.push(Entry {
+                id: format!("urn:minewatch:edit:{}", e.version),
+                kind: "recorded",
+                title: format!(
+                    "Edit {} ({}, by {}){}",
+                    e.version,
+                    e.kind,
+                    e.editor,
+                    if codes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", codes.join(", "))
+                    }
+                ),
+                published: e.at.clone(),
+                updated: e.at.clone(),
+                states: states.clone(),
+                text: format!("{summary}. {}", e.note)
+                    .trim_end_matches(". ")
+                    .to_string(),
+                path: match states.first() {
+                    Some(s) => format!("/states/{s}?as_of={}", e.version),
+                    None => format!("/changes?as_of={}", e.version),
+                },
+                sources,
+                deleted: None,
+            });
+            let index = out.len() - 1;
+            for c in &e.changes {
+                if let (Some(new), None) = (&c.new, &c.old) {
+                    writer.insert((c.file.clone(), line(new)), index);
+                }
+            }
+            touched.push(index);
+        }
+        touched.dedup();
+        touched
+    }
 }
 
 /// The query of the feeds.

@@ -36,7 +36,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use minewatch_registry::Loaded;
 
-use crate::feeds::{Entry, Filter, KINDS, item, recorded, took_effect};
+use crate::feeds::{Entry, Filter, KINDS, item, took_effect};
 use crate::state::AppState;
 use crate::store::hooks::{Attempt, Delivery, NewWebhook, Queued, Webhook};
 use crate::store::{Recorded, StoreError};
@@ -55,10 +55,7 @@ const RELAY_AT_ONCE: usize = 200;
 /// The longest URL kept.
 const MAX_URL: usize = 2000;
 
-/// Standard base64 (with padding).
-pub(crate) fn base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
+use crate::store::hooks::{base64, later, stamp};
 
 /// `webhook-signature` of a message: `v1,` and the base64 HMAC-SHA256 of
 /// `{id}.{timestamp}.{body}` under the key the secret (`whsec_…`) encodes;
@@ -87,14 +84,10 @@ pub fn verify(secret: &str, id: &str, timestamp: i64, body: &str, header: &str) 
 }
 
 /// The message id of an entry for a subscriber: the same on every replica
-/// and every attempt, new when the entry changes.
+/// and every attempt, new whenever the entry's content changes (it hashes
+/// the entry as the feed gives it).
 fn message_id(webhook: i64, e: &Entry) -> String {
-    let key = format!(
-        "{webhook}\n{}\n{}\n{}",
-        e.id,
-        e.updated,
-        e.deleted.as_deref().unwrap_or("")
-    );
+    let key = format!("{webhook}\n{}\n{}", e.id, item(e, ""));
     format!("msg_{}", &crate::store::hex_sha256(key.as_bytes())[..32])
 }
 
@@ -169,7 +162,17 @@ fn parse_url(url: &str, https: bool) -> Result<Target, String> {
         let (host, after) = v6
             .split_once(']')
             .ok_or_else(|| "the URL's IPv6 host has no closing `]`".to_string())?;
-        (host.to_string(), after.strip_prefix(':'))
+        if host.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(format!("the URL's host `[{host}]` is not an IPv6 address"));
+        }
+        let port =
+            match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':').ok_or_else(|| {
+                    format!("the URL's authority has `{after}` after its IPv6 host")
+                })?),
+            };
+        (host.to_string(), port)
     } else {
         match authority.rsplit_once(':') {
             Some((h, p)) => (h.to_string(), Some(p)),
@@ -185,12 +188,19 @@ fn parse_url(url: &str, https: bool) -> Result<Target, String> {
         None if https => 443,
         None => 80,
     };
+    // `example.org.` is `example.org`.
+    let host = host.strip_suffix('.').unwrap_or(&host).to_string();
     let valid = !host.is_empty()
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c));
     if !valid {
         return Err(format!("the URL's host `{host}` is not a host name"));
+    }
+    if !path.is_ascii() || path.parse::<hyper::Uri>().is_err() {
+        return Err(format!(
+            "the URL's path `{path}` holds characters a request line cannot carry (percent-encode them)"
+        ));
     }
     Ok(Target {
         host: host.to_ascii_lowercase(),
@@ -211,41 +221,66 @@ pub struct Own {
 }
 
 impl Own {
-    /// Whether a resolved address is this server.
+    /// Whether a resolved address is this server (an IPv4 address written
+    /// as IPv6 is read as IPv4).
     fn is(&self, addr: SocketAddr) -> bool {
-        let ip = addr.ip();
+        let ip = addr.ip().to_canonical();
         ip.is_unspecified()
             || self.listening.iter().any(|own| {
+                let mine = own.ip().to_canonical();
                 own.port() == addr.port()
-                    && (own.ip() == ip
+                    && (mine == ip
                         || ip.is_loopback()
-                        || (own.ip().is_unspecified() && ip.is_loopback()))
+                        || (mine.is_unspecified() && ip.is_loopback()))
             })
     }
 
-    /// Whether a URL names this server by its public name.
+    /// Whether a URL names this server by one of its names.
     fn named(&self, t: &Target) -> bool {
         self.names
             .iter()
             .any(|(h, p)| h.eq_ignore_ascii_case(&t.host) && *p == t.port)
     }
-}
 
-/// Why a subscriber's URL is refused as this server's own, if it is: the
-/// host's addresses are looked up.
-async fn points_at_itself(own: &Own, t: &Target) -> Option<String> {
-    if own.named(t) {
-        return Some("the URL is this server's public URL".into());
-    }
-    let addrs = tokio::net::lookup_host((t.host.as_str(), t.port))
-        .await
-        .ok()?;
-    for a in addrs {
-        if own.is(a) {
+    /// Why a URL whose host resolved to `addrs` reaches this server, if it
+    /// does: by a name of it, an address it listens on, or an address its
+    /// names resolve to (its proxy), on the same port.
+    async fn reached_by(&self, t: &Target, addrs: &[SocketAddr]) -> Option<String> {
+        if self.named(t) {
+            return Some("the URL names this server".into());
+        }
+        if let Some(a) = addrs.iter().find(|a| self.is(**a)) {
             return Some(format!("the URL reaches this server ({a})"));
         }
+        for (host, port) in &self.names {
+            let Ok(theirs) = tokio::net::lookup_host((host.as_str(), *port)).await else {
+                continue;
+            };
+            let theirs: Vec<SocketAddr> = theirs.collect();
+            if let Some(a) = addrs.iter().find(|a| {
+                theirs
+                    .iter()
+                    .any(|b| b.port() == a.port() && b.ip().to_canonical() == a.ip().to_canonical())
+            }) {
+                return Some(format!("the URL reaches this server's name {host} ({a})"));
+            }
+        }
+        None
     }
-    None
+}
+
+/// The addresses a target's host resolves to.
+async fn resolve(t: &Target) -> Result<Vec<SocketAddr>, String> {
+    Ok(tokio::net::lookup_host((t.host.as_str(), t.port))
+        .await
+        .map_err(|e| format!("cannot resolve {}: {e}", t.host))?
+        .collect())
+}
+
+/// Why a subscriber's URL is refused as this server's own, if it is.
+async fn points_at_itself(own: &Own, t: &Target) -> Option<String> {
+    let addrs = resolve(t).await.unwrap_or_default();
+    own.reached_by(t, &addrs).await
 }
 
 /// A refused webhook: the field and why.
@@ -382,35 +417,26 @@ pub struct Config {
     pub base: String,
 }
 
-/// An RFC 3339 UTC time to the second: text that sorts as time does.
-fn stamp(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-fn later(t: Timestamp, secs: u64) -> Timestamp {
-    let secs = i64::try_from(secs).unwrap_or(i64::MAX);
-    t.checked_add(jiff::SignedDuration::from_secs(secs))
-        .unwrap_or(t)
-}
-
-/// The entries edit `version` made or changed: those of the log up to it
-/// that differ from those of the log before it.
-fn made_by(history: &[Recorded], version: i64) -> Vec<Entry> {
-    let before: Vec<Recorded> = history
-        .iter()
-        .filter(|r| r.edit.version < version)
-        .cloned()
-        .collect();
-    let after: Vec<Recorded> = history
-        .iter()
-        .filter(|r| r.edit.version <= version)
-        .cloned()
-        .collect();
-    let was = recorded(&before);
-    recorded(&after)
-        .into_iter()
-        .filter(|e| !was.contains(e))
-        .collect()
+/// The entries each of `versions` made or changed (its own entry, and the
+/// entry of an edit it corrected or retracted), as they stood right after
+/// it: one pass over the log.
+fn made_by(
+    history: &[Recorded],
+    versions: &std::collections::BTreeSet<i64>,
+) -> Vec<(i64, Vec<Entry>)> {
+    let mut recorder = crate::feeds::Recorder::default();
+    let mut out = Vec::new();
+    for r in history {
+        let touched = recorder.push(r);
+        if versions.contains(&r.edit.version) {
+            let entries = touched
+                .into_iter()
+                .filter_map(|i| recorder.entries.get(i).cloned())
+                .collect();
+            out.push((r.edit.version, entries));
+        }
+    }
+    out
 }
 
 /// Hands the outbox's edits to the subscribers: queues, for each webhook
@@ -439,8 +465,9 @@ pub(crate) async fn relay(
             .collect();
         let mut history = app.history.lock().await;
         app.store.recorded_into(&mut history, upto).await?;
-        for &version in &outbox {
-            for e in made_by(&history.entries, version) {
+        let versions = outbox.iter().copied().collect();
+        for (version, entries) in made_by(&history.entries, &versions) {
+            for e in entries {
                 for ((w, _), filter) in hooks.iter().zip(&filters) {
                     if version > w.since_version && filter.as_ref().is_some_and(|f| f.matches(&e)) {
                         queued.push((
@@ -489,6 +516,21 @@ pub(crate) async fn reached(
     app.store.enqueue(&queued, None, &stamp(now)).await
 }
 
+/// The `Host` header for a target: an IPv6 host in brackets, the port
+/// unless it is 80.
+fn host_header(t: &Target) -> String {
+    let host = if t.host.contains(':') {
+        format!("[{}]", t.host)
+    } else {
+        t.host.clone()
+    };
+    if t.port == 80 {
+        host
+    } else {
+        format!("{host}:{}", t.port)
+    }
+}
+
 /// Why a POST got no answer.
 enum NoAnswer {
     /// Worth another attempt.
@@ -512,19 +554,10 @@ async fn post(
 ) -> Result<u16, NoAnswer> {
     use http_body_util::Full;
     use hyper::body::Bytes;
-    if own.named(t) {
-        return Err(NoAnswer::Never(
-            "refused: the URL is this server's public URL".into(),
-        ));
-    }
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((t.host.as_str(), t.port))
-        .await
-        .map_err(|e| format!("cannot resolve {}: {e}", t.host))?
-        .collect();
-    if let Some(a) = addrs.iter().find(|a| own.is(**a)) {
-        return Err(NoAnswer::Never(format!(
-            "refused: the URL reaches this server ({a})"
-        )));
+    // Resolved once: the addresses checked are the ones connected to.
+    let addrs = resolve(t).await?;
+    if let Some(why) = own.reached_by(t, &addrs).await {
+        return Err(NoAnswer::Never(format!("refused: {why}")));
     }
     let mut last = format!("{} has no address", t.host);
     let mut stream = None;
@@ -545,13 +578,7 @@ async fn post(
     let driver = tokio::spawn(async move {
         let _ = connection.await;
     });
-    let host = if t.port == 80 {
-        t.host.clone()
-    } else if t.host.contains(':') {
-        format!("[{}]:{}", t.host, t.port)
-    } else {
-        format!("{}:{}", t.host, t.port)
-    };
+    let host = host_header(t);
     let mut request = hyper::Request::post(t.path.as_str())
         .header("host", host)
         .header("content-type", "application/json")
@@ -564,7 +591,7 @@ async fn post(
     }
     let request = request
         .body(Full::new(Bytes::from(body)))
-        .map_err(|e| format!("cannot make the request: {e}"))?;
+        .map_err(|e| NoAnswer::Never(format!("cannot make the request: {e}")))?;
     let answer = sender
         .send_request(request)
         .await
@@ -642,10 +669,21 @@ pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, St
     if hooks.is_empty() {
         return Ok(0);
     }
+    // Nothing due: no write transaction.
     let now = Timestamp::now();
+    if app
+        .store
+        .next_due()
+        .await?
+        .is_none_or(|due| due > stamp(now))
+    {
+        return Ok(0);
+    }
     // The lease: a little longer than an attempt may take.
-    let lease = later(now, config.timeout.as_secs() + 2);
-    let due = app.store.claim(&stamp(now), &stamp(lease), CLAIM).await?;
+    let due = app
+        .store
+        .claim(&Timestamp::now, config.timeout.as_secs() + 2, CLAIM)
+        .await?;
     if due.is_empty() {
         return Ok(0);
     }
@@ -656,7 +694,7 @@ pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, St
         };
         let config = config.clone();
         tasks.spawn(async move {
-            let outcome = attempt(&d, &w, &secret, &config, now).await;
+            let outcome = attempt(&d, &w, &secret, &config, Timestamp::now()).await;
             (d, outcome)
         });
     }
@@ -916,6 +954,7 @@ pub(crate) async fn remove(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feeds::recorded;
     use crate::store::EditInfo;
     use crate::store::log::RowChange;
     use proptest::prelude::*;
@@ -965,7 +1004,8 @@ mod tests {
             out.push(Recorded {
                 edit: EditInfo {
                     version,
-                    at: format!("2026-01-01T00:00:{:02}Z", i % 60),
+                    // Some edits share a time: ids must not depend on it.
+                    at: format!("2026-01-01T00:00:{:02}Z", (i / 2) % 60),
                     editor: "max".into(),
                     kind: kind.into(),
                     audit: version,
@@ -990,8 +1030,11 @@ mod tests {
             let log = log_of(&steps);
             let mut held: BTreeMap<String, Entry> = BTreeMap::new();
             let mut ids = std::collections::BTreeSet::new();
-            for r in &log {
-                let sent = made_by(&log, r.edit.version);
+            let versions = log.iter().map(|r| r.edit.version).collect();
+            let each = made_by(&log, &versions);
+            prop_assert_eq!(each.len(), log.len());
+            for (r, (version, sent)) in log.iter().zip(each) {
+                prop_assert_eq!(version, r.edit.version);
                 let own = format!("urn:minewatch:edit:{}", r.edit.version);
                 prop_assert!(sent.iter().any(|e| e.id == own), "edit {} sent {sent:?}", r.edit.version);
                 for e in sent {
@@ -1065,6 +1108,10 @@ mod tests {
             "http://x/#f",
             "http://[::1/",
             "http://x_y/",
+            "http://[::1]junk/",
+            "http://[not-v6]/",
+            "http://example.org/hoök",
+            "http://./",
         ] {
             assert!(target(bad).is_err(), "{bad} accepted");
         }
@@ -1082,10 +1129,25 @@ mod tests {
         assert!(own.is(addr("0.0.0.0:9999")));
         assert!(!own.is(addr("127.0.0.1:9000")));
         assert!(!own.is(addr("192.0.2.1:8080")));
+        // An IPv4 address written as IPv6 is the same address.
+        assert!(own.is(addr("[::ffff:127.0.0.1]:8080")));
+        assert!(own.is(addr("[::ffff:0.0.0.0]:1")));
+        // A trailing dot names the same host.
+        let dotted = target("http://monitor.example.org./").unwrap_or_else(|e| panic!("{e}"));
+        assert!(own.named(&dotted));
         let named = target("http://MONITOR.example.org/x").unwrap_or_else(|e| panic!("{e}"));
         assert!(own.named(&named));
         let other = target("http://monitor.example.org:81/").unwrap_or_else(|e| panic!("{e}"));
         assert!(!own.named(&other));
+    }
+
+    #[test]
+    fn the_host_header_brackets_ipv6_hosts() {
+        let h = |url: &str| host_header(&target(url).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(h("http://[2001:db8::1]/x"), "[2001:db8::1]");
+        assert_eq!(h("http://[2001:db8::1]:81/x"), "[2001:db8::1]:81");
+        assert_eq!(h("http://example.org/x"), "example.org");
+        assert_eq!(h("http://example.org:8080/x"), "example.org:8080");
     }
 
     #[test]

@@ -1159,6 +1159,11 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     assert_eq!(outbox.last(), Some(&version));
 
     let t = |s: &str| format!("2026-01-01T00:{s}Z");
+    // A clock that reads one time (claims lease for 12 seconds).
+    let at = |s: &str| {
+        let time: jiff::Timestamp = format!("2026-01-01T00:{s}Z").parse().expect("a time");
+        move || time
+    };
     let msg = (
         hook.id,
         "msg_a".to_string(),
@@ -1181,10 +1186,7 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     );
     assert!(store.outbox().await.expect("the outbox").is_empty());
 
-    let claimed = store
-        .claim(&t("00:00"), &t("00:12"), 10)
-        .await
-        .expect("claimed");
+    let claimed = store.claim(&at("00:00"), 12, 10).await.expect("claimed");
     assert_eq!(claimed.len(), 1);
     assert_eq!(
         (claimed[0].attempts, claimed[0].payload.as_str()),
@@ -1194,17 +1196,26 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     // mid-attempt), then taken over.
     assert!(
         store
-            .claim(&t("00:11"), &t("00:23"), 10)
+            .claim(&at("00:11"), 12, 10)
             .await
             .expect("read")
             .is_empty()
     );
-    let taken = store
-        .claim(&t("00:12"), &t("00:24"), 10)
-        .await
-        .expect("taken over");
+    let taken = store.claim(&at("00:12"), 12, 10).await.expect("taken over");
     assert_eq!(taken.len(), 1);
     assert_eq!(taken[0].attempts, 2);
+    // The first worker's late answer does not overwrite the second's claim.
+    store
+        .finish(
+            &claimed[0],
+            &Attempt::Delivered { status: 200 },
+            &t("00:13"),
+        )
+        .await
+        .expect("ignored");
+    let now = store.deliveries(Some(hook.id), 10).await.expect("listed");
+    assert_eq!((now[0].status.as_str(), now[0].attempts), ("pending", 2));
+    assert_eq!(store.next_due().await.expect("read"), Some(t("00:24")));
     let retry = Attempt::Failed {
         status: Some(503),
         error: "answered 503".into(),
@@ -1216,15 +1227,12 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
         .expect("finished");
     assert!(
         store
-            .claim(&t("00:30"), &t("00:42"), 10)
+            .claim(&at("00:30"), 12, 10)
             .await
             .expect("read")
             .is_empty()
     );
-    let again = store
-        .claim(&t("01:00"), &t("01:12"), 10)
-        .await
-        .expect("due");
+    let again = store.claim(&at("01:00"), 12, 10).await.expect("due");
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 3);
     assert_eq!(again[0].last_status, Some(503));
@@ -1238,7 +1246,7 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     assert_eq!(listed[0].last_status, Some(204));
     assert!(
         store
-            .claim(&t("59:00"), &t("59:12"), 10)
+            .claim(&at("59:00"), 12, 10)
             .await
             .expect("read")
             .is_empty()
@@ -1255,10 +1263,7 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
         .enqueue(&[b], None, &t("02:00"))
         .await
         .expect("queued");
-    let got = store
-        .claim(&t("02:00"), &t("02:12"), 10)
-        .await
-        .expect("claimed");
+    let got = store.claim(&at("02:00"), 12, 10).await.expect("claimed");
     let last = Attempt::Failed {
         status: None,
         error: "refused".into(),
@@ -1291,9 +1296,21 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
             .await
             .expect("once")
     );
+    // Nothing is queued for a removed webhook (a relay that read it before).
+    let d = (
+        hook.id,
+        "msg_d".to_string(),
+        "urn:e:4".to_string(),
+        "{}".to_string(),
+    );
+    assert_eq!(
+        store.enqueue(&[d], None, &t("04:00")).await.expect("none"),
+        0
+    );
+    assert_eq!(store.next_due().await.expect("read"), None);
     assert!(
         store
-            .claim(&t("59:00"), &t("59:12"), 10)
+            .claim(&at("59:00"), 12, 10)
             .await
             .expect("read")
             .is_empty()

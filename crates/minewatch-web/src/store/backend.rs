@@ -213,15 +213,19 @@ pub(crate) trait Tx: Send {
         lease: &'a str,
         limit: i64,
     ) -> Fut<'a, Vec<DeliveryRow>>;
-    /// Records an attempt's end: status, next due time, HTTP status, error,
-    /// delivered at.
+    /// Records an attempt's end (status, next due time, HTTP status,
+    /// error, delivered at) if the delivery is still pending at that
+    /// attempt (no later claim took it over).
     fn finish_delivery<'a>(
         &'a mut self,
         id: i64,
+        attempt: i64,
         d: [&'a str; 3],
         http: Option<i64>,
         delivered: Option<&'a str>,
     ) -> Fut<'a, ()>;
+    /// When the earliest pending delivery of an unrevoked webhook is due.
+    fn next_due(&mut self) -> Fut<'_, Option<String>>;
     /// The newest deliveries (of one webhook, or all), newest first.
     fn deliveries(&mut self, webhook: Option<i64>, limit: i64) -> Fut<'_, Vec<DeliveryRow>>;
     /// Ends the transaction, keeping its writes; returns once they are durable.
@@ -291,14 +295,17 @@ pub(crate) mod sql {
     pub(crate) const WEBHOOKS: &str = "SELECT id, url, secret, states, grp, kinds, since, since_version, created, created_by, revoked \
          FROM webhooks ORDER BY id";
     pub(crate) const DELIVERY_ADD: &str = "INSERT INTO deliveries (webhook, message, entry, payload, status, attempts, due, created, last_error) \
-         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, '') ON CONFLICT (webhook, message) DO NOTHING";
+         SELECT $1, $2, $3, $4, 'pending', 0, $5, $6, '' WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = $1 AND revoked IS NULL) \
+         ON CONFLICT (webhook, message) DO NOTHING";
+    pub(crate) const NEXT_DUE: &str = "SELECT MIN(due) FROM deliveries WHERE status = 'pending' \
+         AND webhook IN (SELECT id FROM webhooks WHERE revoked IS NULL)";
     pub(crate) const DELIVERIES_DUE: &str = "SELECT id, webhook, message, entry, payload, status, attempts, due, created, last_status, last_error, delivered_at \
          FROM deliveries WHERE status = 'pending' AND due <= $1 \
          AND webhook IN (SELECT id FROM webhooks WHERE revoked IS NULL) ORDER BY due, id LIMIT $2";
     pub(crate) const DELIVERY_CLAIM: &str =
         "UPDATE deliveries SET attempts = attempts + 1, due = $1 WHERE id = $2";
     pub(crate) const DELIVERY_FINISH: &str = "UPDATE deliveries SET status = $1, due = $2, last_error = $3, last_status = $4, delivered_at = $5 \
-         WHERE id = $6 AND status = 'pending'";
+         WHERE id = $6 AND status = 'pending' AND attempts = $7";
     pub(crate) const DELIVERIES: &str = "SELECT id, webhook, message, entry, payload, status, attempts, due, created, last_status, last_error, delivered_at \
          FROM deliveries WHERE ($1 < 0 OR webhook = $1) ORDER BY id DESC LIMIT $2";
     pub(crate) const DECISION: &str = "UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
@@ -961,6 +968,7 @@ macro_rules! transaction {
             fn finish_delivery<'a>(
                 &'a mut self,
                 id: i64,
+                attempt: i64,
                 d: [&'a str; 3],
                 http: Option<i64>,
                 delivered: Option<&'a str>,
@@ -974,9 +982,19 @@ macro_rules! transaction {
                         .bind(http)
                         .bind(delivered)
                         .bind(id)
+                        .bind(attempt)
                         .execute(self.conn())
                         .await;
                     self.check(r).map(|_| ())
+                })
+            }
+
+            fn next_due(&mut self) -> Fut<'_, Option<String>> {
+                Box::pin(async move {
+                    let r = sqlx::query_as::<_, (Option<String>,)>(sql::NEXT_DUE)
+                        .fetch_one(self.conn())
+                        .await;
+                    Ok(self.check(r)?.0)
                 })
             }
 

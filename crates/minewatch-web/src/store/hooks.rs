@@ -3,8 +3,29 @@
 //! delivered, how it is signed and when it is retried is
 //! [`crate::webhooks`]'s; this module only keeps it durable.
 
+use base64::Engine as _;
+use jiff::Timestamp;
+
 use super::backend::{DeliveryRow, WebhookRow};
 use super::{Actor, Store, StoreError, version_of};
+
+/// Standard base64 (with padding).
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// An RFC 3339 UTC time to the second: text that sorts as time does (what
+/// the deliveries' times are kept as).
+pub(crate) fn stamp(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `secs` seconds after `t`.
+pub(crate) fn later(t: Timestamp, secs: u64) -> Timestamp {
+    let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+    t.checked_add(jiff::SignedDuration::from_secs(secs))
+        .unwrap_or(t)
+}
 
 /// A subscriber, as maintainers see it (never its secret after creation).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -170,7 +191,7 @@ impl Store {
     pub async fn add_webhook(&self, actor: &Actor, w: &NewWebhook) -> Result<Webhook, StoreError> {
         let mut bytes = [0u8; 24];
         getrandom::fill(&mut bytes).map_err(|e| StoreError::Randomness(e.to_string()))?;
-        let secret = format!("whsec_{}", crate::webhooks::base64(&bytes));
+        let secret = format!("whsec_{}", base64(&bytes));
         let states = w.states.join(",");
         let kinds = w.kinds.join(",");
         let group = w.group.clone().unwrap_or_default();
@@ -295,27 +316,39 @@ impl Store {
         Ok(added)
     }
 
-    /// Claims up to `limit` deliveries due at `now` (of webhooks not
-    /// removed), oldest due first: each counts an attempt and is due again
-    /// at `lease`, when another worker takes it over if this one never
-    /// finished it.
+    /// Claims up to `limit` deliveries due now (of webhooks not removed),
+    /// oldest due first, the time read from `clock` once the write lock is
+    /// held: each counts an attempt and is due again `lease` seconds later,
+    /// when another worker takes it over if this one never finished it.
     ///
     /// # Errors
     /// On a database error (nothing is claimed).
     pub async fn claim(
         &self,
-        now: &str,
-        lease: &str,
+        clock: &(dyn Fn() -> Timestamp + Send + Sync),
+        lease: u64,
         limit: i64,
     ) -> Result<Vec<Delivery>, StoreError> {
         let mut tx = self.write().await?;
-        let rows = tx.claim(now, lease, limit).await?;
+        let now = clock();
+        let rows = tx
+            .claim(&stamp(now), &stamp(later(now, lease)), limit)
+            .await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(delivery_of).collect())
     }
 
+    /// When the earliest pending delivery is due, if one is.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn next_due(&self) -> Result<Option<String>, StoreError> {
+        reading!(self, tx => tx.next_due().await?)
+    }
+
     /// Records how an attempt ended (a delivery no longer pending, such as
-    /// one cancelled meanwhile, is left as it is).
+    /// one cancelled meanwhile, or claimed again after its lease ended, is
+    /// left as it is).
     ///
     /// # Errors
     /// On a database error.
@@ -330,6 +363,7 @@ impl Store {
             Attempt::Delivered { status } => {
                 tx.finish_delivery(
                     delivery.id,
+                    delivery.attempts,
                     ["delivered", now, ""],
                     Some(*status),
                     Some(now),
@@ -341,8 +375,14 @@ impl Store {
                     Some(due) => ("pending", due.as_str()),
                     None => ("failed", now),
                 };
-                tx.finish_delivery(delivery.id, [state, due, error], *status, None)
-                    .await?;
+                tx.finish_delivery(
+                    delivery.id,
+                    delivery.attempts,
+                    [state, due, error],
+                    *status,
+                    None,
+                )
+                .await?;
             }
         }
         tx.commit().await
