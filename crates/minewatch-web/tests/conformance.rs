@@ -1399,7 +1399,33 @@ async fn an_export_imports_with_its_history(url: &str) {
         e.to_string().contains("differs from treaty_actions.csv"),
         "{e}"
     );
+    // An edit that does not apply, though the last snapshot is fine: the
+    // second line corrects a row nobody held.
+    let mut edit: serde_json::Value =
+        serde_json::from_str(good.lines().nth(1).expect("2 lines")).expect("JSON");
+    edit["changes"][0]["old"] =
+        serde_json::json!(["ZZZ", "accession", "2020-01-01", "", "untc-2014", ""]);
+    let mut broken: Vec<String> = good.lines().map(str::to_string).collect();
+    broken[1] = edit.to_string();
+    std::fs::write(&log_path, broken.join("\n")).expect("written");
+    let e = target.import_dir(&out).await.expect_err("refused");
+    assert!(e.to_string().contains("edit-log.jsonl:2:"), "{e}");
     std::fs::write(&log_path, &good).expect("restored");
+    // Edits naming audit records the trail lacks; bookkeeping out of range.
+    let audit_path = out.join("audit.jsonl");
+    let trail = std::fs::read_to_string(&audit_path).expect("the trail");
+    std::fs::remove_file(&audit_path).expect("removed");
+    let e = target.import_dir(&out).await.expect_err("refused");
+    assert!(e.to_string().contains("no audit.jsonl"), "{e}");
+    std::fs::write(&audit_path, &trail).expect("restored");
+    let meta_path = out.join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).expect("the bookkeeping");
+    let mut bad: serde_json::Value = serde_json::from_str(&meta).expect("JSON");
+    bad["approvals_needed"] = "0".into();
+    std::fs::write(&meta_path, bad.to_string()).expect("written");
+    let e = target.import_dir(&out).await.expect_err("refused");
+    assert!(e.to_string().contains("approvals_needed"), "{e}");
+    std::fs::write(&meta_path, &meta).expect("restored");
 
     let done = target.import_dir(&out).await.expect("imported");
     assert_eq!(done.version, source.version().await.expect("v"));

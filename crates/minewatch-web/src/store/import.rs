@@ -113,15 +113,25 @@ fn check_log(
         }
         last = Some((e.version, time));
     }
-    let start = edits
-        .iter()
-        .rposition(|e| e.kind == "snapshot")
-        .unwrap_or(0);
-    let encoded: Vec<(i64, String)> = edits[start..]
-        .iter()
-        .map(|e| (e.version, log::encode(&e.changes)))
-        .collect();
-    let rebuilt = log::rebuild(encoded.iter().map(|(v, c)| (*v, c.as_str())))?;
+    // Every version replayed and checked by the loader, as the feeds and
+    // `as_of` will read them.
+    let mut record = log::Rebuilt::default();
+    for (i, e) in edits.iter().enumerate() {
+        record
+            .apply(e.version, &log::encode(&e.changes))
+            .map_err(|err| refused(at(i), format!("the edit does not apply: {err}")))?;
+        load(&record.files(), None).map_err(|errors| {
+            refused(
+                at(i),
+                format!(
+                    "the record after version {} fails its checks: {}",
+                    e.version,
+                    errors.summary()
+                ),
+            )
+        })?;
+    }
+    let rebuilt = record.files();
     for (name, text) in files {
         if rebuilt.get(name) != Some(text) {
             return Err(refused(
@@ -173,13 +183,48 @@ impl Store {
             Some(text) => json_lines(&audit_path, &text)?,
             None => Vec::new(),
         };
-        for (i, pair) in audit.windows(2).enumerate() {
-            if pair[1].id <= pair[0].id {
+        for (i, a) in audit.iter().enumerate() {
+            let here = || format!("{}:{}", audit_path.display(), i + 1);
+            if a.id < 1 {
                 return Err(refused(
-                    format!("{}:{}", audit_path.display(), i + 2),
-                    format!("audit id {} does not follow {}", pair[1].id, pair[0].id),
+                    here(),
+                    format!("audit id {} is not positive", a.id),
                 ));
             }
+            if i > 0 && a.id <= audit[i - 1].id {
+                return Err(refused(
+                    here(),
+                    format!("audit id {} does not follow {}", a.id, audit[i - 1].id),
+                ));
+            }
+            if a.at.parse::<jiff::Timestamp>().is_err() {
+                return Err(refused(
+                    here(),
+                    format!("`at` {:?} is not an RFC 3339 time", a.at),
+                ));
+            }
+        }
+        // Each edit names its audit record (0: none, as a snapshot).
+        let ids: std::collections::BTreeSet<i64> = audit.iter().map(|a| a.id).collect();
+        if let Some((i, e)) = edits
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.audit < 0 || (e.audit > 0 && !ids.contains(&e.audit)))
+        {
+            return Err(refused(
+                format!("{}:{}", log_path.display(), i + 1),
+                if ids.is_empty() {
+                    format!(
+                        "edit {} names audit record {}, and there is no audit.jsonl beside the log (export again with this release)",
+                        e.version, e.audit
+                    )
+                } else {
+                    format!(
+                        "edit {} names audit record {}, which audit.jsonl lacks",
+                        e.version, e.audit
+                    )
+                },
+            ));
         }
         let meta_path = dir.join("meta.json");
         let meta: BTreeMap<String, String> = match read(&meta_path)? {
@@ -191,11 +236,28 @@ impl Store {
             })?,
             None => BTreeMap::new(),
         };
-        if let Some(key) = meta.keys().find(|k| !carried(k)) {
-            return Err(refused(
-                meta_path.display().to_string(),
-                format!("`{key}` is not a key an export carries"),
-            ));
+        for (key, value) in &meta {
+            let bad =
+                |why: String| refused(meta_path.display().to_string(), format!("`{key}`: {why}"));
+            if !carried(key) {
+                return Err(bad("not a key an export carries".into()));
+            }
+            match key.as_str() {
+                "approvals_needed" => {
+                    if !value.parse::<i64>().is_ok_and(|n| (1..=20).contains(&n)) {
+                        return Err(bad(format!("{value:?} is not a number from 1 to 20")));
+                    }
+                }
+                "release_number" => {
+                    if !value.parse::<i64>().is_ok_and(|n| n >= 1) {
+                        return Err(bad(format!("{value:?} is not a release number")));
+                    }
+                }
+                "release" => {}
+                _ => {
+                    read_rows(value).map_err(|e| bad(e.to_string()))?;
+                }
+            }
         }
 
         let mut tx = self.write().await?;
