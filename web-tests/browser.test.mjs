@@ -9,6 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
@@ -255,4 +257,79 @@ test('an editor proposes, a reviewer approves, the map changes', { skip: !proces
   assert.match(await map.locator('tr[data-iso3="MHL"]').innerText(), /party/);
   assert.notEqual(await map.locator('ul.counts').innerText(), partiesBefore);
   await map.context().close();
+});
+
+test('a maintainer subscribes a receiver, an edit reaches it signed, the page shows it delivered', { skip: !process.env.MAX_TOKEN }, async () => {
+  const { MAX_TOKEN } = process.env;
+  // A receiver on loopback: every POST, answered 204.
+  const got = [];
+  let arrived;
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+      arrived?.();
+    });
+  });
+  await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${receiver.address().port}/minewatch`;
+
+  const max = await page();
+  await max.goto(`${BASE}/editor/sign-in`);
+  await max.fill('#token', MAX_TOKEN);
+  await Promise.all([max.waitForURL(/\/editor$/), max.click('button[type=submit]')]);
+  await Promise.all([max.waitForURL(/\/editor\/webhooks$/), max.click('#webhooks-link')]);
+  // This server itself is refused.
+  await max.fill('#url', `${BASE}/api/v1/actions`);
+  await max.click('#add-webhook button[type=submit]');
+  assert.match(await max.locator('#problem').innerText(), /this server/);
+  await max.goto(`${BASE}/editor/webhooks`);
+  await max.fill('#url', url);
+  await max.selectOption('#hook-kind', 'recorded');
+  await max.fill('#hook-state', 'United Arab Emirates');
+  await max.click('#add-webhook button[type=submit]');
+  const secret = (await max.locator('#secret').innerText()).trim();
+  assert.match(secret, /^whsec_/);
+
+  // An edit of that state, through the API.
+  const waiting = new Promise((ok) => { arrived = ok; });
+  const r = await fetch(`${BASE}/api/v1/actions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MAX_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ state: 'ARE', action: 'accession', date: '2026-01-15', sources: ['untc-2014'] }),
+  });
+  assert.equal(r.status, 201, await r.text());
+  await Promise.race([waiting, new Promise((_, no) => setTimeout(() => no(new Error('no POST in 20 s')), 20000))]);
+  const [first] = got;
+  // Verified as a Standard Webhooks receiver would, with Node's own HMAC.
+  const id = first.headers['webhook-id'];
+  const ts = first.headers['webhook-timestamp'];
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${ts}.${first.body}`).digest('base64');
+  const sent = first.headers['webhook-signature'].split(' ').map((s) => s.replace(/^v1,/, ''));
+  assert.ok(sent.some((s) => s.length === expected.length && timingSafeEqual(Buffer.from(s), Buffer.from(expected))), 'a valid signature');
+  const message = JSON.parse(first.body);
+  assert.equal(message.type, 'entry.recorded');
+  assert.deepEqual(message.data._minewatch.states, ['ARE']);
+
+  // The page shows the delivery.
+  let text = '';
+  for (let i = 0; i < 50 && !/delivered/.test(text); i++) {
+    await max.goto(`${BASE}/editor/webhooks`);
+    text = await max.locator('table.deliveries').last().innerText();
+  }
+  assert.match(text, /urn:minewatch:edit:\d+\s+delivered\s+1/);
+  await max.screenshot({ path: `${SHOTS}editor-webhooks-desktop.png`, fullPage: true });
+  const phone = await max.context().newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${BASE}/editor/webhooks`);
+  await phone.screenshot({ path: `${SHOTS}editor-webhooks-phone.png`, fullPage: true });
+  // Removed: its button goes, it says so.
+  const remove = max.locator('section.webhook').last().locator('button', { hasText: 'Remove' });
+  await Promise.all([max.waitForURL(/\/editor\/webhooks$/), remove.click()]);
+  assert.match(await max.locator('section.webhook').last().innerText(), /removed/);
+  await max.context().close();
+  receiver.close();
 });

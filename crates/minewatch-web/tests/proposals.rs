@@ -599,3 +599,96 @@ async fn the_feeds_carry_what_took_effect_by_the_servers_day_and_what_was_record
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json(&answer)["error"]["field"], "kind");
 }
+
+#[tokio::test]
+async fn only_maintainers_manage_webhooks_on_the_editors_pages() {
+    let (state, store, _) = common::fresh("webhook-pages").await;
+    let ann = store.add_editor_as("ann", Role::Editor).await.expect("ann");
+    let max = store
+        .add_editor_as("max", Role::Maintainer)
+        .await
+        .expect("max");
+    let sign_in = |token: String| {
+        let state = state.clone();
+        async move {
+            let (_, headers, _) = send(
+                &state,
+                form("/editor/sign-in", None, &format!("token={token}")),
+            )
+            .await;
+            session_cookie(&headers).1
+        }
+    };
+    let ann_cookie = sign_in(ann).await;
+    let (status, _, body) = send(&state, page("/editor/webhooks", &ann_cookie)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (_, _, queue) = send(&state, page("/editor", &ann_cookie)).await;
+    assert!(!queue.contains("webhooks-link"));
+    let cookie = sign_in(max).await;
+    let (_, _, queue) = send(&state, page("/editor", &cookie)).await;
+    assert!(queue.contains("/editor/webhooks"));
+    let (status, _, listed) = send(&state, page("/editor/webhooks", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = listed
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a CSRF token")
+        .to_string();
+    let fields =
+        "url=http%3A%2F%2F127.0.0.1%3A9%2Fhook&state=LTU&kind=took_effect&since=2025-12-01&group=";
+    let (status, _, _) = send(
+        &state,
+        form(
+            "/editor/webhooks",
+            Some(&cookie),
+            &format!("csrf=forged&{fields}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, made) = send(
+        &state,
+        form(
+            "/editor/webhooks",
+            Some(&cookie),
+            &format!("csrf={csrf}&{fields}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert!(made.contains("whsec_"), "the secret, once");
+    let hooks = store.webhooks().await.expect("listed");
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(
+        (hooks[0].states.clone(), hooks[0].kinds.clone()),
+        (vec!["LTU".to_string()], vec!["took_effect".to_string()])
+    );
+    let (_, _, again) = send(&state, page("/editor/webhooks", &cookie)).await;
+    assert!(!again.contains("whsec_"), "never shown again");
+    let (status, _, refused) = send(
+        &state,
+        form(
+            "/editor/webhooks",
+            Some(&cookie),
+            &format!("csrf={csrf}&url=http%3A%2F%2F127.0.0.1%3A9%2F&state=Atlantis"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("Atlantis"), "{refused}");
+    let remove = format!("/editor/webhooks/{}/remove", hooks[0].id);
+    let (status, _, _) = send(
+        &state,
+        form(&remove, Some(&cookie), &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(store.webhooks().await.expect("listed")[0].revoked.is_some());
+    let (status, _, _) = send(
+        &state,
+        form(&remove, Some(&cookie), &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
