@@ -58,6 +58,9 @@ pub struct Options {
     /// How long a webhook attempt may take, from connecting to the
     /// answer's status line.
     pub webhook_timeout: std::time::Duration,
+    /// Certificates (PEM) that `https://` subscribers may be signed by,
+    /// beside the Mozilla roots built in.
+    pub webhook_ca: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -66,6 +69,7 @@ impl Default for Options {
             today: None,
             public_url: None,
             webhook_timeout: std::time::Duration::from_secs(10),
+            webhook_ca: None,
         }
     }
 }
@@ -93,6 +97,11 @@ pub async fn serve(
         }
         None => None,
     };
+    let tls =
+        webhooks::tls_client(options.webhook_ca.as_deref()).map_err(|message| StoreError::Io {
+            what: "the webhooks' certificates (--webhook-ca)".into(),
+            error: std::io::Error::other(message),
+        })?;
     let store = Store::open(database).await?;
     // The rows of this release that the database does not hold yet.
     match store.sync(false).await? {
@@ -149,6 +158,7 @@ pub async fn serve(
         base: public
             .map(|(url, _)| url)
             .unwrap_or_else(|| format!("http://{local}")),
+        tls,
     });
     server::run(listener, router(state), limits, shutdown()).await;
     follower.abort();

@@ -103,13 +103,21 @@ pub(crate) fn payload(e: &Entry, base: &str) -> String {
     .to_string()
 }
 
-/// A URL the worker can POST to: `http://host[:port]/path?query`.
+/// A URL the worker can POST to: `http[s]://host[:port]/path?query`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Target {
+    /// Over TLS (`https://`).
+    tls: bool,
     host: String,
     port: u16,
     /// The path and query (at least `/`).
     path: String,
+}
+
+/// Host and port of the server's public URL (`http://` or `https://`,
+/// behind a TLS-terminating proxy); why not.
+pub(crate) fn public_authority(url: &str) -> Result<(String, u16), String> {
+    target(url).map(|t| t.authority())
 }
 
 impl Target {
@@ -119,33 +127,18 @@ impl Target {
     }
 }
 
-/// Reads a subscriber's URL; why not.
+/// Reads a subscriber's URL (`http://` or `https://`); why not.
 pub(crate) fn target(url: &str) -> Result<Target, String> {
-    parse_url(url, false)
-}
-
-/// Host and port of the server's public URL (`http://` or `https://`,
-/// behind a TLS-terminating proxy); why not.
-pub(crate) fn public_authority(url: &str) -> Result<(String, u16), String> {
-    match url.strip_prefix("https://") {
-        Some(rest) => parse_url(&format!("http://{rest}"), true).map(|t| t.authority()),
-        None => target(url).map(|t| t.authority()),
-    }
-}
-
-fn parse_url(url: &str, https: bool) -> Result<Target, String> {
     if url.len() > MAX_URL {
         return Err(format!("the URL is longer than {MAX_URL} characters"));
     }
     if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err("the URL holds spaces or control characters".into());
     }
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Err(if url.starts_with("https://") {
-            "this server delivers over plain http:// (put a TLS-terminating forwarder in front of an https:// receiver)".into()
-        } else {
-            format!("`{url}` is not an http:// URL")
-        });
+    let (https, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        (None, None) => return Err(format!("`{url}` is not an http:// or https:// URL")),
     };
     if rest.contains('#') {
         return Err("the URL has a fragment".into());
@@ -203,6 +196,7 @@ fn parse_url(url: &str, https: bool) -> Result<Target, String> {
         ));
     }
     Ok(Target {
+        tls: https,
         host: host.to_ascii_lowercase(),
         port,
         path,
@@ -415,6 +409,44 @@ pub struct Config {
     pub own: Own,
     /// The base of the links in the messages (`http://host:port`).
     pub base: String,
+    /// How `https://` subscribers are checked: the Mozilla roots, and any
+    /// given with `--webhook-ca` ([`tls_client`]).
+    pub tls: Arc<rustls::ClientConfig>,
+}
+
+/// The TLS client of `https://` deliveries: the Mozilla root certificates
+/// built in (webpki-roots), with the certificates of a PEM file added (a
+/// team's own authority).
+///
+/// # Errors
+/// A file that cannot be read or holds no certificate, or one rustls
+/// refuses.
+pub fn tls_client(extra: Option<&std::path::Path>) -> Result<Arc<rustls::ClientConfig>, String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = extra {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!("{}: no certificate in it", path.display()));
+        }
+        for c in certs {
+            roots
+                .add(c)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 /// The entries each of `versions` made or changed (its own entry, and the
@@ -551,9 +583,8 @@ async fn post(
     headers: &[(&str, String)],
     body: String,
     own: &Own,
+    tls: &Arc<rustls::ClientConfig>,
 ) -> Result<u16, NoAnswer> {
-    use http_body_util::Full;
-    use hyper::body::Bytes;
     // Resolved once: the addresses checked are the ones connected to.
     let addrs = resolve(t).await?;
     if let Some(why) = own.reached_by(t, &addrs).await {
@@ -571,16 +602,27 @@ async fn post(
         }
     }
     let stream = stream.ok_or(NoAnswer::Retry(last))?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(|e| format!("HTTP handshake: {e}"))?;
-    let driver = tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    let host = host_header(t);
+    let request = request(t, headers, body)?;
+    if !t.tls {
+        return exchange(stream, request).await;
+    }
+    let name = rustls_pki_types::ServerName::try_from(t.host.clone())
+        .map_err(|e| NoAnswer::Never(format!("`{}` is not a TLS server name: {e}", t.host)))?;
+    let tls = tokio_rustls::TlsConnector::from(tls.clone())
+        .connect(name, stream)
+        .await
+        .map_err(|e| format!("TLS with {}: {e}", t.host))?;
+    exchange(tls, request).await
+}
+
+/// The POST of a body to a target, with its headers.
+fn request(
+    t: &Target,
+    headers: &[(&str, String)],
+    body: String,
+) -> Result<hyper::Request<http_body_util::Full<hyper::body::Bytes>>, NoAnswer> {
     let mut request = hyper::Request::post(t.path.as_str())
-        .header("host", host)
+        .header("host", host_header(t))
         .header("content-type", "application/json")
         .header(
             "user-agent",
@@ -589,9 +631,26 @@ async fn post(
     for (name, value) in headers {
         request = request.header(*name, value.as_str());
     }
-    let request = request
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| NoAnswer::Never(format!("cannot make the request: {e}")))?;
+    request
+        .body(http_body_util::Full::new(hyper::body::Bytes::from(body)))
+        .map_err(|e| NoAnswer::Never(format!("cannot make the request: {e}")))
+}
+
+/// One HTTP/1.1 exchange on a connection: the answer's status.
+async fn exchange<IO>(
+    io: IO,
+    request: hyper::Request<http_body_util::Full<hyper::body::Bytes>>,
+) -> Result<u16, NoAnswer>
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
+            .await
+            .map_err(|e| format!("HTTP handshake: {e}"))?;
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
     let answer = sender
         .send_request(request)
         .await
@@ -638,7 +697,7 @@ pub(crate) async fn attempt(
     ];
     let sent = tokio::time::timeout(
         config.timeout,
-        post(&t, &headers, d.payload.clone(), &config.own),
+        post(&t, &headers, d.payload.clone(), &config.own, &config.tls),
     )
     .await;
     match sent {
@@ -1099,7 +1158,6 @@ mod tests {
         );
         for bad in [
             "ftp://x/",
-            "https://x/",
             "http://",
             "http://user:pw@x/",
             "http://x:0/",

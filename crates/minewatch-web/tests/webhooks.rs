@@ -114,6 +114,7 @@ async fn maintainers_manage_webhooks_and_subscribers_follow_corrections() {
             names: vec![("monitor.example.org".into(), 443)],
         },
         base: "https://monitor.example.org".into(),
+        tls: minewatch_web::webhooks::tls_client(None).expect("the built-in roots"),
     });
     let (addr, mut rx) = receiver().await;
     let body = format!(r#"{{"url": "http://{addr}/hook", "state": "ARE", "kind": "recorded"}}"#);
@@ -129,7 +130,8 @@ async fn maintainers_manage_webhooks_and_subscribers_follow_corrections() {
         (r#"{"url": "http://localhost:8080/x"}"#, "url"),
         (r#"{"url": "http://monitor.example.org:443/x"}"#, "url"),
         (r#"{"url": "http://0.0.0.0:9/x"}"#, "url"),
-        (r#"{"url": "https://example.org/x"}"#, "url"),
+        (r#"{"url": "https://monitor.example.org/x"}"#, "url"),
+        (r#"{"url": "ftp://example.org/x"}"#, "url"),
         (
             r#"{"url": "http://127.0.0.1:9/x", "state": "Atlantis"}"#,
             "state",
@@ -338,4 +340,221 @@ async fn maintainers_manage_webhooks_and_subscribers_follow_corrections() {
             .any(|a| a.kind == "refused" && a.what.contains("/api/v1/webhooks"))
     );
     worker.abort();
+}
+
+/// A test authority and a certificate for 127.0.0.1 it signed, made with
+/// Debian's `openssl`: (the authority's PEM, the certificate's PEM, its
+/// key's PEM).
+fn certificate(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let p = |name: &str| dir.join(name);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &[
+            "-days",
+            "2",
+            "-subj",
+            "/CN=minewatch test authority",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    ]
+    .concat());
+    run(&[
+        &["req"][..],
+        &ec,
+        &[
+            "-subj",
+            "/CN=minewatch test receiver",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "leaf.csr",
+        ],
+    ]
+    .concat());
+    std::fs::write(
+        p("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("written");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "cert.pem",
+    ]);
+    (p("ca.pem"), p("cert.pem"), p("key.pem"))
+}
+
+/// A receiver on loopback over TLS with that certificate, answering 204:
+/// its address and each body it got.
+async fn tls_receiver(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .expect("the certificate")
+        .collect::<Result<_, _>>()
+        .expect("read");
+    let key = PrivateKeyDer::from_pem_file(key).expect("the key");
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .expect("a server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("an address").to_string();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                continue;
+            };
+            let (acceptor, tx) = (acceptor.clone(), tx.clone());
+            tokio::spawn(async move {
+                // A client that refuses the certificate ends here.
+                let Ok(mut stream) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut bytes = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    let Ok(n) = stream.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    bytes.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&bytes).to_string();
+                    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+                        continue;
+                    };
+                    let length: usize = head
+                        .lines()
+                        .filter_map(|l| l.split_once(':'))
+                        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                        .and_then(|(_, v)| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if body.len() < length {
+                        continue;
+                    }
+                    let _ = tx.send(body.to_string());
+                    let _ = stream
+                        .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+                        .await;
+                    let _ = stream.shutdown().await;
+                    return;
+                }
+            });
+        }
+    });
+    (addr, rx)
+}
+
+/// An `https://` subscriber signed by an authority given to the worker
+/// gets its entry; the same subscriber without it is never sent the body
+/// (the certificate is refused) and the delivery says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_subscribers_are_checked_against_the_roots_given() {
+    let (dir, _) = common::temp_url("webhooks-tls");
+    let (authority, cert, key) = certificate(&dir);
+    let (addr, mut rx) = tls_receiver(&cert, &key).await;
+    let url = format!("https://{addr}/tls");
+    for (trusted, case) in [(true, "trusted"), (false, "untrusted")] {
+        let (state, store, _) = common::fresh(&format!("webhooks-{case}")).await;
+        let max = store
+            .add_editor_as("max", Role::Maintainer)
+            .await
+            .expect("max");
+        let roots = if trusted {
+            Some(authority.as_path())
+        } else {
+            None
+        };
+        let worker = state.start_webhooks(minewatch_web::webhooks::Config {
+            timeout: Duration::from_secs(5),
+            own: minewatch_web::webhooks::Own::default(),
+            base: "http://127.0.0.1:8080".into(),
+            tls: minewatch_web::webhooks::tls_client(roots).expect("roots"),
+        });
+        let body = format!(r#"{{"url": "{url}", "kind": "recorded"}}"#);
+        let (status, _, made) = send(&state, post("/api/v1/webhooks", Some(&max), &body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let id = json(&made)["id"].as_i64().expect("an id");
+        let action = r#"{"state": "ARE", "action": "accession", "date": "2026-01-15", "sources": ["untc-2014"]}"#;
+        let (status, _, answer) = send(&state, post("/api/v1/actions", Some(&max), action)).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let mut last = Vec::new();
+        for _ in 0..200 {
+            last = store.deliveries(Some(id), 10).await.expect("listed");
+            if last
+                .first()
+                .is_some_and(|d| d.status == "delivered" || !d.last_error.is_empty())
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if trusted {
+            assert_eq!(last[0].status, "delivered", "{last:?}");
+            let got = tokio::time::timeout(Duration::from_secs(20), rx.recv())
+                .await
+                .expect("in time")
+                .expect("a body");
+            assert_eq!(json(&got)["type"], "entry.recorded");
+        } else {
+            assert_eq!(last[0].status, "pending", "{last:?}");
+            assert!(last[0].last_error.contains("TLS"), "{last:?}");
+            assert!(
+                rx.try_recv().is_err(),
+                "no body over an untrusted connection"
+            );
+        }
+        worker.abort();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -54,6 +54,10 @@ pub(crate) enum Command {
         /// answer's status line.
         #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
         webhook_timeout: u64,
+        /// Certificates (PEM) that https:// webhook receivers may be signed
+        /// by, beside the Mozilla roots built in (a team's own authority).
+        #[arg(long, value_name = "FILE")]
+        webhook_ca: Option<PathBuf>,
         /// Answer as if today were DATE (YYYY-MM-DD), for a rehearsal or a
         /// test: the feeds and webhooks reach that day's consequences.
         /// Default the UTC date, day by day.
@@ -392,11 +396,11 @@ pub(crate) enum EditorCommand {
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum WebhookCommand {
-    /// Subscribe a URL to the feeds' entries (audited): each entry it
+    /// Subscribe an http:// or https:// URL to the feeds' entries (audited): each entry it
     /// follows is POSTed as JSON signed per Standard Webhooks. Prints the
     /// webhook's id and its secret (shown once).
     Add {
-        /// Where to POST (http://host[:port]/path).
+        /// Where to POST (http[s]://host[:port]/path).
         url: String,
         /// Only entries about these states (codes or names; repeat, or
         /// separate with commas).

@@ -59,7 +59,7 @@ pub struct Webhook {
 /// What a new subscriber follows, checked by [`crate::webhooks::check`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewWebhook {
-    /// An `http://` URL.
+    /// An `http://` or `https://` URL.
     pub url: String,
     /// ISO3 codes.
     pub states: Vec<String>,

@@ -43,6 +43,7 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             max_connections,
             public_url,
             webhook_timeout,
+            webhook_ca,
             today,
         } => store::serve(&store::ServeOptions {
             addr: &addr,
@@ -53,6 +54,7 @@ pub(crate) fn run(cli: Cli, out: Out<'_>) -> Result<ExitCode, CliError> {
             max_connections,
             public_url,
             webhook_timeout,
+            webhook_ca,
             today: today.map(|t| date_arg("--today", &t)).transpose()?,
         })?,
         Command::Webhook(command) => store::webhook(command, out)?,

@@ -16,6 +16,7 @@ pub(crate) struct ServeOptions<'a> {
     pub(crate) max_connections: u64,
     pub(crate) public_url: Option<String>,
     pub(crate) webhook_timeout: u64,
+    pub(crate) webhook_ca: Option<std::path::PathBuf>,
     pub(crate) today: Option<jiff::civil::Date>,
 }
 
@@ -33,6 +34,7 @@ pub(crate) fn serve(o: &ServeOptions<'_>) -> Result<(), CliError> {
         today: o.today,
         public_url: o.public_url.clone(),
         webhook_timeout: secs(o.webhook_timeout),
+        webhook_ca: o.webhook_ca.clone(),
     };
     runtime()?.block_on(minewatch_web::serve(o.addr, o.database, limits, options))?;
     Ok(())
