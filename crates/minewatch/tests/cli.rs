@@ -691,3 +691,53 @@ fn changes_with_commas_for_kinds_are_all_kinds() {
     assert_eq!(body(&all), body(&with_commas));
     assert!(all.contains("exit: 0") && all.contains("LTU"), "{all}");
 }
+
+#[test]
+fn import_names_what_is_missing_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("minewatch-import-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("export")).expect("a folder");
+    let url = format!("sqlite://{}", dir.join("new.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args(["import"])
+        .arg(dir.join("export"))
+        .args(["--database", &url])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("export/") && stderr.contains("missing"),
+        "{stderr}"
+    );
+    // The database holds no record: an export imports into it afterwards.
+    let source = format!("sqlite://{}", dir.join("source.db").display());
+    let exported = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args(["export"])
+        .arg(dir.join("export"))
+        .args(["--database", &source])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let imported = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .args(["import"])
+        .arg(dir.join("export"))
+        .args(["--database", &url])
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(
+        stdout.starts_with("imported 21 files, 1 edit and "),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

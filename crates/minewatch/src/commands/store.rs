@@ -140,12 +140,15 @@ pub(crate) fn import(dir: &Path, database: &str, out: Out<'_>) -> Result<(), Cli
         let store = minewatch_web::Store::open_empty(database).await?;
         store.import_dir(dir).await
     })?;
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     writeln!(
         out,
-        "imported {} files, {} edits and {} audit records from {}; the record is at version {}",
-        done.files,
-        done.edits,
-        done.audit,
+        "imported {}, {} and {} from {}; the record is at version {}",
+        n(done.files, "file", "files"),
+        n(done.edits, "edit", "edits"),
+        n(done.audit, "audit record", "audit records"),
         dir.display(),
         done.version
     )?;
