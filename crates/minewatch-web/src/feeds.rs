@@ -532,7 +532,9 @@ async fn entries(
     let version = i64::try_from(snapshot.version).unwrap_or(i64::MAX);
     let mut all = {
         let mut history = app.history.lock().await;
-        app.store.recorded_into(&mut history, version).await?;
+        app.store
+            .recorded_into(&mut history, version, Some((version, &snapshot.loaded)))
+            .await?;
         // Only what the record of this version holds.
         let upto: Vec<Recorded> = history
             .entries

@@ -496,7 +496,10 @@ pub(crate) async fn relay(
             .map(|(w, _)| filter_of(&snapshot.loaded, w))
             .collect();
         let mut history = app.history.lock().await;
-        app.store.recorded_into(&mut history, upto).await?;
+        let served = i64::try_from(snapshot.version).unwrap_or(i64::MAX);
+        app.store
+            .recorded_into(&mut history, upto, Some((served, &snapshot.loaded)))
+            .await?;
         let versions = outbox.iter().copied().collect();
         for (version, entries) in made_by(&history.entries, &versions) {
             for e in entries {

@@ -132,6 +132,15 @@ fn actor(name: &str) -> Actor {
     }
 }
 
+/// Stores an action as `max`, which must be applied.
+async fn applied(store: &Store, action: &NewAction) {
+    let written = store
+        .add_action(&actor("max"), action, None, |id| format!("audit {id}"))
+        .await
+        .expect("stored");
+    assert!(matches!(written, WriteOutcome::Applied { .. }));
+}
+
 /// A treaty action citing a source the record holds.
 fn action(state: &str, kind: &str, date: &str, note: &str) -> NewAction {
     NewAction {
@@ -1133,16 +1142,7 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     let listed = store.webhooks().await.expect("listed");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].secret, None, "a secret is shown once");
-    let written = store
-        .add_action(
-            &actor("max"),
-            &action("USA", "accession", "2025-11-20", ""),
-            None,
-            |id| format!("audit {id}"),
-        )
-        .await
-        .expect("stored");
-    assert!(matches!(written, WriteOutcome::Applied { .. }));
+    applied(&store, &action("USA", "accession", "2025-11-20", "")).await;
     let refused = store
         .add_action(
             &actor("max"),
@@ -1345,16 +1345,11 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
 async fn an_export_imports_with_its_history(url: &str) {
     let (source_dir, source_url) = common::temp_url("export-source");
     let source = Store::open(&source_url).await.expect("the source");
-    let written = source
-        .add_action(
-            &actor("max"),
-            &action("USA", "accession", "2025-11-20", "from the notification"),
-            None,
-            |id| format!("audit {id}"),
-        )
-        .await
-        .expect("stored");
-    assert!(matches!(written, WriteOutcome::Applied { .. }));
+    applied(
+        &source,
+        &action("USA", "accession", "2025-11-20", "from the notification"),
+    )
+    .await;
     let old = ltu_ratification(&source).await;
     let mut new = old.clone();
     new[5] = "checked against the depositary notification".into();

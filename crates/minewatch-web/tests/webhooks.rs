@@ -95,6 +95,42 @@ async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Got>) -> Got {
         .expect("the receiver runs")
 }
 
+/// A row edit proposed by one editor and approved by another.
+async fn reviewed(
+    state: &std::sync::Arc<minewatch_web::AppState>,
+    proposer: &str,
+    reviewer: &str,
+    edit: &serde_json::Value,
+) {
+    let (status, _, p) = send(
+        state,
+        post("/api/v1/proposals", Some(proposer), &edit.to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let p = json(&p)["id"].as_i64().expect("an id");
+    let (status, _, _) = send(
+        state,
+        post(
+            &format!("/api/v1/proposals/{p}/approve"),
+            Some(reviewer),
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// The next two messages, the one of `entry` first.
+async fn two_messages(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Got>,
+    entry: &str,
+) -> Vec<serde_json::Value> {
+    let mut two = vec![json(&next(rx).await.1), json(&next(rx).await.1)];
+    two.sort_by_key(|v| v["data"]["id"] != entry);
+    two
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn maintainers_manage_webhooks_and_subscribers_follow_corrections() {
     let (state, store, _) = common::fresh("webhooks-api").await;
@@ -213,22 +249,8 @@ async fn maintainers_manage_webhooks_and_subscribers_follow_corrections() {
     let mut with = row.map(String::from).to_vec();
     with[2] = "2026-01-16".into();
     let correct = serde_json::json!({"kind": "correct", "file": "treaty_actions.csv", "row": row, "with": with});
-    let (status, _, p) = send(
-        &state,
-        post("/api/v1/proposals", Some(&ann), &correct.to_string()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{p}");
-    let p = json(&p)["id"].as_i64().expect("an id");
-    let (status, _, _) = send(
-        &state,
-        post(&format!("/api/v1/proposals/{p}/approve"), Some(&rev), ""),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let mut after: Vec<serde_json::Value> =
-        vec![json(&next(&mut rx).await.1), json(&next(&mut rx).await.1)];
-    after.sort_by_key(|v| v["data"]["id"] != entry.as_str());
+    reviewed(&state, &ann, &rev, &correct).await;
+    let after = two_messages(&mut rx, &entry).await;
     assert_eq!(after[0]["data"]["id"], entry.as_str());
     assert!(
         after[0]["data"]["content_text"]
@@ -249,22 +271,8 @@ async fn maintainers_manage_webhooks_and_subscribers_follow_corrections() {
 
     // A retraction tombstones it.
     let retract = serde_json::json!({"kind": "retract", "file": "treaty_actions.csv", "row": with});
-    let (status, _, p) = send(
-        &state,
-        post("/api/v1/proposals", Some(&ann), &retract.to_string()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{p}");
-    let p = json(&p)["id"].as_i64().expect("an id");
-    let (status, _, _) = send(
-        &state,
-        post(&format!("/api/v1/proposals/{p}/approve"), Some(&rev), ""),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let mut gone: Vec<serde_json::Value> =
-        vec![json(&next(&mut rx).await.1), json(&next(&mut rx).await.1)];
-    gone.sort_by_key(|v| v["data"]["id"] != entry.as_str());
+    reviewed(&state, &ann, &rev, &retract).await;
+    let gone = two_messages(&mut rx, &entry).await;
     assert_eq!(gone[0]["data"]["id"], entry.as_str());
     assert!(
         gone[0]["data"]["_minewatch"]["deleted"].is_string(),

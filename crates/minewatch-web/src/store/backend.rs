@@ -796,17 +796,9 @@ macro_rules! transaction {
             ) -> Fut<'a, ()> {
                 Box::pin(async move {
                     let [editor, kind, note, changes] = e;
-                    let r = sqlx::query(sql::EDIT_ADD)
-                        .bind(version)
-                        .bind(crate::store::now())
-                        .bind(editor)
-                        .bind(kind)
-                        .bind(audit)
-                        .bind(note)
-                        .bind(changes)
-                        .execute(self.conn())
-                        .await;
-                    self.check(r)?;
+                    let at = crate::store::now();
+                    self.put_edit(version, [&at, editor, kind, note, changes], audit)
+                        .await?;
                     // The webhooks' outbox, in the edit's own transaction.
                     let r = sqlx::query(sql::OUTBOX_ADD)
                         .bind(version)

@@ -603,7 +603,7 @@ pub struct EditInfo {
 pub struct History {
     upto: i64,
     rebuilt: log::Rebuilt,
-    last: Option<Loaded>,
+    last: Option<Arc<Loaded>>,
     /// The edits after the first snapshot, oldest first.
     pub entries: Vec<Recorded>,
 }
@@ -1724,9 +1724,17 @@ impl Store {
     /// it, both timelines). The record is rebuilt edit by edit, and only
     /// the edits `history` lacks are read and loaded.
     ///
+    /// `served` is the record of one version already loaded (the one a
+    /// server serves): that version is not loaded again.
+    ///
     /// # Errors
     /// On a database error, a corrupt log, or a version that does not load.
-    pub async fn recorded_into(&self, history: &mut History, upto: i64) -> Result<(), StoreError> {
+    pub async fn recorded_into(
+        &self,
+        history: &mut History,
+        upto: i64,
+        served: Option<(i64, &Arc<Loaded>)>,
+    ) -> Result<(), StoreError> {
         if upto <= history.upto {
             return Ok(());
         }
@@ -1736,7 +1744,10 @@ impl Store {
                 continue;
             }
             let rows = history.rebuilt.apply(version, &changes)?;
-            let loaded = load(&history.rebuilt.files(), None).map_err(StoreError::Record)?;
+            let loaded = match served {
+                Some((v, record)) if v == version => record.clone(),
+                _ => Arc::new(load(&history.rebuilt.files(), None).map_err(StoreError::Record)?),
+            };
             if let Some(before) = &history.last {
                 let codes: BTreeSet<minewatch_core::Iso3> = before
                     .registry
