@@ -526,7 +526,14 @@ pub(crate) async fn reached(
     config: &Config,
     now: Timestamp,
 ) -> Result<u64, StoreError> {
-    let hooks = app.store.active_webhooks().await?;
+    // Only the subscribers that follow took_effect entries.
+    let hooks: Vec<(Webhook, String)> = app
+        .store
+        .active_webhooks()
+        .await?
+        .into_iter()
+        .filter(|(w, _)| w.kinds.is_empty() || w.kinds.iter().any(|k| k == "took_effect"))
+        .collect();
     if hooks.is_empty() {
         return Ok(0);
     }

@@ -304,6 +304,9 @@ impl Store {
         upto: Option<i64>,
         due: &str,
     ) -> Result<u64, StoreError> {
+        if queued.is_empty() && upto.is_none() {
+            return Ok(0);
+        }
         let mut tx = self.write().await?;
         let mut added = 0;
         for (webhook, message, entry, payload) in queued {
