@@ -111,7 +111,7 @@ fn main() {
         assert_eq!(status, 201, "{made}");
         rx
     });
-    let mut delivered = Vec::new();
+    let (mut delivered, mut messages) = (Vec::new(), Vec::new());
     let mut row = serde_json::json!(["LTU", "ratification", "2003-05-12", "", "untc-2014", ""]);
     // Lithuania's ratification as the record holds it.
     let shipped = include_str!("../../../data/treaty_actions.csv")
@@ -154,11 +154,12 @@ fn main() {
         }
         seen.push(t.elapsed());
         if let Some(rx) = &hook {
-            let entry = format!("urn:minewatch:edit:{version}");
+            let entry = format!("\"urn:minewatch:edit:{version}\"");
             loop {
-                let (at, _, body) = rx
+                let (at, id, body) = rx
                     .recv_timeout(Duration::from_secs(10))
                     .unwrap_or_else(|_| panic!("edit {version} never reached the subscriber"));
+                messages.push(id);
                 if body.contains(&entry) {
                     delivered.push(at.duration_since(t));
                     break;
@@ -173,10 +174,21 @@ fn main() {
         approve,
     );
     percentiles("replica A serves the approved edit", seen);
-    if hook.is_some() {
+    if let Some(rx) = &hook {
         percentiles(
             "the webhook subscriber receives the edit's entry",
             delivered,
+        );
+        // Two replicas deliver from one database: each message once.
+        std::thread::sleep(Duration::from_secs(2));
+        messages.extend(rx.try_iter().map(|(_, id, _)| id));
+        let all = messages.len();
+        messages.sort_unstable();
+        messages.dedup();
+        println!(
+            "webhook messages received: {all}, distinct: {}, received twice: {}",
+            messages.len(),
+            all - messages.len()
         );
     }
 }
