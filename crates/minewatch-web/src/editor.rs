@@ -909,16 +909,75 @@ async fn webhooks_page(
     editor_page(StatusCode::OK, "Webhooks", body)
 }
 
-/// `GET /editor/webhooks` (maintainers).
+/// The cookie that shows a new webhook's secret on the next page, once.
+const NEW_WEBHOOK: &str = "mw_new_webhook";
+
+/// Its value: the webhook, until when, signed for the editor who added it.
+fn new_webhook_cookie(secret: &str, editor: &str, id: i64, until: i64) -> String {
+    let mac = hmac(
+        secret.as_bytes(),
+        format!("new-webhook.{}.{id}.{until}", hex(editor)).as_bytes(),
+    );
+    format!("{id}.{until}.{mac}")
+}
+
+/// The webhook whose secret the request's cookie asks to show, if the
+/// cookie is this editor's, signed and unexpired.
+fn new_webhook_of(headers: &HeaderMap, secret: &str, editor: &str) -> Option<i64> {
+    let value = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == NEW_WEBHOOK)
+        .map(|(_, v)| v.to_string())?;
+    let mut parts = value.splitn(3, '.');
+    let id: i64 = parts.next()?.parse().ok()?;
+    let until: i64 = parts.next()?.parse().ok()?;
+    let mac = parts.next()?;
+    (until >= now_seconds()
+        && same(&new_webhook_cookie(secret, editor, id, until), &value)
+        && !mac.is_empty())
+    .then_some(id)
+}
+
+/// `GET /editor/webhooks` (maintainers); right after an addition, the new
+/// webhook's secret, this once.
 pub(crate) async fn webhooks(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     ext: axum::http::Extensions,
 ) -> Response {
-    match maintainer_signed_in(&app, &headers, &ext, "GET /editor/webhooks").await {
-        Ok(s) => webhooks_page(&app, &s, None).await,
-        Err(r) => r,
+    let s = match maintainer_signed_in(&app, &headers, &ext, "GET /editor/webhooks").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let made = match app.store.secret("session").await {
+        Ok(secret) => new_webhook_of(&headers, &secret, &s.actor.editor),
+        Err(e) => return problem(&e.into(), "/editor"),
+    };
+    let Some(id) = made else {
+        return webhooks_page(&app, &s, None).await;
+    };
+    let hook = match app.store.active_webhooks().await {
+        Ok(hooks) => hooks
+            .into_iter()
+            .find(|(w, _)| w.id == id)
+            .map(|(mut w, secret)| {
+                w.secret = Some(secret);
+                w
+            }),
+        Err(e) => return problem(&e.into(), "/editor"),
+    };
+    let mut r = webhooks_page(&app, &s, hook.as_ref()).await;
+    // Shown once: the cookie goes.
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{NEW_WEBHOOK}=; Path=/editor/webhooks; HttpOnly; SameSite=Strict; Max-Age=0"
+    )) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
     }
+    r
 }
 
 #[derive(Deserialize)]
@@ -969,7 +1028,21 @@ pub(crate) async fn add_webhook(
         since: Some(form.since.trim()).filter(|d| !d.is_empty()),
     };
     match crate::webhooks::subscribe(&app, &s.actor, &asked, &headers).await {
-        Ok(hook) => webhooks_page(&app, &s, Some(&hook)).await,
+        // Then a GET: reloading the page never adds another.
+        Ok(hook) => match app.store.secret("session").await {
+            Ok(secret) => {
+                let mut r = see_other("/editor/webhooks");
+                let value =
+                    new_webhook_cookie(&secret, &s.actor.editor, hook.id, now_seconds() + 120);
+                if let Ok(v) = HeaderValue::from_str(&format!(
+                    "{NEW_WEBHOOK}={value}; Path=/editor/webhooks; HttpOnly; SameSite=Strict; Max-Age=120"
+                )) {
+                    r.headers_mut().insert(header::SET_COOKIE, v);
+                }
+                r
+            }
+            Err(e) => problem(&e.into(), "/editor/webhooks"),
+        },
         Err(e) if e.status.is_client_error() => problem(
             &refuse(&app, &s.actor, &format!("{what}: {}", form.url), e).await,
             "/editor/webhooks",

@@ -292,6 +292,7 @@ impl Recorder {
             }
             touched.push(index);
         }
+        touched.sort_unstable();
         touched.dedup();
         touched
     }

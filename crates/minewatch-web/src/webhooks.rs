@@ -9,10 +9,12 @@
 //!   retracted) — so an acknowledged edit is never lost to a crash.
 //!   `took_effect` entries are queued as the server's day reaches them,
 //!   from the subscriber's first day (`since`) on.
-//! - **Once per entry**: each (subscriber, message id) is queued once (a
-//!   unique key); the message id hashes the subscriber, the entry id and
-//!   when the entry last changed, so every replica queues the same message
-//!   and a corrected entry is a new message.
+//! - **Once per version of an entry**: an entry is queued for a subscriber
+//!   only when its content differs from the subscriber's newest message of
+//!   it (checked under the write lock); the message id hashes the
+//!   subscriber, the entry id, its content and the message before it, so
+//!   every replica names it alike, a corrected entry is a new message, and
+//!   so is one changed back to an earlier text.
 //! - **At least once**: a worker claims due deliveries with a lease (the
 //!   attempt is counted and the delivery is due again when the lease ends),
 //!   so a server killed mid-delivery leaves it to be tried again, by itself
@@ -23,7 +25,7 @@
 //!   `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`
 //!   under the secret's key (the base64 after `whsec_`).
 //! - **Never at itself**: a URL that reaches this server (its listening
-//!   address, loopback or unspecified on its port, or its public URL) is
+//!   address, loopback or unspecified on its port, or one of its names) is
 //!   refused when added and again when delivering.
 
 use std::collections::BTreeMap;
@@ -83,12 +85,10 @@ pub fn verify(secret: &str, id: &str, timestamp: i64, body: &str, header: &str) 
         .any(|candidate| crate::sign::same(candidate, &expected))
 }
 
-/// The message id of an entry for a subscriber: the same on every replica
-/// and every attempt, new whenever the entry's content changes (it hashes
-/// the entry as the feed gives it).
-fn message_id(webhook: i64, e: &Entry) -> String {
-    let key = format!("{webhook}\n{}\n{}", e.id, item(e, ""));
-    format!("msg_{}", &crate::store::hex_sha256(key.as_bytes())[..32])
+/// A hash of an entry's content, as the feed gives it: a subscriber is
+/// sent an entry again only when it changes.
+fn content_of(e: &Entry) -> String {
+    crate::store::hex_sha256(item(e, "").to_string().as_bytes())
 }
 
 /// The body POSTed: `type` (`entry.recorded`, `entry.took_effect`),
@@ -237,29 +237,17 @@ impl Own {
     }
 
     /// Why a URL whose host resolved to `addrs` reaches this server, if it
-    /// does: by a name of it, an address it listens on, or an address its
-    /// names resolve to (its proxy), on the same port.
+    /// does: by one of its names, or an address it listens on, with the
+    /// port. (Another name that resolves to the address of this server's
+    /// proxy is not refused: a shared proxy or CDN serves other sites.)
     async fn reached_by(&self, t: &Target, addrs: &[SocketAddr]) -> Option<String> {
         if self.named(t) {
             return Some("the URL names this server".into());
         }
-        if let Some(a) = addrs.iter().find(|a| self.is(**a)) {
-            return Some(format!("the URL reaches this server ({a})"));
-        }
-        for (host, port) in &self.names {
-            let Ok(theirs) = tokio::net::lookup_host((host.as_str(), *port)).await else {
-                continue;
-            };
-            let theirs: Vec<SocketAddr> = theirs.collect();
-            if let Some(a) = addrs.iter().find(|a| {
-                theirs
-                    .iter()
-                    .any(|b| b.port() == a.port() && b.ip().to_canonical() == a.ip().to_canonical())
-            }) {
-                return Some(format!("the URL reaches this server's name {host} ({a})"));
-            }
-        }
-        None
+        addrs
+            .iter()
+            .find(|a| self.is(**a))
+            .map(|a| format!("the URL reaches this server ({a})"))
     }
 }
 
@@ -507,8 +495,8 @@ pub(crate) async fn relay(
                     if version > w.since_version && filter.as_ref().is_some_and(|f| f.matches(&e)) {
                         queued.push((
                             w.id,
-                            message_id(w.id, &e),
                             e.id.clone(),
+                            content_of(&e),
                             payload(&e, &config.base),
                         ));
                     }
@@ -546,12 +534,7 @@ pub(crate) async fn reached(
         };
         for e in &entries {
             if e.published.get(..10).is_some_and(|d| d >= w.since.as_str()) && filter.matches(e) {
-                queued.push((
-                    w.id,
-                    message_id(w.id, e),
-                    e.id.clone(),
-                    payload(e, &config.base),
-                ));
+                queued.push((w.id, e.id.clone(), content_of(e), payload(e, &config.base)));
             }
         }
     }
@@ -559,14 +542,14 @@ pub(crate) async fn reached(
 }
 
 /// The `Host` header for a target: an IPv6 host in brackets, the port
-/// unless it is 80.
+/// unless it is the scheme's own (80, or 443 for https).
 fn host_header(t: &Target) -> String {
     let host = if t.host.contains(':') {
         format!("[{}]", t.host)
     } else {
         t.host.clone()
     };
-    if t.port == 80 {
+    if t.port == if t.tls { 443 } else { 80 } {
         host
     } else {
         format!("{host}:{}", t.port)
@@ -882,6 +865,17 @@ pub(crate) async fn subscribe(
         .and_then(|h| h.to_str().ok())
         .and_then(|h| public_authority(&format!("http://{h}")).ok())
     {
+        // A Host without a port may be behind a proxy on either.
+        let bare = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|h| {
+                !h.trim_end_matches(|c: char| c.is_ascii_digit())
+                    .ends_with(':')
+            });
+        if bare {
+            own.names.push((name.0.clone(), 443));
+        }
         own.names.push(name);
     }
     let new = check(&snapshot.loaded, asked, app.today(), Some(&own))
@@ -1090,15 +1084,15 @@ mod tests {
     proptest! {
         /// A subscriber that keeps the latest message of each entry, in the
         /// order the edits were made, holds the feed's recorded entries;
-        /// every edit sends at least its own entry; a message id names one
-        /// version of one entry for one subscriber.
+        /// every edit sends at least its own entry, and every entry it sends
+        /// has changed since it was last sent.
         #[test]
         fn the_messages_of_the_edits_add_up_to_the_feed(
             steps in proptest::collection::vec((0u8..3, 0u8..8), 1..24)
         ) {
             let log = log_of(&steps);
             let mut held: BTreeMap<String, Entry> = BTreeMap::new();
-            let mut ids = std::collections::BTreeSet::new();
+            let mut ids: BTreeMap<String, String> = BTreeMap::new();
             let versions = log.iter().map(|r| r.edit.version).collect();
             let each = made_by(&log, &versions);
             prop_assert_eq!(each.len(), log.len());
@@ -1107,8 +1101,10 @@ mod tests {
                 let own = format!("urn:minewatch:edit:{}", r.edit.version);
                 prop_assert!(sent.iter().any(|e| e.id == own), "edit {} sent {sent:?}", r.edit.version);
                 for e in sent {
-                    prop_assert!(ids.insert(message_id(7, &e)), "a message id repeated");
-                    prop_assert_ne!(message_id(7, &e), message_id(8, &e));
+                    // An entry is sent again only changed.
+                    let content = content_of(&e);
+                    prop_assert!(ids.get(&e.id) != Some(&content), "{} sent unchanged", e.id);
+                    ids.insert(e.id.clone(), content);
                     held.insert(e.id.clone(), e);
                 }
             }
@@ -1216,6 +1212,9 @@ mod tests {
         assert_eq!(h("http://[2001:db8::1]:81/x"), "[2001:db8::1]:81");
         assert_eq!(h("http://example.org/x"), "example.org");
         assert_eq!(h("http://example.org:8080/x"), "example.org:8080");
+        assert_eq!(h("https://example.org/x"), "example.org");
+        assert_eq!(h("https://example.org:8443/x"), "example.org:8443");
+        assert_eq!(h("https://example.org:80/x"), "example.org:80");
     }
 
     #[test]

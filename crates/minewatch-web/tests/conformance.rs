@@ -132,6 +132,31 @@ fn actor(name: &str) -> Actor {
     }
 }
 
+/// Queues entry `urn:e:9` with contents A, A, B, A; the message ids of
+/// its deliveries, newest first.
+async fn hook2_entry(store: &Store, webhook: i64, t: &dyn Fn(&str) -> String) -> Vec<String> {
+    for content in ["A", "A", "B", "A"] {
+        let q = (
+            webhook,
+            "urn:e:9".to_string(),
+            content.to_string(),
+            "{}".to_string(),
+        );
+        store
+            .enqueue(&[q], None, &t("30:00"))
+            .await
+            .expect("queued");
+    }
+    store
+        .deliveries(Some(webhook), 100)
+        .await
+        .expect("listed")
+        .into_iter()
+        .filter(|d| d.entry == "urn:e:9")
+        .map(|d| d.message)
+        .collect()
+}
+
 /// Stores an action as `max`, which must be applied.
 async fn applied(store: &Store, action: &NewAction) {
     let written = store
@@ -1166,8 +1191,8 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     };
     let msg = (
         hook.id,
-        "msg_a".to_string(),
         "urn:e:1".to_string(),
+        "content A".to_string(),
         "{}".to_string(),
     );
     assert_eq!(
@@ -1255,8 +1280,8 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     // No attempts left: failed.
     let b = (
         hook.id,
-        "msg_b".to_string(),
         "urn:e:2".to_string(),
+        "content B".to_string(),
         "{}".to_string(),
     );
     store
@@ -1276,8 +1301,8 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     // Removed: its pending deliveries are cancelled, none is claimed.
     let c = (
         hook.id,
-        "msg_c".to_string(),
         "urn:e:3".to_string(),
+        "content C".to_string(),
         "{}".to_string(),
     );
     store
@@ -1299,8 +1324,8 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     // Nothing is queued for a removed webhook (a relay that read it before).
     let d = (
         hook.id,
-        "msg_d".to_string(),
         "urn:e:4".to_string(),
+        "content D".to_string(),
         "{}".to_string(),
     );
     assert_eq!(
@@ -1315,16 +1340,16 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
             .expect("read")
             .is_empty()
     );
-    let by_message: std::collections::BTreeMap<String, String> = store
+    let by_entry: std::collections::BTreeMap<String, String> = store
         .deliveries(None, 10)
         .await
         .expect("listed")
         .into_iter()
-        .map(|d| (d.message, d.status))
+        .map(|d| (d.entry, d.status))
         .collect();
-    assert_eq!(by_message["msg_a"], "delivered");
-    assert_eq!(by_message["msg_b"], "failed");
-    assert_eq!(by_message["msg_c"], "cancelled");
+    assert_eq!(by_entry["urn:e:1"], "delivered");
+    assert_eq!(by_entry["urn:e:2"], "failed");
+    assert_eq!(by_entry["urn:e:3"], "cancelled");
     let kinds: Vec<String> = store
         .audit()
         .await
@@ -1334,6 +1359,30 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
         .filter(|k| k.starts_with("webhook"))
         .collect();
     assert_eq!(kinds, ["webhook_added", "webhook_removed"]);
+    let second = store
+        .add_webhook(
+            &actor("max"),
+            &NewWebhook {
+                url: "http://127.0.0.1:9/second".into(),
+                states: Vec::new(),
+                group: None,
+                kinds: Vec::new(),
+                since: "2025-12-01".into(),
+            },
+        )
+        .await
+        .expect("added");
+    // An entry sent again only when its content changes, even back to
+    // what it was: A, A (nothing), B, A — three messages, three ids.
+    let other = hook2_entry(&store, second.id, &t).await;
+    assert_eq!(other.len(), 3, "{other:?}");
+    assert_eq!(
+        other
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        3
+    );
 }
 
 /// A deployment exported (from SQLite) and imported into a new database of

@@ -647,7 +647,8 @@ async fn only_maintainers_manage_webhooks_on_the_editors_pages() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, made) = send(
+    // Added, then a GET (a reload adds nothing) that shows the secret once.
+    let (status, headers, _) = send(
         &state,
         form(
             "/editor/webhooks",
@@ -656,8 +657,25 @@ async fn only_maintainers_manage_webhooks_on_the_editors_pages() {
         ),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{made}");
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/editor/webhooks");
+    let (set, flash) = session_cookie(&headers);
+    assert!(
+        set.contains("HttpOnly") && set.contains("Max-Age=120"),
+        "{set}"
+    );
+    let both = format!("{cookie}; {flash}");
+    let (status, headers, made) = send(&state, page("/editor/webhooks", &both)).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(made.contains("whsec_"), "the secret, once");
+    assert!(
+        session_cookie(&headers).0.contains("Max-Age=0"),
+        "the cookie goes"
+    );
+    // Another editor's session cannot use it.
+    let ann_both = format!("{ann_cookie}; {flash}");
+    let (status, _, _) = send(&state, page("/editor/webhooks", &ann_both)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let hooks = store.webhooks().await.expect("listed");
     assert_eq!(hooks.len(), 1);
     assert_eq!(

@@ -23,7 +23,9 @@ CREATE TABLE webhooks (
     revoked TEXT
 );
 -- One entry for one subscriber: the message id (`webhook-id`, the same on
--- every attempt), the body sent on every attempt, where it stands
+-- every attempt), a hash of the entry's content (a new message is queued
+-- only when it differs from the newest one of that entry), the body sent
+-- on every attempt, where it stands
 -- (`pending`, `delivered`, `failed`), the attempts made, when it is next
 -- due (while an attempt is in flight: when its lease ends), the last
 -- answer.
@@ -32,6 +34,7 @@ CREATE TABLE deliveries (
     webhook BIGINT NOT NULL REFERENCES webhooks (id),
     message TEXT NOT NULL,
     entry TEXT NOT NULL,
+    content TEXT NOT NULL,
     payload TEXT NOT NULL,
     status TEXT NOT NULL,
     attempts BIGINT NOT NULL,
@@ -43,3 +46,4 @@ CREATE TABLE deliveries (
     UNIQUE (webhook, message)
 );
 CREATE INDEX deliveries_due ON deliveries (status, due);
+CREATE INDEX deliveries_entry ON deliveries (webhook, entry, id);

@@ -201,9 +201,17 @@ pub(crate) trait Tx: Send {
     fn outbox(&mut self) -> Fut<'_, Vec<i64>>;
     /// Removes the outbox's versions up to `upto`.
     fn outbox_done(&mut self, upto: i64) -> Fut<'_, ()>;
-    /// Queues a delivery (message id, entry id, payload, due) unless the
-    /// webhook has that message already; how many rows were added.
-    fn enqueue<'a>(&'a mut self, webhook: i64, d: [&'a str; 4]) -> Fut<'a, u64>;
+    /// Queues a delivery (message id, entry id, content hash, payload,
+    /// due) unless the webhook has that message already or was removed;
+    /// how many rows were added.
+    fn enqueue<'a>(&'a mut self, webhook: i64, d: [&'a str; 5]) -> Fut<'a, u64>;
+    /// The message id and content hash of a webhook's newest delivery of an
+    /// entry.
+    fn latest_delivery<'a>(
+        &'a mut self,
+        webhook: i64,
+        entry: &'a str,
+    ) -> Fut<'a, Option<(String, String)>>;
     /// Claims up to `limit` pending deliveries due at `now` of unrevoked
     /// webhooks: counts an attempt and moves each one's due time to `lease`
     /// (when another worker may try again if this one never answers).
@@ -294,9 +302,11 @@ pub(crate) mod sql {
         "UPDATE deliveries SET status = 'cancelled' WHERE webhook = $1 AND status = 'pending'";
     pub(crate) const WEBHOOKS: &str = "SELECT id, url, secret, states, grp, kinds, since, since_version, created, created_by, revoked \
          FROM webhooks ORDER BY id";
-    pub(crate) const DELIVERY_ADD: &str = "INSERT INTO deliveries (webhook, message, entry, payload, status, attempts, due, created, last_error) \
-         SELECT $1, $2, $3, $4, 'pending', 0, $5, $6, '' WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = $1 AND revoked IS NULL) \
+    pub(crate) const DELIVERY_ADD: &str = "INSERT INTO deliveries (webhook, message, entry, content, payload, status, attempts, due, created, last_error) \
+         SELECT $1, $2, $3, $4, $5, 'pending', 0, $6, $7, '' WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = $1 AND revoked IS NULL) \
          ON CONFLICT (webhook, message) DO NOTHING";
+    pub(crate) const DELIVERY_LATEST: &str = "SELECT message, content FROM deliveries WHERE webhook = $1 AND entry = $2 \
+         ORDER BY id DESC LIMIT 1";
     pub(crate) const NEXT_DUE: &str = "SELECT MIN(due) FROM deliveries WHERE status = 'pending' \
          AND webhook IN (SELECT id FROM webhooks WHERE revoked IS NULL)";
     pub(crate) const DELIVERIES_DUE: &str = "SELECT id, webhook, message, entry, payload, status, attempts, due, created, last_status, last_error, delivered_at \
@@ -912,13 +922,29 @@ macro_rules! transaction {
                 })
             }
 
-            fn enqueue<'a>(&'a mut self, webhook: i64, d: [&'a str; 4]) -> Fut<'a, u64> {
+            fn latest_delivery<'a>(
+                &'a mut self,
+                webhook: i64,
+                entry: &'a str,
+            ) -> Fut<'a, Option<(String, String)>> {
                 Box::pin(async move {
-                    let [message, entry, payload, due] = d;
+                    let r = sqlx::query_as(sql::DELIVERY_LATEST)
+                        .bind(webhook)
+                        .bind(entry)
+                        .fetch_optional(self.conn())
+                        .await;
+                    self.check(r)
+                })
+            }
+
+            fn enqueue<'a>(&'a mut self, webhook: i64, d: [&'a str; 5]) -> Fut<'a, u64> {
+                Box::pin(async move {
+                    let [message, entry, content, payload, due] = d;
                     let r = sqlx::query(sql::DELIVERY_ADD)
                         .bind(webhook)
                         .bind(message)
                         .bind(entry)
+                        .bind(content)
                         .bind(payload)
                         .bind(due)
                         .bind(crate::store::now())

@@ -158,8 +158,17 @@ fn delivery_of(r: DeliveryRow) -> Delivery {
     }
 }
 
-/// A delivery to queue: webhook, message id, entry id, payload.
+/// An entry to deliver to a webhook: webhook, entry id, a hash of the
+/// entry's content, payload.
 pub type Queued = (i64, String, String, String);
+
+/// The message id of an entry's next message to a webhook: it hashes the
+/// webhook, the entry, its content and the message before it, so every
+/// replica names it alike and an entry that changes back is a new message.
+fn message_id(webhook: i64, entry: &str, content: &str, previous: &str) -> String {
+    let key = format!("{webhook}\n{entry}\n{content}\n{previous}");
+    format!("msg_{}", &super::hex_sha256(key.as_bytes())[..32])
+}
 
 /// How an attempt ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -292,9 +301,12 @@ impl Store {
         reading!(self, tx => tx.outbox().await?)
     }
 
-    /// Queues deliveries (each once per webhook: a message already queued is
-    /// left as it is) and, with `upto`, empties the outbox up to that
-    /// version, in one transaction; how many deliveries were new.
+    /// Queues each entry for its webhook unless the webhook's newest
+    /// message of that entry has the same content (so an entry is sent
+    /// again only when it changed, however many replicas queue it), and,
+    /// with `upto`, empties the outbox up to that version, in one
+    /// transaction; how many deliveries were new. A read first leaves out
+    /// what is already queued, so a pass with nothing new writes nothing.
     ///
     /// # Errors
     /// On a database error (nothing is queued).
@@ -304,13 +316,35 @@ impl Store {
         upto: Option<i64>,
         due: &str,
     ) -> Result<u64, StoreError> {
-        if queued.is_empty() && upto.is_none() {
+        let fresh = |latest: &Option<(String, String)>, content: &str| {
+            latest.as_ref().is_none_or(|(_, c)| c != content)
+        };
+        let mut new: Vec<&Queued> = Vec::new();
+        {
+            let mut tx = self.read().await?;
+            for q in queued {
+                if fresh(&tx.latest_delivery(q.0, &q.1).await?, &q.2) {
+                    new.push(q);
+                }
+            }
+            tx.rollback().await?;
+        }
+        if new.is_empty() && upto.is_none() {
             return Ok(0);
         }
         let mut tx = self.write().await?;
         let mut added = 0;
-        for (webhook, message, entry, payload) in queued {
-            added += tx.enqueue(*webhook, [message, entry, payload, due]).await?;
+        for (webhook, entry, content, payload) in new {
+            // Again under the lock: another replica may have queued it.
+            let latest = tx.latest_delivery(*webhook, entry).await?;
+            if !fresh(&latest, content) {
+                continue;
+            }
+            let previous = latest.map(|(m, _)| m).unwrap_or_default();
+            let message = message_id(*webhook, entry, content, &previous);
+            added += tx
+                .enqueue(*webhook, [&message, entry, content, payload, due])
+                .await?;
         }
         if let Some(upto) = upto {
             tx.outbox_done(upto).await?;

@@ -1744,8 +1744,10 @@ impl Store {
                 continue;
             }
             let rows = history.rebuilt.apply(version, &changes)?;
+            // The served record is this version's only if the log holds the
+            // edit before it (no change the log missed in between).
             let loaded = match served {
-                Some((v, record)) if v == version => record.clone(),
+                Some((v, record)) if v == version && history.upto == version - 1 => record.clone(),
                 _ => Arc::new(load(&history.rebuilt.files(), None).map_err(StoreError::Record)?),
             };
             if let Some(before) = &history.last {
