@@ -1197,7 +1197,7 @@ async fn webhooks_have_an_outbox_leases_and_retries(url: &str) {
     );
     assert_eq!(
         store
-            .enqueue(&[msg.clone()], Some(version), &t("00:00"))
+            .enqueue(std::slice::from_ref(&msg), Some(version), &t("00:00"))
             .await
             .expect("queued"),
         1
