@@ -898,7 +898,7 @@ async fn webhooks_page(
         "<h2>Add a webhook</h2>\
          <form method=\"post\" action=\"/editor/webhooks\" class=\"inline\" id=\"add-webhook\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <div><label for=\"url\">URL (http:// or https://)</label><input id=\"url\" name=\"url\" required size=\"40\" style=\"max-width:100%;box-sizing:border-box\"></div>\
+         <div><label for=\"url\">URL (http:// or https://)</label><input id=\"url\" name=\"url\" required size=\"30\" style=\"max-width:100%;box-sizing:border-box\"></div>\
          <div><label for=\"hook-state\">States (codes or names, comma-separated; empty: all)</label><input id=\"hook-state\" name=\"state\"></div>\
          <div><label for=\"hook-group\">Group (e.g. NATO)</label><input id=\"hook-group\" name=\"group\"></div>\
          <div><label for=\"hook-kind\">Kinds</label><select id=\"hook-kind\" name=\"kind\"><option value=\"\">recorded and took_effect</option><option value=\"recorded\">recorded</option><option value=\"took_effect\">took_effect</option></select></div>\
