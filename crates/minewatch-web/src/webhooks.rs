@@ -466,6 +466,7 @@ fn made_by(
 pub(crate) async fn relay(
     app: &AppState,
     config: &Config,
+    hooks: &[(Webhook, String)],
     now: Timestamp,
 ) -> Result<u64, StoreError> {
     let mut outbox = app.store.outbox().await?;
@@ -475,7 +476,6 @@ pub(crate) async fn relay(
     let Some(&upto) = outbox.last() else {
         return Ok(0);
     };
-    let hooks = app.store.active_webhooks().await?;
     let snapshot = app.snapshot();
     let mut queued: Vec<Queued> = Vec::new();
     if !hooks.is_empty() {
@@ -512,15 +512,14 @@ pub(crate) async fn relay(
 pub(crate) async fn reached(
     app: &AppState,
     config: &Config,
+    hooks: &[(Webhook, String)],
     now: Timestamp,
 ) -> Result<u64, StoreError> {
     // Only the subscribers that follow took_effect entries.
-    let hooks: Vec<(Webhook, String)> = app
-        .store
-        .active_webhooks()
-        .await?
-        .into_iter()
-        .filter(|(w, _)| w.kinds.is_empty() || w.kinds.iter().any(|k| k == "took_effect"))
+    let hooks: Vec<&Webhook> = hooks
+        .iter()
+        .map(|(w, _)| w)
+        .filter(|w| w.kinds.is_empty() || w.kinds.iter().any(|k| k == "took_effect"))
         .collect();
     if hooks.is_empty() {
         return Ok(0);
@@ -528,7 +527,7 @@ pub(crate) async fn reached(
     let snapshot = app.snapshot();
     let entries = took_effect(&snapshot.loaded, app.today());
     let mut queued: Vec<Queued> = Vec::new();
-    for (w, _) in &hooks {
+    for w in hooks {
         let Some(filter) = filter_of(&snapshot.loaded, w) else {
             continue;
         };
@@ -709,14 +708,12 @@ pub(crate) async fn attempt(
 
 /// Claims the deliveries due now and makes one attempt at each (at once);
 /// how many were delivered.
-pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, StoreError> {
-    let hooks: BTreeMap<i64, (Webhook, String)> = app
-        .store
-        .active_webhooks()
-        .await?
-        .into_iter()
-        .map(|(w, s)| (w.id, (w, s)))
-        .collect();
+pub(crate) async fn deliver(
+    app: &AppState,
+    config: &Config,
+    hooks: &[(Webhook, String)],
+) -> Result<usize, StoreError> {
+    let hooks: BTreeMap<i64, &(Webhook, String)> = hooks.iter().map(|h| (h.0.id, h)).collect();
     // No subscriber, no write transaction.
     if hooks.is_empty() {
         return Ok(0);
@@ -741,7 +738,7 @@ pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, St
     }
     let mut tasks = tokio::task::JoinSet::new();
     for d in due {
-        let Some((w, secret)) = hooks.get(&d.webhook).cloned() else {
+        let Some((w, secret)) = hooks.get(&d.webhook).map(|h| (*h).clone()) else {
             continue;
         };
         let config = config.clone();
@@ -780,26 +777,32 @@ pub(crate) async fn deliver(app: &AppState, config: &Config) -> Result<usize, St
 /// delivers what is due. Errors are
 /// logged and the next round tries again.
 pub async fn run(app: Arc<AppState>, config: Config) {
-    let mut last_reached: Option<(u64, Date, usize)> = None;
+    let mut last_reached: Option<(u64, Date, Vec<i64>)> = None;
     loop {
         let now = Timestamp::now();
-        if let Err(e) = relay(&app, &config, now).await {
-            tracing::warn!("webhooks: the outbox was not handed over: {e}");
-        }
-        // The day's entries change with the record, the day and the
-        // subscribers.
-        let key = match app.store.webhooks().await {
-            Ok(w) => Some((app.snapshot().version, app.today(), w.len())),
-            Err(_) => None,
-        };
-        if key.is_some() && key != last_reached {
-            match reached(&app, &config, now).await {
-                Ok(_) => last_reached = key,
-                Err(e) => tracing::warn!("webhooks: the day's entries were not queued: {e}"),
+        // The subscribers, read once a round.
+        match app.store.active_webhooks().await {
+            Err(e) => tracing::warn!("webhooks: the subscribers were not read: {e}"),
+            Ok(hooks) => {
+                if let Err(e) = relay(&app, &config, &hooks, now).await {
+                    tracing::warn!("webhooks: the outbox was not handed over: {e}");
+                }
+                // The day's entries change with the record, the day and
+                // the subscribers.
+                let ids = hooks.iter().map(|(w, _)| w.id).collect();
+                let key = Some((app.snapshot().version, app.today(), ids));
+                if key != last_reached {
+                    match reached(&app, &config, &hooks, now).await {
+                        Ok(_) => last_reached = key,
+                        Err(e) => {
+                            tracing::warn!("webhooks: the day's entries were not queued: {e}");
+                        }
+                    }
+                }
+                if let Err(e) = deliver(&app, &config, &hooks).await {
+                    tracing::warn!("webhooks: deliveries failed: {e}");
+                }
             }
-        }
-        if let Err(e) = deliver(&app, &config).await {
-            tracing::warn!("webhooks: deliveries failed: {e}");
         }
         // A second, or less when a newer record is served.
         tokio::select! {
