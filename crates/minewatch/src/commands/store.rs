@@ -340,10 +340,13 @@ pub(crate) fn webhook(command: crate::cli::WebhookCommand, out: Out<'_>) -> Resu
             format,
         } => {
             let list = rt.block_on(async {
-                minewatch_web::Store::open(&database)
-                    .await?
-                    .deliveries(id, limit)
-                    .await
+                let store = minewatch_web::Store::open(&database).await?;
+                if let Some(id) = id
+                    && !store.webhooks().await?.iter().any(|w| w.id == id)
+                {
+                    return Err(CliError::from(format!("no webhook has the id {id}")));
+                }
+                Ok(store.deliveries(id, limit).await?)
             })?;
             match format {
                 Format::Json => super::json(out, &list)?,
