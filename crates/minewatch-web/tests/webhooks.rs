@@ -25,6 +25,45 @@ fn request(method: &str, uri: &str, token: &str) -> axum::http::Request<axum::bo
 /// One POST as the receiver read it: headers (lower-case names) and body.
 type Got = (Vec<(String, String)>, String);
 
+/// Reads one request from a connection (plain or TLS) and answers 204: its
+/// headers (lower-case names) and body; `None` if the connection ends first.
+async fn answer_one<S>(stream: &mut S) -> Option<Got>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let Some((head, body)) = text.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let headers: Vec<(String, String)> = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let length: usize = headers
+            .iter()
+            .find(|(k, _)| k == "content-length")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        if body.len() < length {
+            continue;
+        }
+        let _ = stream
+            .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+            .await;
+        return Some((headers, body.to_string()));
+    }
+}
+
 /// A receiver on loopback answering 204 to every POST.
 async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Got>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -39,39 +78,8 @@ async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Got>) {
             };
             let tx = tx.clone();
             tokio::spawn(async move {
-                let mut bytes = Vec::new();
-                let mut buf = [0u8; 4096];
-                loop {
-                    let Ok(n) = stream.read(&mut buf).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    bytes.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&bytes).to_string();
-                    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-                        continue;
-                    };
-                    let headers: Vec<(String, String)> = head
-                        .lines()
-                        .skip(1)
-                        .filter_map(|l| l.split_once(':'))
-                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                        .collect();
-                    let length: usize = headers
-                        .iter()
-                        .find(|(k, _)| k == "content-length")
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0);
-                    if body.len() < length {
-                        continue;
-                    }
-                    let _ = tx.send((headers, body.to_string()));
-                    let _ = stream
-                        .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
-                        .await;
-                    return;
+                if let Some(got) = answer_one(&mut stream).await {
+                    let _ = tx.send(got);
                 }
             });
         }
@@ -467,36 +475,10 @@ async fn tls_receiver(
                 let Ok(mut stream) = acceptor.accept(tcp).await else {
                     return;
                 };
-                let mut bytes = Vec::new();
-                let mut buf = [0u8; 4096];
-                loop {
-                    let Ok(n) = stream.read(&mut buf).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    bytes.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&bytes).to_string();
-                    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-                        continue;
-                    };
-                    let length: usize = head
-                        .lines()
-                        .filter_map(|l| l.split_once(':'))
-                        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                        .and_then(|(_, v)| v.trim().parse().ok())
-                        .unwrap_or(0);
-                    if body.len() < length {
-                        continue;
-                    }
-                    let _ = tx.send(body.to_string());
-                    let _ = stream
-                        .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
-                        .await;
-                    let _ = stream.shutdown().await;
-                    return;
+                if let Some((_, body)) = answer_one(&mut stream).await {
+                    let _ = tx.send(body);
                 }
+                let _ = stream.shutdown().await;
             });
         }
     });
