@@ -289,12 +289,10 @@ pub(crate) async fn figures(
     };
     let made = memo_at(&app, &snapshot, key, &headers, content_type, |loaded| {
         let rows = figure_rows(loaded, on);
-        if csv {
-            let mut out = vec![FigureJson::CSV_HEADER.map(String::from).to_vec()];
-            out.extend(rows.iter().map(FigureJson::csv_cells));
-            return Ok(safe_csv(out));
-        }
-        Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
+        Ok(rows_body(
+            &rows,
+            csv.then_some((&FigureJson::CSV_HEADER[..], FigureJson::csv_cells)),
+        ))
     })?;
     Ok(permalinked(
         made,
@@ -402,12 +400,10 @@ pub(crate) async fn changes(
     };
     let made = memo_at(&app, &snapshot, key, &headers, content_type, |loaded| {
         let rows = change_rows(&app, loaded, &q)?;
-        if csv {
-            let mut out = vec![ChangeJson::CSV_HEADER.map(String::from).to_vec()];
-            out.extend(rows.iter().map(ChangeJson::csv_cells));
-            return Ok(safe_csv(out));
-        }
-        Ok(serde_json::to_string_pretty(&rows).unwrap_or_default())
+        Ok(rows_body(
+            &rows,
+            csv.then_some((&ChangeJson::CSV_HEADER[..], ChangeJson::csv_cells)),
+        ))
     })?;
     Ok(permalinked(
         made,
@@ -814,6 +810,22 @@ pub(crate) async fn audit(
 
 /// CSV for spreadsheets: a cell starting with `=`, `+`, `-`, `@` (or a tab
 /// or carriage return) is prefixed with `'`, so it is shown, not run.
+/// A CSV table's header, and a row's cells.
+type CsvShape<'a, T> = (&'a [&'a str], fn(&T) -> Vec<String>);
+
+/// Rows as pretty JSON, or, with a header and a row's cells, as CSV
+/// (spreadsheet-safe): the one body of the table answers.
+fn rows_body<T: serde::Serialize>(rows: &[T], csv: Option<CsvShape<'_, T>>) -> String {
+    match csv {
+        Some((header, cells)) => {
+            let mut out = vec![header.iter().map(|h| (*h).to_string()).collect()];
+            out.extend(rows.iter().map(cells));
+            safe_csv(out)
+        }
+        None => serde_json::to_string_pretty(rows).unwrap_or_default(),
+    }
+}
+
 pub(crate) fn safe_csv(mut rows: Vec<Vec<String>>) -> String {
     for cell in rows.iter_mut().flatten() {
         if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
